@@ -1,0 +1,172 @@
+/**
+ * The validated configuration the core runs on. firmware/config parses the
+ * YAML file with a schema that produces exactly this shape with every
+ * default filled in; the core never sees raw YAML.
+ * Durations are milliseconds unless the key says otherwise.
+ */
+export interface GatewayConfig {
+  site: SiteConfig;
+  /** Named opening-hours schedules, referenced by IVR menus, callback windows and campaigns. */
+  schedules: Record<string, Schedule>;
+  store: StoreConfig;
+  queueLog: { path: string | null };
+  kpi: KpiConfig;
+  ivr: IvrConfig;
+  queues: Record<string, QueueConfig>;
+  agents: AgentConfig[];
+  vip: VipEntry[];
+  trunks: TrunkConfig[];
+  campaigns: CampaignDefaults;
+  api: { socketPath: string | null };
+  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
+}
+
+export interface SiteConfig {
+  name: string;
+  /** IANA zone, e.g. Asia/Tehran; hours, holidays and hourly KPIs use it. */
+  timeZone: string;
+  /** Callers re-ringing within this window after a dropped agent call are offered the same agent. */
+  agentCallbackWindowMs: number;
+}
+
+export interface Schedule {
+  /** Opening intervals per weekday, "HH:MM-HH:MM" in site time; end may be "24:00". Missing day = closed. */
+  weekly: Partial<Record<Weekday, string[]>>;
+  /** Closed dates, YYYY-MM-DD in site time. */
+  holidays: string[];
+}
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export interface StoreConfig {
+  /** SQLite file; ':memory:' for throwaway runs. */
+  path: string;
+  /**
+   * Longest time a non-acknowledging change may wait before commit. 0 commits
+   * every handled input. Anything promised to a caller is committed before the
+   * promise is spoken, whatever this is.
+   */
+  groupCommitMs: number;
+}
+
+export type SlAbandonTreatment = 'ignored' | 'negative' | 'positive';
+
+export interface KpiConfig {
+  /** Service-level threshold T (seconds): answered within T counts. */
+  serviceLevelSec: number;
+  /** Target share, 0–1 (0.8 for 80/20). */
+  serviceLevelTarget: number;
+  /** Abandons with wait under this are "short" and reported apart (seconds). */
+  shortAbandonSec: number;
+  /** How abandons within T enter the service level (see docs/kpis.md). */
+  slAbandonTreatment: SlAbandonTreatment;
+  /** A call is first-contact resolved if the number does not call the queue again within this (hours). */
+  fcrWindowHours: number;
+}
+
+export interface IvrConfig {
+  /** Menu a new call starts in. */
+  entry: string;
+  menus: Record<string, IvrMenu>;
+}
+
+export interface IvrMenu {
+  prompt: string;
+  /** Schedule name; outside it, `closed` runs instead of the menu. */
+  schedule?: string;
+  closed?: IvrAction;
+  /** Digit (or digit string) → action. */
+  options: Record<string, IvrAction>;
+  /** Wait for the first digit after the prompt. */
+  firstDigitTimeoutMs: number;
+  interDigitTimeoutMs: number;
+  maxDigits: number;
+  /** Attempts before `onFailure` (invalid or no input). */
+  retries: number;
+  invalidPrompt: string;
+  timeoutPrompt: string;
+  onFailure: IvrAction;
+}
+
+export type IvrAction =
+  | { queue: string }
+  | { menu: string }
+  | { hangup: true; prompt?: string }
+  | { play: string; then: IvrAction };
+
+export type Strategy = 'longestIdle' | 'roundRobin' | 'fewestCalls' | 'ringAllInOrder' | 'random';
+
+export interface QueueConfig {
+  name: string;
+  strategy: Strategy;
+  /** Ring each agent this long before moving on (ring-no-answer). */
+  ringTimeoutMs: number;
+  wrapUpMs: number;
+  /** Consecutive ring-no-answers that auto-pause an agent; 0 disables. */
+  autoPauseAfter: number;
+  /** Longest wait before overflow; 0 = no limit. */
+  maxWaitMs: number;
+  /** Where a caller goes at maxWait: another queue, a callback offer, or hang up with a prompt. */
+  overflow: { queue: string } | { callbackOffer: true } | { hangup: true };
+  /** Higher weight is served first by agents in several queues. */
+  weight: number;
+  announce: {
+    /** Position/estimated-wait announcement interval; 0 disables. */
+    everyMs: number;
+    position: boolean;
+    estimatedWait: boolean;
+  };
+  holdPrompt: string;
+  callback: CallbackConfig;
+  survey: { enabled: boolean; prompt: string; thanksPrompt: string; timeoutMs: number };
+  /** Wait for the agent the caller spoke to before falling back to the queue. */
+  agentCallbackWaitMs: number;
+}
+
+export interface CallbackConfig {
+  enabled: boolean;
+  /** Offer when the caller's position is at least this (1-based). 0 disables the position trigger. */
+  offerAtPosition: number;
+  /** Offer when the estimated wait is at least this; 0 disables. */
+  offerAtEstimatedWaitMs: number;
+  /** agentFirst: reserve and ring the agent, then dial the customer. customerFirst: dial the customer, then the agent. */
+  mode: 'agentFirst' | 'customerFirst';
+  attempts: number;
+  retryGapMs: number;
+  ringTimeoutMs: number;
+  /** A pending callback not completed within this is expired. */
+  expiryMs: number;
+  /** Schedule name the callback may be dialled in. */
+  schedule?: string;
+  /** Withheld/unavailable callers: not offered, or asked to key their number. */
+  withheld: 'skip' | 'askNumber';
+}
+
+export interface AgentConfig {
+  id: string;
+  name: string;
+  /** Number or port the trunks dial to reach the agent. */
+  endpoint: string;
+  queues: Array<{ queue: string; penalty: number }>;
+  /** Per-agent wrap-up overrides the queue's. */
+  wrapUpMs?: number;
+}
+
+export interface VipEntry {
+  number: string;
+  /** Higher goes first; ordinary callers are 0. */
+  priority: number;
+  name?: string;
+}
+
+export type TrunkConfig = { id: string; type: 'sim'; channels: number };
+
+export interface CampaignDefaults {
+  maxConcurrent: number;
+  callsPerMinute: number;
+  schedule?: string;
+  attempts: number;
+  retryGapMs: number;
+  ringTimeoutMs: number;
+  /** Queue for "press 1 to speak to an agent"; null disables the option. */
+  agentQueue: string | null;
+}

@@ -1,0 +1,54 @@
+/** Every error code ccgate raises. Strings, so logs and JSON stay readable. */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONFIG_NOT_FOUND'
+  | 'STORE_FAILED'
+  | 'STORE_SCHEMA_TOO_NEW'
+  | 'STORE_DISK_FULL'
+  | 'AGENT_UNKNOWN'
+  | 'AGENT_STATE'
+  | 'QUEUE_UNKNOWN'
+  | 'CAMPAIGN_INVALID'
+  | 'CAMPAIGN_UNKNOWN'
+  | 'TRUNK_NO_CHANNEL'
+  | 'TRUNK_FAILED'
+  | 'API_BAD_REQUEST'
+  | 'DAEMON_NOT_RUNNING';
+
+export class CcgateError extends Error {
+  readonly code: ErrorCode;
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, context: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CcgateError';
+    this.code = code;
+    this.context = context;
+  }
+}
+
+/** A configuration problem: always names the file, the key path and what was expected. */
+export class ConfigError extends CcgateError {
+  constructor(
+    readonly file: string,
+    readonly issues: ReadonlyArray<{ path: string; expected: string }>,
+  ) {
+    super(
+      'CONFIG_INVALID',
+      `${file}: invalid configuration\n` + issues.map((i) => `  ${i.path || '(root)'}: ${i.expected}`).join('\n'),
+      { file, issues },
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export class StoreError extends CcgateError {
+  constructor(code: Extract<ErrorCode, `STORE_${string}`>, message: string, context: Record<string, unknown> = {}, cause?: unknown) {
+    super(code, message, context, { cause });
+    this.name = 'StoreError';
+  }
+}
+
+export function isCcgateError(e: unknown, code?: ErrorCode): e is CcgateError {
+  return e instanceof CcgateError && (code === undefined || e.code === code);
+}

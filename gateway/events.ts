@@ -1,0 +1,134 @@
+/**
+ * The gateway's state changes as typed facts. Each is appended to the event
+ * log in the same SQLite transaction as the state it describes, then handed
+ * to consumers (queue_log writer, KPI aggregator, later the wallboard and the
+ * MQTT outbox) after commit. Names are past-tense; times are epoch ms.
+ */
+
+/** Caller identity as the network presented it; the number is never altered. */
+export type CallerId =
+  | { kind: 'number'; number: string }
+  | { kind: 'withheld' }
+  | { kind: 'unavailable' };
+
+export type AgentState = 'loggedOut' | 'available' | 'ringing' | 'onCall' | 'wrapUp' | 'paused';
+
+/** How a queued call was delivered to the agent. */
+export type DeliveryKind = 'inbound' | 'callback' | 'agentCallback' | 'campaign';
+
+export type CampaignResult = 'answered' | 'confirmed' | 'busy' | 'noAnswer' | 'failed';
+
+interface Base {
+  at: number;
+}
+
+export type GatewayEvent = Base &
+  (
+    // --- calls and IVR --------------------------------------------------
+    | { type: 'callOffered'; callId: string; trunkId: string; channel: number; callerId: CallerId; dialled: string }
+    | { type: 'callAnswered'; callId: string }
+    | { type: 'ivrMenuEntered'; callId: string; menu: string }
+    | { type: 'ivrDigitsCollected'; callId: string; menu: string; digits: string }
+    | { type: 'ivrInputInvalid'; callId: string; menu: string; reason: 'invalid' | 'timeout'; attempt: number }
+    | { type: 'ivrClosed'; callId: string; reason: 'outOfHours' | 'holiday'; menu: string }
+    | { type: 'callEnded'; callId: string; cause: 'caller' | 'agent' | 'system' | 'lineFailed' | 'restart' }
+    // --- queue lifecycle (maps 1:1 to queue_log verbs) ------------------
+    | {
+        type: 'queueEntered';
+        callId: string;
+        queue: string;
+        /** Caller number as presented ('' when withheld/unavailable). */
+        callerNumber: string;
+        /** 1-based position at entry, counting live and virtual entries. */
+        position: number;
+        priority: number;
+        /** The entry's place key: a callback or resumed wait keeps its original join time. */
+        joinedAt: number;
+        kind: DeliveryKind;
+      }
+    | { type: 'agentRung'; callId: string; queue: string; agent: string }
+    | { type: 'agentRingNoAnswer'; callId: string; queue: string; agent: string; ringMs: number }
+    | { type: 'agentRingCanceled'; callId: string; queue: string; agent: string; ringMs: number }
+    | {
+        type: 'queueConnected';
+        callId: string;
+        queue: string;
+        agent: string;
+        /** Wait from entry (or original join for callbacks) to agent answer, ms. */
+        waitMs: number;
+        ringMs: number;
+        kind: DeliveryKind;
+      }
+    | {
+        type: 'queueCompleted';
+        callId: string;
+        queue: string;
+        agent: string;
+        by: 'caller' | 'agent';
+        /** Did the line drop (not a normal hang-up)? Drives the agent-callback offer. */
+        dropped: boolean;
+        waitMs: number;
+        talkMs: number;
+        origPosition: number;
+      }
+    | {
+        type: 'queueExited';
+        callId: string;
+        queue: string;
+        /** abandon = caller hung up; timeout = max wait; key = pressed an exit key (callback); empty = no agents; restart = process died */
+        reason: 'abandon' | 'timeout' | 'key' | 'empty' | 'restart';
+        key?: string;
+        position: number;
+        origPosition: number;
+        waitMs: number;
+        /** Queue the caller was moved to after a timeout, if any. */
+        overflowTo?: string;
+      }
+    // --- callbacks --------------------------------------------------------
+    | { type: 'callbackRequested'; callbackId: string; callId: string; queue: string; number: string; priority: number; joinedAt: number; expiresAt: number }
+    | { type: 'callbackDuplicate'; callbackId: string; callId: string; queue: string; number: string }
+    | { type: 'callbackOfferDeclined'; callId: string; queue: string; reason: 'withheld' | 'declined' | 'noInput' }
+    | { type: 'callbackDialled'; callbackId: string; attempt: number; agent: string; number: string; mode: 'agentFirst' | 'customerFirst' }
+    | { type: 'callbackAttemptFailed'; callbackId: string; attempt: number; reason: 'busy' | 'noAnswer' | 'failed' | 'agentNoAnswer'; nextAt?: number }
+    | { type: 'callbackConnected'; callbackId: string; callId: string; agent: string; queue: string; delayMs: number }
+    | { type: 'callbackFinished'; callbackId: string; outcome: 'completed' | 'failed' | 'expired' | 'canceled'; attempts: number }
+    // --- agent callback (same agent within the window) -------------------
+    | { type: 'agentCallbackOffered'; callId: string; agent: string; queue: string }
+    | { type: 'agentCallbackAccepted'; callId: string; agent: string; queue: string }
+    | { type: 'agentCallbackFellBack'; callId: string; agent: string; queue: string; waitedMs: number }
+    // --- agents -----------------------------------------------------------
+    | { type: 'agentLoggedIn'; agent: string; queues: string[] }
+    | { type: 'agentLoggedOut'; agent: string; sessionMs: number }
+    | { type: 'agentPaused'; agent: string; reason: string; auto: boolean }
+    | { type: 'agentUnpaused'; agent: string; auto: boolean }
+    | { type: 'agentStateChanged'; agent: string; from: AgentState; to: AgentState }
+    // --- survey -------------------------------------------------------------
+    | { type: 'surveyOffered'; callId: string; queue: string; agent: string }
+    | { type: 'surveyAnswered'; callId: string; queue: string; agent: string; score: number }
+    | { type: 'surveyUnanswered'; callId: string; queue: string; agent: string; reason: 'hangup' | 'timeout' | 'invalid' }
+    // --- outbound campaigns -----------------------------------------------
+    | { type: 'campaignSubmitted'; campaignId: string; name: string; targets: number }
+    | { type: 'campaignDialled'; campaignId: string; targetId: string; number: string; attempt: number; callId: string }
+    | { type: 'campaignTargetFinished'; campaignId: string; targetId: string; result: CampaignResult; attempts: number; final: boolean }
+    | { type: 'campaignFinished'; campaignId: string; counts: Record<CampaignResult, number> }
+    | { type: 'campaignCanceled'; campaignId: string }
+    // --- lines --------------------------------------------------------------
+    | { type: 'trunkHealthChanged'; trunkId: string; up: boolean; detail: string }
+    | { type: 'gatewayStarted'; recovered: { liveCallsClosed: number; callbacksPending: number; campaignsActive: number } }
+  );
+
+export type GatewayEventType = GatewayEvent['type'];
+export type EventOf<T extends GatewayEventType> = Extract<GatewayEvent, { type: T }>;
+
+/** An event as stored: with its gap-free sequence number from the event log. */
+export type StoredEvent = GatewayEvent & { seq: number };
+
+/** Anything that reads the event stream after commit. */
+export interface EventConsumer {
+  readonly name: string;
+  consume(ev: StoredEvent): void;
+}
+
+export function callerNumber(id: CallerId): string {
+  return id.kind === 'number' ? id.number : '';
+}
