@@ -1,0 +1,4 @@
+import { MemoryStore } from './MemoryStore.ts';
+import { describeStoreContract } from './storeContract.ts';
+
+describeStoreContract('MemoryStore', () => new MemoryStore());

@@ -1,0 +1,230 @@
+import type { GatewayEvent, StoredEvent } from '../events.ts';
+import { StoreError } from '../core/errors.ts';
+import type {
+  AgentRecord, CallbackRecord, CallRecord, CampaignRecord, ContactRecord, EntryRecord, Repo, Store, SurveyRecord,
+  TargetRecord,
+} from './Store.ts';
+
+/**
+ * {@link Store} in plain Maps, for tests and the demo: no durability, same semantics as {@link SqliteStore}
+ * (the shared contract suite checks both). `commit()` only clears `dirty`. `batch(fn)` keeps an undo log while
+ * it runs and replays it backwards if fn throws. Records and events are copied in and out (events through JSON,
+ * as SQLite stores them), so callers can never mutate stored state by reference.
+ */
+export class MemoryStore implements Store {
+  readonly agents: Store['agents'];
+  readonly calls: Store['calls'];
+  readonly entries: Store['entries'];
+  readonly callbacks: Store['callbacks'];
+  readonly contacts: Store['contacts'];
+  readonly surveys: Store['surveys'];
+  readonly campaigns: Store['campaigns'];
+  readonly targets: Store['targets'];
+
+  private readonly events: string[] = [];
+  private readonly meta = new Map<string, string>();
+  private readonly surveyRows: SurveyRecord[] = [];
+  /** Inverse operations of the writes made inside the running batches, oldest first. */
+  private readonly undo: Array<() => void> = [];
+  private depth = 0;
+  private pending = false;
+  private closed = false;
+
+  constructor() {
+    const gate: MemGate = { write: (op) => this.writing(op), read: (op) => this.live(op), remember: (u) => this.remember(u) };
+    this.agents = new MemRepo<AgentRecord, 'id'>(gate, 'agents', 'id');
+    this.entries = new MemRepo<EntryRecord, 'id'>(gate, 'entries', 'id');
+    this.contacts = new MemRepo<ContactRecord, 'number'>(gate, 'contacts', 'number');
+    const calls = new MemRepo<CallRecord, 'id'>(gate, 'calls', 'id');
+    this.calls = Object.assign(calls, {
+      open: () => calls.where((c) => c.endedAt === null, (a, b) => a.startedAt - b.startedAt || cmp(a.id, b.id)),
+    });
+    // Mirrors the partial UNIQUE index callbacks_active_unique of the SQLite schema.
+    const cbs = new MemRepo<CallbackRecord, 'id'>(gate, 'callbacks', 'id', (r, rows) => {
+      if (!isActive(r)) return;
+      for (const o of rows.values()) {
+        if (o.id !== r.id && isActive(o) && o.queue === r.queue && o.number === r.number) {
+          throw new StoreError('STORE_FAILED', `store callbacks.put failed: active callback ${o.id} exists for ${r.queue}/${r.number}`, {
+            op: 'callbacks.put',
+            constraint: 'callbacks_active_unique',
+          });
+        }
+      }
+    });
+    this.callbacks = Object.assign(cbs, {
+      active: () => cbs.where(isActive, (a, b) => b.priority - a.priority || a.joinedAt - b.joinedAt || cmp(a.id, b.id)),
+      activeFor: (queue: string, number: string) =>
+        cbs.where((c) => isActive(c) && c.queue === queue && c.number === number, () => 0)[0],
+    });
+    const camps = new MemRepo<CampaignRecord, 'id'>(gate, 'campaigns', 'id');
+    this.campaigns = Object.assign(camps, {
+      active: () => camps.where((c) => c.status === 'active', (a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id)),
+    });
+    const targets = new MemRepo<TargetRecord, 'id'>(gate, 'targets', 'id');
+    const byOrd = (a: TargetRecord, b: TargetRecord): number => a.ord - b.ord || cmp(a.id, b.id);
+    this.targets = Object.assign(targets, {
+      forCampaign: (id: string) => targets.where((t) => t.campaignId === id, byOrd),
+      open: (id: string) => targets.where((t) => t.campaignId === id && t.status !== 'done', byOrd),
+    });
+    this.surveys = {
+      insert: (r) => {
+        this.writing('surveys.insert');
+        this.remember(() => this.surveyRows.pop());
+        this.surveyRows.push({ ...r });
+      },
+      all: () => (this.live('surveys.all'), this.surveyRows.map((r) => ({ ...r }))),
+    };
+  }
+
+  get dirty(): boolean {
+    return this.pending;
+  }
+
+  batch<T>(fn: () => T): T {
+    this.live('batch');
+    const mark = this.undo.length;
+    const pendingBefore = this.pending;
+    this.depth++;
+    try {
+      const result = fn();
+      if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+        throw new StoreError('STORE_FAILED', 'batch fn must be synchronous', { op: 'batch' });
+      }
+      return result;
+    } catch (e) {
+      while (this.undo.length > mark) this.undo.pop()?.();
+      this.pending = pendingBefore;
+      throw e;
+    } finally {
+      this.depth--;
+      // Outside every batch nothing can be rolled back any more: drop the log.
+      if (this.depth === 0) this.undo.length = 0;
+    }
+  }
+
+  commit(): void {
+    if (this.depth > 0) throw new StoreError('STORE_FAILED', 'commit() inside batch()', { op: 'commit' });
+    this.live('commit');
+    this.pending = false;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  appendEvent(ev: GatewayEvent): StoredEvent {
+    this.writing('appendEvent');
+    this.remember(() => this.events.pop());
+    this.events.push(JSON.stringify(ev));
+    return { ...ev, seq: this.events.length };
+  }
+
+  readEvents(afterSeq: number, limit: number): StoredEvent[] {
+    this.live('readEvents');
+    const from = Math.max(0, afterSeq);
+    return this.events.slice(from, from + Math.max(0, limit)).map((d, i) => stored(d, from + i + 1));
+  }
+
+  readEventsSince(fromMs: number): StoredEvent[] {
+    this.live('readEventsSince');
+    return this.events.map((d, i) => stored(d, i + 1)).filter((e) => e.at >= fromMs);
+  }
+
+  lastEventSeq(): number {
+    return this.events.length;
+  }
+
+  getMeta(key: string): string | undefined {
+    this.live('getMeta');
+    return this.meta.get(key);
+  }
+
+  setMeta(key: string, value: string): void {
+    this.writing('setMeta');
+    this.remember(restoreEntry(this.meta, key));
+    this.meta.set(key, value);
+  }
+
+  private live(op: string): void {
+    if (this.closed) throw new StoreError('STORE_FAILED', 'store is closed', { op });
+  }
+
+  private writing(op: string): void {
+    this.live(op);
+    this.pending = true;
+  }
+
+  private remember(undo: () => void): void {
+    if (this.depth > 0) this.undo.push(undo);
+  }
+}
+
+/** What a {@link MemRepo} needs from its store. */
+interface MemGate {
+  write(op: string): void;
+  read(op: string): void;
+  remember(undo: () => void): void;
+}
+
+/** Keyed Map repository; `check` may veto a put (unique constraints). */
+export class MemRepo<R extends object, K extends keyof R & string> implements Repo<R, K> {
+  private readonly rows = new Map<R[K], R>();
+
+  constructor(
+    private readonly gate: MemGate,
+    private readonly table: string,
+    private readonly key: K,
+    private readonly check?: (r: R, rows: ReadonlyMap<R[K], R>) => void,
+  ) {}
+
+  get(key: R[K]): R | undefined {
+    this.gate.read(`${this.table}.get`);
+    const r = this.rows.get(key);
+    return r === undefined ? undefined : { ...r };
+  }
+
+  put(record: R): void {
+    this.gate.read(`${this.table}.put`);
+    this.check?.(record, this.rows);
+    this.gate.write(`${this.table}.put`);
+    this.gate.remember(restoreEntry(this.rows, record[this.key]));
+    this.rows.set(record[this.key], { ...record });
+  }
+
+  delete(key: R[K]): void {
+    this.gate.write(`${this.table}.delete`);
+    this.gate.remember(restoreEntry(this.rows, key));
+    this.rows.delete(key);
+  }
+
+  all(): R[] {
+    this.gate.read(`${this.table}.all`);
+    return [...this.rows.values()].map((r) => ({ ...r }));
+  }
+
+  /** Copies of the rows matching `pred`, sorted by `order`. */
+  where(pred: (r: R) => boolean, order: (a: R, b: R) => number): R[] {
+    this.gate.read(`${this.table}.query`);
+    return [...this.rows.values()].filter(pred).sort(order).map((r) => ({ ...r }));
+  }
+}
+
+/** An undo step putting `map[key]` back as it is now (or absent). */
+function restoreEntry<K, V>(map: Map<K, V>, key: K): () => void {
+  if (!map.has(key)) return () => map.delete(key);
+  const prev = map.get(key) as V;
+  return () => map.set(key, prev);
+}
+
+function isActive(c: CallbackRecord): boolean {
+  return c.status === 'pending' || c.status === 'dialling';
+}
+
+function stored(data: string, seq: number): StoredEvent {
+  return { ...(JSON.parse(data) as GatewayEvent), seq };
+}
+
+/** Code-unit order, as SQLite's BINARY collation gives for ASCII ids. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,227 @@
+import Database from 'better-sqlite3';
+import { StoreError } from '../core/errors.ts';
+import type { GatewayEvent, StoredEvent } from '../events.ts';
+import type {
+  AgentRecord,
+  CallbackRecord,
+  CallRecord,
+  CampaignRecord,
+  ContactRecord,
+  EntryRecord,
+  Repo,
+  SurveyRecord,
+  TargetRecord,
+} from './Store.ts';
+
+/**
+ * How a record field is stored. Column names equal field names (camelCase) so rows map 1:1 to records and SQL
+ * reports read naturally; booleans are stored as 0/1.
+ */
+export type ColumnKind = 'text' | 'int' | 'bool';
+
+/** One entry per field of R: the compiler rejects a spec that misses or invents a field. */
+export type Columns<R> = { readonly [K in keyof R]-?: ColumnKind };
+
+export const AGENT_COLUMNS: Columns<AgentRecord> = {
+  id: 'text', state: 'text', pauseReason: 'text', loggedInAt: 'int', idleSince: 'int', callsToday: 'int',
+  callsDay: 'text', missedInRow: 'int',
+};
+export const CALL_COLUMNS: Columns<CallRecord> = {
+  id: 'text', direction: 'text', trunkId: 'text', legId: 'text', number: 'text', callerKind: 'text',
+  dialled: 'text', startedAt: 'int', endedAt: 'int', phase: 'text', queue: 'text', agent: 'text',
+  callbackId: 'text', campaignId: 'text', targetId: 'text',
+};
+export const ENTRY_COLUMNS: Columns<EntryRecord> = {
+  id: 'text', queue: 'text', kind: 'text', callId: 'text', callbackId: 'text', priority: 'int', joinedAt: 'int',
+  seq: 'int', enteredAt: 'int', origPosition: 'int', stickyAgent: 'text', stickyUntil: 'int',
+};
+export const CALLBACK_COLUMNS: Columns<CallbackRecord> = {
+  id: 'text', queue: 'text', number: 'text', priority: 'int', joinedAt: 'int', requestedAt: 'int',
+  expiresAt: 'int', status: 'text', attempts: 'int', notBefore: 'int', originCallId: 'text', origPosition: 'int',
+  finishedAt: 'int',
+};
+export const CONTACT_COLUMNS: Columns<ContactRecord> = {
+  number: 'text', agent: 'text', queue: 'text', endedAt: 'int', dropped: 'bool',
+};
+export const SURVEY_COLUMNS: Columns<SurveyRecord> = {
+  callId: 'text', queue: 'text', agent: 'text', score: 'int', at: 'int',
+};
+export const CAMPAIGN_COLUMNS: Columns<CampaignRecord> = {
+  id: 'text', name: 'text', prompt: 'text', status: 'text', createdAt: 'int', maxConcurrent: 'int',
+  callsPerMinute: 'int', schedule: 'text', attempts: 'int', retryGapMs: 'int', ringTimeoutMs: 'int',
+  agentQueue: 'text',
+};
+export const TARGET_COLUMNS: Columns<TargetRecord> = {
+  id: 'text', campaignId: 'text', number: 'text', ord: 'int', status: 'text', attempts: 'int', notBefore: 'int',
+  result: 'text', message: 'text',
+};
+
+/** A value better-sqlite3 can bind. */
+export type SqlValue = string | number | bigint | null;
+
+/**
+ * The store's transaction discipline, handed to every table: `write` opens the lazy transaction first and marks
+ * the store dirty after; both wrap failures as {@link StoreError} with `{op}`.
+ */
+export interface SqlGate {
+  write<T>(op: string, fn: () => T): T;
+  read<T>(op: string, fn: () => T): T;
+}
+
+/**
+ * Map a better-sqlite3 failure to a {@link StoreError}. `SQLITE_FULL` (the disk, or `max_page_count`, is full;
+ * the Linux VFS reports ENOSPC this way) becomes `STORE_DISK_FULL`; everything else, including `SQLITE_IOERR_*`
+ * (a failing SD card rather than a full one), is `STORE_FAILED`. The SQLite code is kept in `context.sqliteCode`.
+ */
+export function toStoreError(op: string, e: unknown, extra: Record<string, unknown> = {}): StoreError {
+  if (e instanceof StoreError) return e;
+  const sqliteCode = e instanceof Database.SqliteError ? e.code : undefined;
+  const code = sqliteCode?.startsWith('SQLITE_FULL') ? 'STORE_DISK_FULL' : 'STORE_FAILED';
+  const text = e instanceof Error ? e.message : String(e);
+  const context: Record<string, unknown> = { op, ...extra };
+  if (sqliteCode !== undefined) context['sqliteCode'] = sqliteCode;
+  return new StoreError(code, `store ${op} failed: ${text}`, context, e);
+}
+
+/** Append-only table of records (surveys); the rowid gives insertion order. */
+export class SqlTable<R extends object> {
+  protected readonly cols: readonly string[];
+  private readonly bools: readonly string[];
+  private readonly sInsert: Database.Statement<SqlValue[]>;
+  private readonly sAll: Database.Statement<[], Record<string, unknown>>;
+  protected readonly ops: { readonly insert: string; readonly all: string; readonly query: string };
+
+  constructor(
+    protected readonly db: Database.Database,
+    protected readonly gate: SqlGate,
+    protected readonly table: string,
+    spec: Columns<R>,
+  ) {
+    this.cols = Object.keys(spec);
+    this.bools = this.cols.filter((c) => (spec as Record<string, ColumnKind>)[c] === 'bool');
+    this.ops = { insert: `${table}.insert`, all: `${table}.all`, query: `${table}.query` };
+    // Explicit column lists everywhere: columns added by a newer release are neither read nor clobbered.
+    this.sInsert = db.prepare<SqlValue[]>(`INSERT INTO ${table} (${this.list()}) VALUES (${this.cols.map(() => '?').join(', ')})`);
+    this.sAll = db.prepare<[], Record<string, unknown>>(`SELECT ${this.list()} FROM ${table} ORDER BY rowid`);
+  }
+
+  /** Append a record. */
+  insert(record: R): void {
+    const params = this.params(record);
+    this.gate.write(this.ops.insert, () => this.sInsert.run(...params));
+  }
+
+  /** Every row in insertion order. */
+  all(): R[] {
+    return this.gate.read(this.ops.all, () => this.sAll.all().map((row) => this.record(row)));
+  }
+
+  /** A reusable query `SELECT … WHERE <where>`, prepared once; returns matching records. */
+  many(where: string): (...params: SqlValue[]) => R[] {
+    const stmt = this.db.prepare<SqlValue[], Record<string, unknown>>(`SELECT ${this.list()} FROM ${this.table} WHERE ${where}`);
+    return (...params) => this.gate.read(this.ops.query, () => stmt.all(...params).map((row) => this.record(row)));
+  }
+
+  /** Like {@link many}, returning the first match. */
+  one(where: string): (...params: SqlValue[]) => R | undefined {
+    const stmt = this.db.prepare<SqlValue[], Record<string, unknown>>(`SELECT ${this.list()} FROM ${this.table} WHERE ${where} LIMIT 1`);
+    return (...params) => this.gate.read(this.ops.query, () => {
+      const row = stmt.get(...params);
+      return row === undefined ? undefined : this.record(row);
+    });
+  }
+
+  protected list(): string {
+    return this.cols.join(', ');
+  }
+
+  /** Record → positional parameters in column order. */
+  protected params(record: R): SqlValue[] {
+    const r = record as Record<string, unknown>;
+    return this.cols.map((c) => {
+      const v = r[c];
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      // undefined → NULL so a record built from a partial object fails on NOT NULL rather than binding garbage.
+      return v === undefined ? null : (v as SqlValue);
+    });
+  }
+
+  /** Row → record: 0/1 back to booleans. */
+  protected record(row: Record<string, unknown>): R {
+    for (const b of this.bools) row[b] = row[b] === 1;
+    return row as R;
+  }
+}
+
+/** Keyed table implementing {@link Repo}: `put` upserts by key. */
+export class SqlRepo<R extends object, K extends keyof R & string> extends SqlTable<R> implements Repo<R, K> {
+  private readonly sGet: Database.Statement<[SqlValue], Record<string, unknown>>;
+  private readonly sPut: Database.Statement<SqlValue[]>;
+  private readonly sDelete: Database.Statement<[SqlValue]>;
+  private readonly keyOps: { readonly get: string; readonly put: string; readonly delete: string };
+
+  constructor(db: Database.Database, gate: SqlGate, table: string, key: K, spec: Columns<R>) {
+    super(db, gate, table, spec);
+    this.keyOps = { get: `${table}.get`, put: `${table}.put`, delete: `${table}.delete` };
+    this.sGet = db.prepare<[SqlValue], Record<string, unknown>>(`SELECT ${this.list()} FROM ${table} WHERE ${key} = ?`);
+    // Upsert on the key only, not INSERT OR REPLACE: OR REPLACE would also resolve a clash on another UNIQUE
+    // index by deleting the other row (silently dropping an active callback); this way such a clash throws.
+    // It also keeps values in columns a newer release added (see migrations.ts).
+    const sets = this.cols.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`);
+    this.sPut = db.prepare<SqlValue[]>(
+      `INSERT INTO ${table} (${this.list()}) VALUES (${this.cols.map(() => '?').join(', ')}) ` +
+        `ON CONFLICT (${key}) DO UPDATE SET ${sets.join(', ')}`,
+    );
+    this.sDelete = db.prepare<[SqlValue]>(`DELETE FROM ${table} WHERE ${key} = ?`);
+  }
+
+  get(key: R[K]): R | undefined {
+    return this.gate.read(this.keyOps.get, () => {
+      const row = this.sGet.get(key as SqlValue);
+      return row === undefined ? undefined : this.record(row);
+    });
+  }
+
+  put(record: R): void {
+    const params = this.params(record);
+    this.gate.write(this.keyOps.put, () => this.sPut.run(...params));
+  }
+
+  delete(key: R[K]): void {
+    this.gate.write(this.keyOps.delete, () => this.sDelete.run(key as SqlValue));
+  }
+}
+
+/** The store's own statements (transactions, events, meta), prepared once per connection. */
+export function prepareCore(db: Database.Database) {
+  return {
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
+    insertEvent: db.prepare<[number, number, string, string]>('INSERT INTO events (seq, at, type, data) VALUES (?, ?, ?, ?)'),
+    readEvents: db.prepare<[number, number], EventRow>('SELECT seq, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    // Filtered through the index on `at`, returned in log (seq) order: the order the state changed in.
+    readSince: db.prepare<[number], EventRow>('SELECT seq, data FROM events WHERE at >= ? ORDER BY seq'),
+    maxSeq: db.prepare<[]>('SELECT COALESCE(MAX(seq), 0) FROM events').pluck(),
+    getMeta: db.prepare<[string]>('SELECT value FROM meta WHERE key = ?').pluck(),
+    setMeta: db.prepare<[string, string]>(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+  };
+}
+
+/** A row of the events table as read. */
+export interface EventRow {
+  seq: number;
+  data: string;
+}
+
+/** Events row → the stored event: the JSON data with the row's seq. */
+export function toStored(row: EventRow): StoredEvent {
+  return { ...(JSON.parse(row.data) as GatewayEvent), seq: row.seq };
+}
+
+/** Whether a batch fn returned a promise (its writes would land outside the savepoint). */
+export function isThenable(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
