@@ -1,0 +1,210 @@
+/*
+ * The call-centre core. Hardware-agnostic: it sees trunks only through
+ * TrunkPort, time only through Clock, chance only through Random, and
+ * persistence only through Store.
+ *
+ *   TrunkPort signals ──► Gateway.onSignal ──► Call.handler (phase)
+ *                                               │  IvrService → QueueService(LiveWait, Delivery)
+ *   Clock timers ─────► Transactor.run ◄───────┤  CallbackService, SurveyService, CampaignService
+ *   API calls ────────►                         ▼
+ *                        Store (one transaction per input: state + events)
+ *                          └─ commit ─► consumers: KPIs, queue_log, subscribers
+ */
+import { CallRegistry } from './calls/CallRegistry.ts';
+import { CallbackService } from './callback/CallbackService.ts';
+import { CampaignService } from './campaign/CampaignService.ts';
+import type { GatewayConfig } from './config/types.ts';
+import type { Clock, Timer } from './core/Clock.ts';
+import type { Ctx } from './core/Context.ts';
+import type { Logger } from './core/Logger.ts';
+import type { Random } from './core/Random.ts';
+import { Transactor } from './core/Transactor.ts';
+import type { EventConsumer, StoredEvent } from './events.ts';
+import type { CampaignSpec, GatewayApi, GatewaySnapshot } from './GatewayApi.ts';
+import { IvrService } from './ivr/IvrService.ts';
+import { KpiAggregator } from './kpi/KpiAggregator.ts';
+import type { KpiSnapshot } from './kpi/types.ts';
+import { AgentRoster } from './queue/AgentRoster.ts';
+import { QueueService } from './queue/QueueService.ts';
+import { recover } from './recovery.ts';
+import { buildSnapshot } from './snapshot.ts';
+import type { Store } from './store/Store.ts';
+import { SurveyService } from './survey/SurveyService.ts';
+import type { TrunkPort, TrunkSignal } from './trunk/TrunkPort.ts';
+import { TrunkSet } from './trunk/TrunkSet.ts';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  store: Store;
+  trunks: readonly TrunkPort[];
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+}
+
+/** Every timer the core sets runs as one atomic input, like a trunk signal. */
+function transactionalClock(clock: Clock, tx: () => Transactor): Clock {
+  return {
+    now: () => clock.now(),
+    setTimer: (name: string, ms: number, fn: () => void): Timer => clock.setTimer(name, ms, () => tx().run(name, fn)),
+  };
+}
+
+export class Gateway implements GatewayApi {
+  private readonly ctx: Ctx;
+  readonly kpi: KpiAggregator;
+  private started = false;
+
+  constructor(opts: GatewayOptions) {
+    const log = opts.logger.child({ component: 'gateway' });
+    const tx = new Transactor(opts.store, opts.clock, log, opts.config.store.groupCommitMs);
+    const clock = transactionalClock(opts.clock, () => tx);
+    const base = { config: opts.config, store: opts.store, clock, random: opts.random, log, tx };
+    const calls = new CallRegistry(opts.store, clock, tx);
+    const agents = new AgentRoster(opts.config, opts.store, clock, tx);
+    const trunks = new TrunkSet(opts.trunks, log);
+    const ctx = { ...base, calls, agents, trunks } as Ctx;
+    ctx.queues = new QueueService(ctx);
+    ctx.callbacks = new CallbackService(ctx);
+    ctx.surveys = new SurveyService(ctx);
+    ctx.ivr = new IvrService(ctx);
+    ctx.campaigns = new CampaignService(ctx);
+    agents.onReady = () => ctx.queues.dispatch();
+    this.ctx = ctx;
+    this.kpi = new KpiAggregator(opts.config.kpi, opts.config.site.timeZone);
+    tx.addConsumer(this.kpi);
+  }
+
+  /** Add a consumer of committed events (queue_log, wallboard, outbox). */
+  addConsumer(c: EventConsumer): void {
+    this.ctx.tx.addConsumer(c);
+  }
+
+  /**
+   * Recover durable state (closing calls the last run left open), replay the
+   * day's events into the KPIs, then start taking calls.
+   */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const dayAgo = this.ctx.clock.now() - 48 * 3600_000;
+    for (const ev of this.ctx.store.readEventsSince(dayAgo)) this.kpi.consume(ev);
+    this.ctx.tx.run('start', () => recover(this.ctx));
+    for (const t of this.ctx.trunks.all()) t.setListener((s) => this.onSignal(t, s));
+    this.ctx.tx.durable();
+  }
+
+  /** Stop: commit what is pending. Trunks and store are closed by their owner. */
+  stop(): void {
+    this.ctx.tx.durable();
+    for (const t of this.ctx.trunks.all()) t.setListener(() => {});
+  }
+
+  private onSignal(trunk: TrunkPort, s: TrunkSignal): void {
+    const { ctx } = this;
+    ctx.tx.run(`signal:${s.kind}`, () => {
+      if (s.kind === 'health') {
+        ctx.tx.emit({ type: 'trunkHealthChanged', trunkId: trunk.id, up: s.health.up, detail: s.health.detail });
+        if (s.health.up) ctx.queues.dispatch();
+        return;
+      }
+      if (s.kind === 'offered') {
+        const call = ctx.calls.createInbound(trunk, s.legId, s.callerId, s.dialled);
+        ctx.tx.emit({ type: 'callOffered', callId: call.id, trunkId: trunk.id, channel: s.channel, callerId: s.callerId, dialled: s.dialled });
+        call.handler = { onAnswered: () => this.answered(call.id) };
+        trunk.answer(s.legId);
+        return;
+      }
+      const call = ctx.calls.byTrunkLeg(trunk.id, s.legId);
+      if (!call) {
+        ctx.log.debug({ trunk: trunk.id, leg: s.legId, signal: s.kind }, 'signal for an unknown leg');
+        return;
+      }
+      switch (s.kind) {
+        case 'answered':
+          call.handler?.onAnswered?.();
+          break;
+        case 'dtmf':
+          call.dtmf(s.digit);
+          break;
+        case 'playDone':
+          call.playDone(s.prompt, s.interrupted);
+          break;
+        case 'dialResult':
+          call.handler?.onDialResult?.(s.outcome);
+          break;
+        case 'connectResult':
+          call.handler?.onConnectResult?.(s.outcome);
+          break;
+        case 'bridgeEnded':
+          call.handler?.onBridgeEnded?.(s.by);
+          break;
+        case 'ended': {
+          // Handlers see an ended call (no more prompts) and record their exit first.
+          call.markEnded();
+          call.handler?.onEnded?.(s.cause);
+          ctx.calls.end(call, s.cause === 'lineFailed' ? 'lineFailed' : s.cause === 'local' ? 'system' : 'caller');
+          break;
+        }
+      }
+    });
+  }
+
+  private answered(callId: string): void {
+    const call = this.ctx.calls.get(callId);
+    if (!call) return;
+    this.ctx.tx.emit({ type: 'callAnswered', callId });
+    this.ctx.ivr.begin(call);
+  }
+
+  // --- GatewayApi -------------------------------------------------------
+
+  agentLogin(agentId: string): void {
+    this.mutate('agentLogin', () => this.ctx.agents.login(agentId));
+  }
+
+  agentLogout(agentId: string): void {
+    this.mutate('agentLogout', () => this.ctx.agents.logout(agentId));
+  }
+
+  agentPause(agentId: string, reason: string): void {
+    this.mutate('agentPause', () => this.ctx.agents.pause(agentId, reason || 'Break'));
+  }
+
+  agentUnpause(agentId: string): void {
+    this.mutate('agentUnpause', () => this.ctx.agents.unpause(agentId));
+  }
+
+  submitCampaign(spec: CampaignSpec): { campaignId: string; targets: number } {
+    return this.mutate('submitCampaign', () => this.ctx.campaigns.submit(spec));
+  }
+
+  cancelCampaign(campaignId: string): void {
+    this.mutate('cancelCampaign', () => this.ctx.campaigns.cancel(campaignId));
+  }
+
+  snapshot(): GatewaySnapshot {
+    return buildSnapshot(this.ctx);
+  }
+
+  kpis(): KpiSnapshot {
+    return this.kpi.snapshot(this.ctx.clock.now());
+  }
+
+  subscribe(fn: (ev: StoredEvent) => void): () => void {
+    const c: EventConsumer = { name: 'subscriber', consume: fn };
+    this.ctx.tx.addConsumer(c);
+    return () => this.ctx.tx.removeConsumer(c);
+  }
+
+  /** Direct access for tests and the simulator. */
+  get context(): Ctx {
+    return this.ctx;
+  }
+
+  private mutate<T>(what: string, fn: () => T): T {
+    const r = this.ctx.tx.run(what, fn);
+    this.ctx.tx.durable();
+    return r;
+  }
+}

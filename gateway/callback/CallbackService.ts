@@ -1,0 +1,207 @@
+import type { Ctx } from '../core/Context.ts';
+import type { Timer } from '../core/Clock.ts';
+import { isOpen, nextOpening } from '../ivr/schedule.ts';
+import { Prompts } from '../prompts.ts';
+import type { Agent } from '../queue/AgentRoster.ts';
+import type { Entry } from '../queue/WaitingList.ts';
+import type { CallbackRecord } from '../store/Store.ts';
+import { AgentFirstCallback, CustomerFirstCallback } from './CallbackCalls.ts';
+
+/**
+ * Kept-place callbacks. A request replaces the caller's live entry with a
+ * virtual one with the same priority, join time and sequence, so the callback
+ * is served exactly when the caller would have been. It is committed before
+ * the caller hears "we will call you back", dialled only with an agent
+ * reserved, retried per the queue's policy inside its window, and expired
+ * with an explicit outcome. One active callback per queue and number.
+ */
+export class CallbackService {
+  private readonly timers = new Map<string, Timer>();
+  private windowTimer: Timer | undefined;
+  private counter: number;
+
+  constructor(private readonly ctx: Ctx) {
+    this.counter = Number(ctx.store.getMeta('callbackCounter') ?? '0');
+  }
+
+  /** The caller in `entry` pressed 1: book the callback to `number` (or find the one already booked). */
+  request(entry: Entry, number: string): void {
+    const { ctx } = this;
+    const call = entry.call!;
+    const queue = entry.rec.queue;
+    const q = ctx.queues.cfg(queue);
+    entry.locked = true;
+    const existing = ctx.store.callbacks.activeFor(queue, number);
+    if (existing) {
+      ctx.tx.emit({ type: 'callbackDuplicate', callbackId: existing.id, callId: call.id, queue, number });
+      ctx.queues.exit(entry, 'key', { key: '1' });
+      ctx.tx.durable();
+      call.play({ id: Prompts.callbackAlreadyBooked }, () => call.hangup());
+      return;
+    }
+    const now = ctx.clock.now();
+    this.counter++;
+    ctx.store.setMeta('callbackCounter', String(this.counter));
+    const cb: CallbackRecord = {
+      id: `cb${this.counter}`,
+      queue,
+      number,
+      priority: entry.rec.priority,
+      joinedAt: entry.rec.joinedAt,
+      requestedAt: now,
+      expiresAt: now + q.callback.expiryMs,
+      status: 'pending',
+      attempts: 0,
+      notBefore: 0,
+      originCallId: call.id,
+      origPosition: entry.rec.origPosition,
+      finishedAt: null,
+    };
+    ctx.queues.exitEvent(entry, 'key', { key: '1' });
+    ctx.store.callbacks.put(cb);
+    ctx.tx.emit({ type: 'callbackRequested', callbackId: cb.id, callId: call.id, queue, number, priority: cb.priority, joinedAt: cb.joinedAt, expiresAt: cb.expiresAt });
+    ctx.queues.keepPlaceForCallback(entry, cb.id);
+    ctx.calls.update(call, { phase: 'callbackConfirm', callbackId: cb.id });
+    // The promise below is spoken only once the booking is on disk.
+    ctx.tx.durable();
+    call.handler = null;
+    call.play({ id: Prompts.callbackConfirmed, say: [{ kind: 'digits', value: number }] }, () => call.hangup());
+    this.armExpiry(cb);
+    ctx.queues.dispatch();
+  }
+
+  /** May this callback entry be dialled right now? */
+  canDial(entry: Entry): boolean {
+    const cb = entry.rec.callbackId ? this.ctx.store.callbacks.get(entry.rec.callbackId) : undefined;
+    if (!cb || cb.status !== 'pending') return false;
+    const now = this.ctx.clock.now();
+    if (cb.notBefore > now) return false;
+    if (cb.expiresAt <= now) {
+      this.finish(cb, 'expired');
+      return false;
+    }
+    const sched = this.ctx.queues.cfg(cb.queue).callback.schedule;
+    if (sched) {
+      const schedule = this.ctx.config.schedules[sched]!;
+      if (!isOpen(schedule, now, this.ctx.config.site.timeZone)) {
+        this.wakeAtOpening(nextOpening(schedule, now, this.ctx.config.site.timeZone));
+        return false;
+      }
+    }
+    return this.ctx.trunks.pickOutbound() !== undefined;
+  }
+
+  /** Serve a callback entry with a reserved, ready agent. */
+  dial(entry: Entry, agent: Agent): void {
+    const { ctx } = this;
+    const cb = ctx.store.callbacks.get(entry.rec.callbackId!)!;
+    const q = ctx.queues.cfg(cb.queue);
+    const trunk = ctx.trunks.pickOutbound();
+    if (!trunk) return;
+    const agentFirst = q.callback.mode === 'agentFirst';
+    const target = agentFirst ? agent.cfg.endpoint : cb.number;
+    const legId = trunk.dial({ number: target, ringTimeoutMs: agentFirst ? q.ringTimeoutMs : q.callback.ringTimeoutMs });
+    const call = ctx.calls.createOutbound(trunk, legId, target, { phase: agentFirst ? 'callbackAgent' : 'callbackCustomer', queue: cb.queue, agent: agent.cfg.id, callbackId: cb.id });
+    ctx.agents.reserve(agent, call.id);
+    entry.ringing = agent.cfg.id;
+    entry.ringStartedAt = ctx.clock.now();
+    cb.status = 'dialling';
+    if (!agentFirst) {
+      cb.attempts++;
+      ctx.tx.emit({ type: 'callbackDialled', callbackId: cb.id, attempt: cb.attempts, agent: agent.cfg.id, number: cb.number, mode: 'customerFirst' });
+    }
+    ctx.store.callbacks.put(cb);
+    // A dial must never be repeated because a crash forgot it had started.
+    ctx.tx.durable();
+    call.handler = agentFirst ? new AgentFirstCallback(ctx, entry, cb, agent, call) : new CustomerFirstCallback(ctx, entry, cb, agent, call);
+  }
+
+  /** The customer was not reached on this attempt: retry after the gap, or give up. */
+  attemptFailed(entry: Entry, cb: CallbackRecord, reason: 'busy' | 'noAnswer' | 'failed'): void {
+    const q = this.ctx.queues.cfg(cb.queue);
+    entry.ringing = null;
+    const now = this.ctx.clock.now();
+    const last = cb.attempts >= q.callback.attempts || now + q.callback.retryGapMs >= cb.expiresAt;
+    const nextAt = last ? undefined : now + q.callback.retryGapMs;
+    this.ctx.tx.emit({ type: 'callbackAttemptFailed', callbackId: cb.id, attempt: cb.attempts, reason, ...(nextAt ? { nextAt } : {}) });
+    if (last) {
+      this.finish(cb, cb.attempts >= q.callback.attempts ? 'failed' : 'expired');
+      return;
+    }
+    cb.status = 'pending';
+    cb.notBefore = nextAt!;
+    this.ctx.store.callbacks.put(cb);
+    this.wakeAt(cb.id, nextAt!);
+  }
+
+  /** The agent side failed (no answer, hung up before the customer): the attempt does not count. */
+  agentSideFailed(entry: Entry, cb: CallbackRecord): void {
+    entry.ringing = null;
+    cb.status = 'pending';
+    this.ctx.store.callbacks.put(cb);
+  }
+
+  finish(cb: CallbackRecord, outcome: 'completed' | 'failed' | 'expired' | 'canceled'): void {
+    cb.status = outcome;
+    cb.finishedAt = this.ctx.clock.now();
+    this.ctx.store.callbacks.put(cb);
+    this.ctx.tx.emit({ type: 'callbackFinished', callbackId: cb.id, outcome, attempts: cb.attempts });
+    const entry = this.ctx.queues.entryForCallback(cb.id);
+    if (entry) this.ctx.queues.drop(entry);
+    this.timers.get(cb.id)?.clear();
+    this.timers.delete(cb.id);
+  }
+
+  /** After a restart: put every active callback back in its place. */
+  restore(): number {
+    const active = this.ctx.store.callbacks.active();
+    const entries = new Map(this.ctx.store.entries.all().filter((e) => e.kind === 'callback').map((e) => [e.callbackId, e]));
+    for (const cb of active) {
+      if (cb.status === 'dialling') {
+        // The dial's fate died with the process; the attempt stays counted.
+        cb.status = 'pending';
+        this.ctx.store.callbacks.put(cb);
+      }
+      let rec = entries.get(cb.id);
+      if (!rec) {
+        rec = { id: `e${this.ctx.queues.nextSeq()}`, queue: cb.queue, kind: 'callback', callId: null, callbackId: cb.id, priority: cb.priority, joinedAt: cb.joinedAt, seq: 0, enteredAt: cb.requestedAt, origPosition: cb.origPosition, stickyAgent: null, stickyUntil: null };
+        this.ctx.store.entries.put(rec);
+      }
+      this.ctx.queues.restoreCallbackEntry(rec);
+      this.armExpiry(cb);
+      if (cb.notBefore > this.ctx.clock.now()) this.wakeAt(cb.id, cb.notBefore);
+    }
+    return active.length;
+  }
+
+  counts(): { pending: number; dialling: number } {
+    let pending = 0;
+    let dialling = 0;
+    for (const cb of this.ctx.store.callbacks.active()) {
+      if (cb.status === 'dialling') dialling++;
+      else pending++;
+    }
+    return { pending, dialling };
+  }
+
+  private armExpiry(cb: CallbackRecord): void {
+    this.timers.get(cb.id)?.clear();
+    this.timers.set(
+      cb.id,
+      this.ctx.clock.setTimer('callback-expiry', Math.max(0, cb.expiresAt - this.ctx.clock.now()), () => {
+        const cur = this.ctx.store.callbacks.get(cb.id);
+        // A callback being dialled finishes its attempt first; the retry check then expires it.
+        if (cur && cur.status === 'pending') this.finish(cur, 'expired');
+      }),
+    );
+  }
+
+  private wakeAt(id: string, at: number): void {
+    this.ctx.clock.setTimer(`callback-retry:${id}`, Math.max(0, at - this.ctx.clock.now()), () => this.ctx.queues.dispatch());
+  }
+
+  private wakeAtOpening(at: number | null): void {
+    if (at === null || this.windowTimer?.pending) return;
+    this.windowTimer = this.ctx.clock.setTimer('callback-window', Math.max(0, at - this.ctx.clock.now()), () => this.ctx.queues.dispatch());
+  }
+}

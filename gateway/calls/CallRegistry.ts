@@ -1,0 +1,115 @@
+import type { Clock } from '../core/Clock.ts';
+import type { Transactor } from '../core/Transactor.ts';
+import type { CallerId } from '../events.ts';
+import type { CallRecord, Store } from '../store/Store.ts';
+import type { TrunkPort } from '../trunk/TrunkPort.ts';
+import { Call } from './Call.ts';
+
+/**
+ * Live calls by id and by trunk leg. Ended calls leave memory (their record
+ * stays in the store), so a day of traffic does not grow the heap.
+ */
+export class CallRegistry {
+  private readonly byId = new Map<string, Call>();
+  private readonly byLeg = new Map<string, Call>();
+  private counter: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly tx: Transactor,
+  ) {
+    this.counter = Number(store.getMeta('callCounter') ?? '0');
+  }
+
+  /** Asterisk-style unique id: epoch seconds, a dot, a counter that survives restarts. */
+  nextId(): string {
+    this.counter++;
+    this.store.setMeta('callCounter', String(this.counter));
+    return `${Math.floor(this.clock.now() / 1000)}.${this.counter}`;
+  }
+
+  createInbound(trunk: TrunkPort, legId: string, callerId: CallerId, dialled: string): Call {
+    const rec: CallRecord = {
+      id: this.nextId(),
+      direction: 'inbound',
+      trunkId: trunk.id,
+      legId,
+      number: callerId.kind === 'number' ? callerId.number : '',
+      callerKind: callerId.kind,
+      dialled,
+      startedAt: this.clock.now(),
+      endedAt: null,
+      phase: 'offered',
+      queue: null,
+      agent: null,
+      callbackId: null,
+      campaignId: null,
+      targetId: null,
+    };
+    return this.add(new Call(rec.id, trunk, legId, rec, callerId, this.clock));
+  }
+
+  createOutbound(trunk: TrunkPort, legId: string, number: string, fields: Partial<CallRecord>): Call {
+    const rec: CallRecord = {
+      id: fields.id ?? this.nextId(),
+      direction: 'outbound',
+      trunkId: trunk.id,
+      legId,
+      number,
+      callerKind: 'number',
+      dialled: number,
+      startedAt: this.clock.now(),
+      endedAt: null,
+      phase: 'dialling',
+      queue: null,
+      agent: null,
+      callbackId: null,
+      campaignId: null,
+      targetId: null,
+      ...fields,
+    };
+    return this.add(new Call(rec.id, trunk, legId, rec, { kind: 'number', number }, this.clock));
+  }
+
+  private add(call: Call): Call {
+    this.byId.set(call.id, call);
+    this.byLeg.set(legKey(call.trunk.id, call.legId), call);
+    this.store.calls.put(call.record);
+    return call;
+  }
+
+  get(id: string): Call | undefined {
+    return this.byId.get(id);
+  }
+
+  byTrunkLeg(trunkId: string, legId: string): Call | undefined {
+    return this.byLeg.get(legKey(trunkId, legId));
+  }
+
+  /** Persist a phase change (and any other record fields). */
+  update(call: Call, fields: Partial<CallRecord>): void {
+    Object.assign(call.record, fields);
+    this.store.calls.put(call.record);
+  }
+
+  /** Mark ended in the store and drop from memory. */
+  end(call: Call, cause: 'caller' | 'agent' | 'system' | 'lineFailed' | 'restart'): void {
+    if (call.ended && !this.byId.has(call.id)) return;
+    call.markEnded();
+    call.record.endedAt = this.clock.now();
+    call.record.phase = 'ended';
+    this.store.calls.put(call.record);
+    this.byId.delete(call.id);
+    this.byLeg.delete(legKey(call.trunk.id, call.legId));
+    this.tx.emit({ type: 'callEnded', callId: call.id, cause });
+  }
+
+  all(): Call[] {
+    return [...this.byId.values()];
+  }
+}
+
+function legKey(trunkId: string, legId: string): string {
+  return `${trunkId}/${legId}`;
+}

@@ -1,0 +1,196 @@
+import type { GatewayConfig } from '../config/types.ts';
+import type { Ctx } from '../core/Context.ts';
+import type { Timer } from '../core/Clock.ts';
+import { CcgateError } from '../core/errors.ts';
+import type { CampaignResult } from '../events.ts';
+import type { CampaignSpec } from '../GatewayApi.ts';
+import { isOpen, nextOpening } from '../ivr/schedule.ts';
+import type { CampaignRecord, TargetRecord } from '../store/Store.ts';
+import { CampaignCall } from './CampaignCall.ts';
+
+const NUMBER_RE = /^\+?[0-9]{3,20}$/;
+
+interface Runner {
+  rec: CampaignRecord;
+  inFlight: number;
+  lastDialAt: number;
+  timer: Timer | undefined;
+}
+
+/**
+ * Outbound notification campaigns: a list of numbers with a message, dialled
+ * on free lines (one channel is left free on multi-channel trunks for inbound
+ * calls and callbacks), paced by concurrency and calls per minute, only in
+ * the allowed hours, with retries. Each dial is committed before it starts,
+ * so a restart continues where the campaign stopped without calling anyone
+ * twice for the same attempt.
+ */
+export class CampaignService {
+  private readonly runners = new Map<string, Runner>();
+  private counter: number;
+
+  constructor(private readonly ctx: Ctx) {
+    this.counter = Number(ctx.store.getMeta('campaignCounter') ?? '0');
+  }
+
+  submit(spec: CampaignSpec): { campaignId: string; targets: number } {
+    const { ctx } = this;
+    const d: GatewayConfig['campaigns'] = ctx.config.campaigns;
+    if (!spec.name || !spec.prompt) throw new CcgateError('CAMPAIGN_INVALID', 'a campaign needs a name and a prompt', { name: spec.name });
+    if (spec.targets.length === 0) throw new CcgateError('CAMPAIGN_INVALID', 'a campaign needs at least one number', { name: spec.name });
+    const bad = spec.targets.find((t) => !NUMBER_RE.test(t.number));
+    if (bad) throw new CcgateError('CAMPAIGN_INVALID', `invalid number '${bad.number}': expected digits with an optional leading +`, { number: bad.number });
+    const agentQueue = spec.agentQueue === undefined ? d.agentQueue : spec.agentQueue;
+    if (agentQueue !== null && !ctx.config.queues[agentQueue]) throw new CcgateError('QUEUE_UNKNOWN', `unknown queue '${agentQueue}'`, { queue: agentQueue });
+    const schedule = spec.schedule ?? d.schedule ?? null;
+    if (schedule !== null && !ctx.config.schedules[schedule]) throw new CcgateError('CAMPAIGN_INVALID', `unknown schedule '${schedule}'`, { schedule });
+    const positive = (v: number | undefined, dflt: number, key: string): number => {
+      const x = v ?? dflt;
+      if (!Number.isFinite(x) || x <= 0) throw new CcgateError('CAMPAIGN_INVALID', `${key} must be a positive number, got ${x}`, { key });
+      return x;
+    };
+    this.counter++;
+    ctx.store.setMeta('campaignCounter', String(this.counter));
+    const rec: CampaignRecord = {
+      id: `cmp${this.counter}`,
+      name: spec.name,
+      prompt: spec.prompt,
+      status: 'active',
+      createdAt: ctx.clock.now(),
+      maxConcurrent: positive(spec.maxConcurrent, d.maxConcurrent, 'maxConcurrent'),
+      callsPerMinute: positive(spec.callsPerMinute, d.callsPerMinute, 'callsPerMinute'),
+      schedule,
+      attempts: positive(spec.attempts, d.attempts, 'attempts'),
+      retryGapMs: spec.retryGapMs ?? d.retryGapMs,
+      ringTimeoutMs: positive(spec.ringTimeoutMs, d.ringTimeoutMs, 'ringTimeoutMs'),
+      agentQueue,
+    };
+    ctx.store.campaigns.put(rec);
+    spec.targets.forEach((t, i) => {
+      ctx.store.targets.put({ id: `${rec.id}-${i + 1}`, campaignId: rec.id, number: t.number, ord: i, status: 'pending', attempts: 0, notBefore: 0, result: null, message: t.message ?? null });
+    });
+    ctx.tx.emit({ type: 'campaignSubmitted', campaignId: rec.id, name: rec.name, targets: spec.targets.length });
+    ctx.tx.durable();
+    this.startRunner(rec);
+    return { campaignId: rec.id, targets: spec.targets.length };
+  }
+
+  cancel(id: string): void {
+    const r = this.runners.get(id);
+    const rec = r?.rec ?? this.ctx.store.campaigns.get(id);
+    if (!rec) throw new CcgateError('CAMPAIGN_UNKNOWN', `unknown campaign '${id}'`, { campaignId: id });
+    if (rec.status !== 'active') return;
+    rec.status = 'canceled';
+    this.ctx.store.campaigns.put(rec);
+    r?.timer?.clear();
+    this.runners.delete(id);
+    this.ctx.tx.emit({ type: 'campaignCanceled', campaignId: id });
+    this.ctx.tx.durable();
+  }
+
+  /** After a restart: continue every active campaign; dials in flight at the crash are retried. */
+  restore(): number {
+    const active = this.ctx.store.campaigns.active();
+    for (const rec of active) {
+      for (const t of this.ctx.store.targets.open(rec.id)) {
+        if (t.status === 'dialling') this.ctx.store.targets.put({ ...t, status: 'pending' });
+      }
+      this.startRunner(rec);
+    }
+    return active.length;
+  }
+
+  progress(): Array<{ id: string; name: string; status: string; done: number; total: number }> {
+    return [...this.runners.values()].map((r) => {
+      const all = this.ctx.store.targets.forCampaign(r.rec.id);
+      return { id: r.rec.id, name: r.rec.name, status: r.rec.status, done: all.filter((t) => t.status === 'done').length, total: all.length };
+    });
+  }
+
+  private startRunner(rec: CampaignRecord): void {
+    const r: Runner = { rec, inFlight: 0, lastDialAt: -Infinity, timer: undefined };
+    this.runners.set(rec.id, r);
+    this.wake(r, 0);
+  }
+
+  private wake(r: Runner, inMs: number): void {
+    r.timer?.clear();
+    r.timer = this.ctx.clock.setTimer('campaign-tick', Math.max(0, inMs), () => this.tick(r));
+  }
+
+  private tick(r: Runner): void {
+    const { ctx } = this;
+    if (r.rec.status !== 'active') return;
+    const now = ctx.clock.now();
+    if (r.rec.schedule) {
+      const s = ctx.config.schedules[r.rec.schedule]!;
+      if (!isOpen(s, now, ctx.config.site.timeZone)) {
+        const at = nextOpening(s, now, ctx.config.site.timeZone);
+        if (at !== null) this.wake(r, at - now);
+        return;
+      }
+    }
+    const interval = 60_000 / r.rec.callsPerMinute;
+    const open = ctx.store.targets.open(r.rec.id);
+    if (open.length === 0 && r.inFlight === 0) {
+      this.finishCampaign(r);
+      return;
+    }
+    if (r.inFlight >= r.rec.maxConcurrent) return; // a call ending wakes us
+    if (now - r.lastDialAt < interval) {
+      this.wake(r, r.lastDialAt + interval - now);
+      return;
+    }
+    const next = open.find((t) => t.status === 'pending' && t.notBefore <= now);
+    if (!next) {
+      const later = open.filter((t) => t.status === 'pending').map((t) => t.notBefore);
+      if (later.length > 0) this.wake(r, Math.min(...later) - now);
+      return;
+    }
+    const reserve = ctx.trunks.all().reduce((s, t) => s + t.channels, 0) > 2 ? 1 : 0;
+    const trunk = ctx.trunks.pickOutbound(reserve);
+    if (!trunk) {
+      this.wake(r, 5_000);
+      return;
+    }
+    next.status = 'dialling';
+    next.attempts++;
+    const legId = trunk.dial({ number: next.number, ringTimeoutMs: r.rec.ringTimeoutMs });
+    const call = ctx.calls.createOutbound(trunk, legId, next.number, { phase: 'campaign', campaignId: r.rec.id, targetId: next.id });
+    ctx.store.targets.put(next);
+    ctx.tx.emit({ type: 'campaignDialled', campaignId: r.rec.id, targetId: next.id, number: next.number, attempt: next.attempts, callId: call.id });
+    ctx.tx.durable();
+    r.inFlight++;
+    r.lastDialAt = now;
+    call.handler = new CampaignCall(ctx, r.rec, next, call, (result) => this.targetDone(r, next, result));
+    this.wake(r, interval);
+  }
+
+  /** One attempt's outcome; `null` means the attempt did not happen (no channel). */
+  private targetDone(r: Runner, t: TargetRecord, result: CampaignResult | null): void {
+    r.inFlight--;
+    if (result === null) {
+      t.status = 'pending';
+      t.attempts--;
+      this.ctx.store.targets.put(t);
+      this.wake(r, 5_000);
+      return;
+    }
+    const retry = (result === 'busy' || result === 'noAnswer' || result === 'failed') && t.attempts < r.rec.attempts;
+    t.status = retry ? 'pending' : 'done';
+    t.result = result;
+    if (retry) t.notBefore = this.ctx.clock.now() + r.rec.retryGapMs;
+    this.ctx.store.targets.put(t);
+    this.ctx.tx.emit({ type: 'campaignTargetFinished', campaignId: r.rec.id, targetId: t.id, result, attempts: t.attempts, final: !retry });
+    this.wake(r, 0);
+  }
+
+  private finishCampaign(r: Runner): void {
+    const counts: Record<CampaignResult, number> = { answered: 0, confirmed: 0, busy: 0, noAnswer: 0, failed: 0 };
+    for (const t of this.ctx.store.targets.forCampaign(r.rec.id)) if (t.result) counts[t.result]++;
+    r.rec.status = 'finished';
+    this.ctx.store.campaigns.put(r.rec);
+    this.runners.delete(r.rec.id);
+    this.ctx.tx.emit({ type: 'campaignFinished', campaignId: r.rec.id, counts });
+  }
+}

@@ -1,0 +1,125 @@
+import type { EventConsumer, GatewayEvent, StoredEvent } from '../events.ts';
+import type { Store } from '../store/Store.ts';
+import type { Clock, Timer } from './Clock.ts';
+import type { Logger } from './Logger.ts';
+import { isCcgateError } from './errors.ts';
+
+/** Distributes the Omit over the event union so each variant keeps its own fields. */
+export type NewEvent = GatewayEvent extends infer E ? (E extends GatewayEvent ? Omit<E, 'at'> : never) : never;
+
+/**
+ * Runs every input the gateway handles (a trunk signal, a timer, an API call)
+ * as one atomic batch in the store, appends the events it produced in the same
+ * transaction, and hands those events to consumers only after they are
+ * durable. Commit policy: with `groupCommitMs` 0 every input commits at once;
+ * otherwise plain changes may wait that long, but `durable()` commits on the
+ * spot: the core calls it before it promises anything to a caller or starts
+ * a dial that must never be repeated.
+ */
+export class Transactor {
+  private pending: StoredEvent[] = [];
+  private commitTimer: Timer | undefined;
+  private readonly consumers: EventConsumer[] = [];
+  private failing = false;
+  private lastError = '';
+  private depth = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly groupCommitMs: number,
+  ) {}
+
+  addConsumer(c: EventConsumer): void {
+    this.consumers.push(c);
+  }
+
+  removeConsumer(c: EventConsumer): void {
+    const i = this.consumers.indexOf(c);
+    if (i >= 0) this.consumers.splice(i, 1);
+  }
+
+  /** Record a state change as an event, in the current batch. */
+  emit(ev: NewEvent): StoredEvent {
+    const stored = this.store.appendEvent({ ...ev, at: this.clock.now() } as GatewayEvent);
+    this.pending.push(stored);
+    return stored;
+  }
+
+  /**
+   * Handle one input atomically. Nested calls join the outer batch. An
+   * exception rolls the batch back and is rethrown after logging.
+   */
+  run<T>(what: string, fn: () => T): T {
+    if (this.depth > 0) return fn();
+    this.depth++;
+    const mark = this.pending.length;
+    try {
+      return this.store.batch(fn);
+    } catch (e) {
+      this.pending.length = mark;
+      this.log.error({ err: String(e), stack: e instanceof Error ? e.stack : undefined, input: what }, 'input handler failed; its changes were rolled back');
+      throw e;
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.scheduleCommit();
+    }
+  }
+
+  /** Commit now: everything so far is on disk when this returns (unless the disk fails, which is reported). */
+  durable(): boolean {
+    return this.commitNow();
+  }
+
+  get health(): { ok: boolean; detail: string } {
+    return this.failing ? { ok: false, detail: this.lastError } : { ok: true, detail: 'ok' };
+  }
+
+  private scheduleCommit(): void {
+    if (!this.store.dirty && this.pending.length === 0) return;
+    if (this.groupCommitMs <= 0) {
+      this.commitNow();
+      return;
+    }
+    if (!this.commitTimer?.pending) {
+      this.commitTimer = this.clock.setTimer('store-group-commit', this.groupCommitMs, () => this.commitNow());
+    }
+  }
+
+  private commitNow(): boolean {
+    this.commitTimer?.clear();
+    try {
+      this.store.commit();
+    } catch (e) {
+      // A full disk or an I/O error must not kill call handling: keep the
+      // changes in the open transaction, report, and retry on the next input.
+      if (!this.failing) this.log.error({ err: String(e), code: isCcgateError(e) ? e.code : undefined }, 'store commit failed; will retry');
+      this.failing = true;
+      this.lastError = String(e instanceof Error ? e.message : e);
+      if (isCcgateError(e) && e.context.rolledBack === true) {
+        // SQLite gave the transaction up (a full disk does): those events never
+        // reached the log, so they must not reach consumers either, whose
+        // cursors follow the log's sequence numbers.
+        this.log.error({ lost: this.pending.length }, 'store rolled back a transaction; its events are lost');
+        this.pending = [];
+      }
+      this.commitTimer = this.clock.setTimer('store-commit-retry', 5_000, () => this.commitNow());
+      return false;
+    }
+    if (this.failing) this.log.info({}, 'store commit recovered');
+    this.failing = false;
+    const batch = this.pending;
+    this.pending = [];
+    for (const ev of batch) {
+      for (const c of this.consumers) {
+        try {
+          c.consume(ev);
+        } catch (e) {
+          this.log.error({ consumer: c.name, seq: ev.seq, err: String(e) }, 'event consumer failed');
+        }
+      }
+    }
+    return true;
+  }
+}

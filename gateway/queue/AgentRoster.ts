@@ -1,0 +1,239 @@
+import type { AgentConfig, GatewayConfig } from '../config/types.ts';
+import type { Clock, Timer } from '../core/Clock.ts';
+import { CcgateError } from '../core/errors.ts';
+import { localParts } from '../core/localTime.ts';
+import type { Transactor } from '../core/Transactor.ts';
+import type { AgentState } from '../events.ts';
+import type { AgentRecord, Store } from '../store/Store.ts';
+import { agentTransition, type AgentInput } from './agentMachine.ts';
+
+/** An agent at run time: configuration, durable record and transient call state. */
+export interface Agent {
+  readonly cfg: AgentConfig;
+  readonly order: number;
+  rec: AgentRecord;
+  /** Call the agent is ringing for or talking on. */
+  callId: string | null;
+  wrapTimer: Timer | undefined;
+  deferred: { pause?: string; logout?: boolean };
+}
+
+/**
+ * Agents and their state machine. Every transition is written to the store
+ * with its event; only loggedOut / available / paused mean anything after a
+ * restart (calls do not survive one), see recovery.
+ */
+export class AgentRoster {
+  private readonly agents = new Map<string, Agent>();
+  /** Called whenever an agent may have become ready, so the dispatcher can run. */
+  onReady: () => void = () => {};
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly tx: Transactor,
+  ) {
+    config.agents.forEach((cfg, order) => {
+      const rec = store.agents.get(cfg.id) ?? {
+        id: cfg.id,
+        state: 'loggedOut' as AgentState,
+        pauseReason: null,
+        loggedInAt: null,
+        idleSince: 0,
+        callsToday: 0,
+        callsDay: '',
+        missedInRow: 0,
+      };
+      this.agents.set(cfg.id, { cfg, order, rec, callId: null, wrapTimer: undefined, deferred: {} });
+    });
+  }
+
+  get(id: string): Agent {
+    const a = this.agents.get(id);
+    if (!a) throw new CcgateError('AGENT_UNKNOWN', `unknown agent '${id}'`, { agent: id, known: [...this.agents.keys()] });
+    return a;
+  }
+
+  find(id: string): Agent | undefined {
+    return this.agents.get(id);
+  }
+
+  all(): Agent[] {
+    return [...this.agents.values()];
+  }
+
+  /** Ready members of a queue with their penalty. */
+  readyMembers(queue: string): Array<{ agent: Agent; penalty: number }> {
+    const out: Array<{ agent: Agent; penalty: number }> = [];
+    for (const a of this.agents.values()) {
+      if (a.rec.state !== 'available') continue;
+      const m = a.cfg.queues.find((q) => q.queue === queue);
+      if (m) out.push({ agent: a, penalty: m.penalty });
+    }
+    return out;
+  }
+
+  /** Members logged in (any state but loggedOut). */
+  staffed(queue: string): number {
+    let n = 0;
+    for (const a of this.agents.values()) if (a.rec.state !== 'loggedOut' && a.cfg.queues.some((q) => q.queue === queue)) n++;
+    return n;
+  }
+
+  callsToday(a: Agent): number {
+    return a.rec.callsDay === this.today() ? a.rec.callsToday : 0;
+  }
+
+  login(id: string): void {
+    const a = this.get(id);
+    if (a.rec.state !== 'loggedOut') {
+      a.deferred.logout = false;
+      return;
+    }
+    a.rec.loggedInAt = this.clock.now();
+    a.rec.pauseReason = null;
+    this.move(a, 'login');
+    this.tx.emit({ type: 'agentLoggedIn', agent: id, queues: a.cfg.queues.map((q) => q.queue) });
+    this.onReady();
+  }
+
+  logout(id: string): void {
+    const a = this.get(id);
+    if (a.rec.state === 'loggedOut') return;
+    if (a.rec.state === 'ringing' || a.rec.state === 'onCall') {
+      a.deferred.logout = true;
+      return;
+    }
+    this.doLogout(a);
+  }
+
+  pause(id: string, reason: string, auto = false): void {
+    const a = this.get(id);
+    if (a.rec.state === 'loggedOut') throw new CcgateError('AGENT_STATE', `agent '${id}' is logged out`, { agent: id });
+    if (a.rec.state === 'ringing' || a.rec.state === 'onCall') {
+      a.deferred.pause = reason;
+      return;
+    }
+    if (a.rec.state === 'paused' && a.rec.pauseReason === reason) return;
+    a.wrapTimer?.clear();
+    a.rec.pauseReason = reason;
+    this.move(a, 'pause');
+    this.tx.emit({ type: 'agentPaused', agent: id, reason, auto });
+  }
+
+  unpause(id: string, auto = false): void {
+    const a = this.get(id);
+    delete a.deferred.pause;
+    if (a.rec.state !== 'paused') return;
+    a.rec.pauseReason = null;
+    a.rec.missedInRow = 0;
+    a.rec.idleSince = this.clock.now();
+    this.move(a, 'unpause');
+    this.tx.emit({ type: 'agentUnpaused', agent: id, auto });
+    this.onReady();
+  }
+
+  /** Reserve a ready agent for a call: the phone is about to ring. */
+  reserve(a: Agent, callId: string): void {
+    a.callId = callId;
+    this.move(a, 'reserve');
+  }
+
+  answered(a: Agent): void {
+    this.move(a, 'answer');
+    a.rec.missedInRow = 0;
+    const today = this.today();
+    if (a.rec.callsDay !== today) {
+      a.rec.callsDay = today;
+      a.rec.callsToday = 0;
+    }
+    a.rec.callsToday++;
+    this.persist(a);
+  }
+
+  /** Ring-no-answer; returns true when it auto-paused the agent. */
+  noAnswer(a: Agent, autoPauseAfter: number): boolean {
+    a.callId = null;
+    a.rec.missedInRow++;
+    this.move(a, 'noAnswer');
+    if (this.applyDeferred(a)) return false;
+    if (autoPauseAfter > 0 && a.rec.missedInRow >= autoPauseAfter) {
+      this.pause(a.cfg.id, 'Auto-Pause', true);
+      return true;
+    }
+    this.onReady();
+    return false;
+  }
+
+  /** The reservation ended without the agent being at fault. */
+  release(a: Agent): void {
+    if (a.rec.state !== 'ringing') return;
+    a.callId = null;
+    this.move(a, 'release');
+    if (!this.applyDeferred(a)) this.onReady();
+  }
+
+  /** The agent's call ended: wrap up for `wrapUpMs`, then ready again. */
+  callEnded(a: Agent, wrapUpMs: number): void {
+    if (a.rec.state !== 'onCall') return;
+    a.callId = null;
+    this.move(a, 'callEnd');
+    if (this.applyDeferred(a)) return;
+    a.wrapTimer?.clear();
+    a.wrapTimer = this.clock.setTimer('agent-wrapup', wrapUpMs, () => this.wrapDone(a));
+  }
+
+  private wrapDone(a: Agent): void {
+    this.tx.run('wrapDone', () => {
+      if (a.rec.state !== 'wrapUp') return;
+      a.rec.idleSince = this.clock.now();
+      this.move(a, 'wrapDone');
+      this.onReady();
+    });
+  }
+
+  /** Apply a pause or logout asked for during the call. */
+  private applyDeferred(a: Agent): boolean {
+    if (a.deferred.logout) {
+      a.deferred = {};
+      this.doLogout(a);
+      return true;
+    }
+    if (a.deferred.pause !== undefined) {
+      const reason = a.deferred.pause;
+      a.deferred = {};
+      this.pause(a.cfg.id, reason);
+      return true;
+    }
+    return false;
+  }
+
+  private doLogout(a: Agent): void {
+    a.wrapTimer?.clear();
+    const sessionMs = a.rec.loggedInAt === null ? 0 : this.clock.now() - a.rec.loggedInAt;
+    a.rec.loggedInAt = null;
+    a.rec.pauseReason = null;
+    this.move(a, 'logout');
+    this.tx.emit({ type: 'agentLoggedOut', agent: a.cfg.id, sessionMs });
+  }
+
+  /** Apply a transition from the table, persist it and emit the change. */
+  move(a: Agent, input: AgentInput): void {
+    const from = a.rec.state;
+    const to = agentTransition(from, input);
+    if (to === undefined) throw new CcgateError('AGENT_STATE', `agent '${a.cfg.id}' cannot ${input} while ${from}`, { agent: a.cfg.id, from, input });
+    if (to === 'available' && from !== 'available') a.rec.idleSince = this.clock.now();
+    a.rec.state = to;
+    this.persist(a);
+    if (from !== to) this.tx.emit({ type: 'agentStateChanged', agent: a.cfg.id, from, to });
+  }
+
+  private persist(a: Agent): void {
+    this.store.agents.put(a.rec);
+  }
+
+  private today(): string {
+    return localParts(this.clock.now(), this.config.site.timeZone).date;
+  }
+}

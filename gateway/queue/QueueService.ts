@@ -1,0 +1,287 @@
+import type { Call } from '../calls/Call.ts';
+import type { QueueConfig } from '../config/types.ts';
+import type { Ctx } from '../core/Context.ts';
+import { CcgateError } from '../core/errors.ts';
+import type { Timer } from '../core/Clock.ts';
+import type { DeliveryKind } from '../events.ts';
+import type { EntryRecord } from '../store/Store.ts';
+import { Delivery } from './Delivery.ts';
+import { LiveWait } from './LiveWait.ts';
+import { pickAgent, type StrategyState } from './strategies.ts';
+import { WaitingList, type Entry } from './WaitingList.ts';
+import type { Agent } from './AgentRoster.ts';
+
+/** Agents who did not answer an entry are skipped for it this long (app_queue `retry`, 5 s). */
+const RETRY_SAME_AGENT_MS = 5_000;
+/** Starting estimate of handle time for wait estimates before any call completed. */
+const DEFAULT_HANDLE_MS = 180_000;
+
+export interface EnqueueOptions {
+  kind: DeliveryKind;
+  /** Defaults to the caller's VIP priority (0 for ordinary callers). */
+  priority?: number;
+  /** Keep an earlier place (overflow, resumed wait); defaults to now. */
+  joinedAt?: number;
+  /** Keep an earlier tie-break sequence too (a called-back customer re-entering its own place). */
+  seq?: number;
+  /** Only this agent may take the call until `until` (agent callback). */
+  sticky?: { agent: string; until: number };
+}
+
+/**
+ * Queues of waiting entries and the dispatcher that matches them to ready
+ * agents. Live callers are delivered by ringing the agent (Delivery);
+ * kept-place callbacks by the callback dialer, which reserves the agent first,
+ * so no more callbacks are dialled than there are ready agents.
+ */
+export class QueueService {
+  private readonly lists = new Map<string, WaitingList>();
+  private readonly byCall = new Map<string, Entry>();
+  private readonly byCallback = new Map<string, Entry>();
+  private readonly rr = new Map<string, StrategyState>();
+  private readonly handleMs = new Map<string, number>();
+  readonly delivery: Delivery;
+  private seq: number;
+  private dispatching = false;
+  private again = false;
+  private retryTimer: Timer | undefined;
+
+  constructor(private readonly ctx: Ctx) {
+    for (const id of Object.keys(ctx.config.queues)) {
+      this.lists.set(id, new WaitingList(id));
+      this.rr.set(id, { lastOrder: -1 });
+    }
+    this.seq = Number(ctx.store.getMeta('entrySeq') ?? '0');
+    this.delivery = new Delivery(ctx);
+  }
+
+  cfg(queue: string): QueueConfig {
+    const q = this.ctx.config.queues[queue];
+    if (!q) throw new CcgateError('QUEUE_UNKNOWN', `unknown queue '${queue}'`, { queue });
+    return q;
+  }
+
+  list(queue: string): WaitingList {
+    const l = this.lists.get(queue);
+    if (!l) throw new CcgateError('QUEUE_UNKNOWN', `unknown queue '${queue}'`, { queue });
+    return l;
+  }
+
+  allLists(): WaitingList[] {
+    return [...this.lists.values()];
+  }
+
+  nextSeq(): number {
+    this.seq++;
+    this.ctx.store.setMeta('entrySeq', String(this.seq));
+    return this.seq;
+  }
+
+  vipPriority(number: string): number {
+    if (!number) return 0;
+    let p = 0;
+    for (const v of this.ctx.config.vip) if (v.number === number && v.priority > p) p = v.priority;
+    return p;
+  }
+
+  /** Put a live caller in a queue; the caller waits under LiveWait until delivered or gone. */
+  enqueueLive(call: Call, queue: string, opts: EnqueueOptions): Entry {
+    const list = this.list(queue);
+    const now = this.ctx.clock.now();
+    const id = `e${this.nextSeq()}`;
+    const rec: EntryRecord = {
+      id,
+      queue,
+      kind: 'live',
+      callId: call.id,
+      callbackId: null,
+      priority: opts.priority ?? this.vipPriority(call.number),
+      joinedAt: opts.joinedAt ?? now,
+      seq: opts.seq ?? this.seq,
+      enteredAt: now,
+      origPosition: 0,
+      stickyAgent: opts.sticky?.agent ?? null,
+      stickyUntil: opts.sticky?.until ?? null,
+    };
+    const entry: Entry = { rec, call, ringing: null, ringStartedAt: 0, tried: new Set(), locked: false, timers: [] };
+    rec.origPosition = list.insert(entry);
+    this.byCall.set(call.id, entry);
+    this.ctx.store.entries.put(rec);
+    this.ctx.calls.update(call, { phase: 'queued', queue });
+    this.ctx.tx.emit({
+      type: 'queueEntered',
+      callId: call.id,
+      queue,
+      callerNumber: call.number,
+      position: rec.origPosition,
+      priority: rec.priority,
+      joinedAt: rec.joinedAt,
+      kind: opts.kind,
+    });
+    const wait = new LiveWait(this.ctx, entry);
+    call.handler = wait;
+    wait.start();
+    this.dispatch();
+    return entry;
+  }
+
+  /** Take an entry out with its exit event (exactly one per queueEntered). */
+  exit(entry: Entry, reason: 'abandon' | 'timeout' | 'key' | 'empty' | 'restart', extra: { key?: string; overflowTo?: string } = {}): void {
+    if (this.exitEvent(entry, reason, extra)) this.drop(entry);
+  }
+
+  /** Emit the exit event but keep the entry's place (a callback is about to take it over). */
+  exitEvent(entry: Entry, reason: 'abandon' | 'timeout' | 'key' | 'empty' | 'restart', extra: { key?: string; overflowTo?: string } = {}): boolean {
+    const list = this.list(entry.rec.queue);
+    const position = list.position(entry);
+    if (position === 0) return false;
+    if (entry.rec.callId) {
+      this.ctx.tx.emit({
+        type: 'queueExited',
+        callId: entry.rec.callId,
+        queue: entry.rec.queue,
+        reason,
+        ...extra,
+        position,
+        origPosition: entry.rec.origPosition,
+        waitMs: this.ctx.clock.now() - entry.rec.enteredAt,
+      });
+    }
+    return true;
+  }
+
+  /** Remove without an exit event (delivered to an agent, or a callback finished). */
+  drop(entry: Entry): void {
+    this.list(entry.rec.queue).remove(entry);
+    for (const t of entry.timers) t.clear();
+    entry.timers = [];
+    if (entry.rec.callId && this.byCall.get(entry.rec.callId) === entry) this.byCall.delete(entry.rec.callId);
+    if (entry.rec.callbackId) this.byCallback.delete(entry.rec.callbackId);
+    this.ctx.store.entries.delete(entry.rec.id);
+  }
+
+  /** Turn a live entry into a virtual callback entry in exactly the same place. */
+  keepPlaceForCallback(entry: Entry, callbackId: string): Entry {
+    const rec: EntryRecord = { ...entry.rec, id: `e${this.nextSeq()}`, kind: 'callback', callId: null, callbackId, stickyAgent: null, stickyUntil: null };
+    const next: Entry = { rec, call: null, ringing: null, ringStartedAt: 0, tried: new Set(), locked: false, timers: [] };
+    const list = this.list(entry.rec.queue);
+    list.replace(entry, next);
+    for (const t of entry.timers) t.clear();
+    if (entry.rec.callId) this.byCall.delete(entry.rec.callId);
+    this.ctx.store.entries.delete(entry.rec.id);
+    this.ctx.store.entries.put(rec);
+    this.byCallback.set(callbackId, next);
+    return next;
+  }
+
+  /** Restore a callback entry after a restart. */
+  restoreCallbackEntry(rec: EntryRecord): void {
+    const entry: Entry = { rec, call: null, ringing: null, ringStartedAt: 0, tried: new Set(), locked: false, timers: [] };
+    this.list(rec.queue).insert(entry);
+    if (rec.callbackId) this.byCallback.set(rec.callbackId, entry);
+  }
+
+  entryForCall(callId: string): Entry | undefined {
+    return this.byCall.get(callId);
+  }
+
+  entryForCallback(callbackId: string): Entry | undefined {
+    return this.byCallback.get(callbackId);
+  }
+
+  /** Estimated wait for a position: app_queue-style average handle time over staffed agents. */
+  estimatedWaitMs(queue: string, position: number): number {
+    const staffed = Math.max(1, this.ctx.agents.staffed(queue));
+    return Math.round((position * (this.handleMs.get(queue) ?? DEFAULT_HANDLE_MS)) / staffed);
+  }
+
+  /** Feed a completed call's handle time into the estimate: new = (3·old + sample) / 4. */
+  recordHandle(queue: string, ms: number): void {
+    const old = this.handleMs.get(queue) ?? DEFAULT_HANDLE_MS;
+    this.handleMs.set(queue, (3 * old + ms) / 4);
+  }
+
+  /**
+   * Match waiting entries with ready agents. Queues with a higher weight go
+   * first, then the queue whose head waited longest; within a queue, entries
+   * in order. An entry that cannot be served now (a callback waiting for its
+   * retry gap or window, a sticky entry whose agent is busy) does not block
+   * the ones behind it.
+   */
+  dispatch(): void {
+    if (this.dispatching) {
+      this.again = true;
+      return;
+    }
+    this.dispatching = true;
+    try {
+      do {
+        this.again = false;
+        this.dispatchOnce();
+      } while (this.again);
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private dispatchOnce(): void {
+    const now = this.ctx.clock.now();
+    const lists = [...this.lists.values()].filter((l) => l.length > 0);
+    lists.sort((a, b) => {
+      const wa = this.cfg(a.queue).weight;
+      const wb = this.cfg(b.queue).weight;
+      if (wa !== wb) return wb - wa;
+      return (a.entries()[0]?.rec.joinedAt ?? 0) - (b.entries()[0]?.rec.joinedAt ?? 0);
+    });
+    let retryNeeded = false;
+    for (const list of lists) {
+      for (const entry of [...list.entries()]) {
+        if (entry.ringing !== null || entry.locked) continue;
+        if (entry.rec.kind === 'callback' && !this.ctx.callbacks.canDial(entry)) continue;
+        if (entry.rec.kind === 'live' && (!entry.call || entry.call.ended)) continue;
+        const candidates = this.ctx.agents.readyMembers(list.queue);
+        if (candidates.length === 0) break;
+        const agent = this.choose(list.queue, entry, candidates, now);
+        if (!agent) {
+          if (candidates.length > 0) retryNeeded = true;
+          continue;
+        }
+        if (entry.rec.kind === 'live') this.delivery.ring(entry, agent);
+        else this.ctx.callbacks.dial(entry, agent);
+      }
+    }
+    if (retryNeeded && !this.retryTimer?.pending) {
+      this.retryTimer = this.ctx.clock.setTimer('queue-retry', RETRY_SAME_AGENT_MS, () => this.ctx.tx.run('queueRetry', () => this.dispatch()));
+    }
+  }
+
+  private choose(queue: string, entry: Entry, candidates: Array<{ agent: Agent; penalty: number }>, now: number): Agent | undefined {
+    let pool = candidates;
+    if (entry.rec.stickyAgent && (entry.rec.stickyUntil ?? 0) > now) {
+      pool = pool.filter((c) => c.agent.cfg.id === entry.rec.stickyAgent);
+      if (pool.length === 0) return undefined;
+    }
+    pool = pool.filter((c) => !entry.tried.has(c.agent.cfg.id));
+    if (pool.length === 0) return undefined;
+    const state = this.rr.get(queue)!;
+    const picked = pickAgent(
+      this.cfg(queue).strategy,
+      pool.map((c) => ({ id: c.agent.cfg.id, penalty: c.penalty, idleSince: c.agent.rec.idleSince, callsToday: this.ctx.agents.callsToday(c.agent), order: c.agent.order })),
+      state,
+      this.ctx.random,
+    );
+    if (!picked) return undefined;
+    state.lastOrder = picked.order;
+    return this.ctx.agents.get(picked.id);
+  }
+
+  /** Forget that `agent` missed `entry` after the retry delay. */
+  markTried(entry: Entry, agent: string): void {
+    entry.tried.add(agent);
+    entry.timers.push(
+      this.ctx.clock.setTimer('queue-tried', RETRY_SAME_AGENT_MS, () => {
+        entry.tried.delete(agent);
+      }),
+    );
+  }
+}

@@ -1,0 +1,112 @@
+import { parseConfig } from '../../firmware/config/loadConfig.ts';
+import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
+import type { CallerScript } from '../../drivers/sim/behaviours.ts';
+import { FakeClock } from '../../gateway/core/FakeClock.ts';
+import { capturingLogger } from '../../gateway/core/Logger.ts';
+import { SeededRandom } from '../../gateway/core/Random.ts';
+import type { GatewayEvent, GatewayEventType, StoredEvent } from '../../gateway/events.ts';
+import { Gateway } from '../../gateway/Gateway.ts';
+import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
+import type { Store } from '../../gateway/store/Store.ts';
+
+/** Monday 2026-01-05 09:30 in Tehran (06:00 UTC): inside business hours. */
+export const START = Date.UTC(2026, 0, 5, 6, 0, 0);
+
+export interface World {
+  clock: FakeClock;
+  net: SimNetwork;
+  gw: Gateway;
+  store: Store;
+  events: StoredEvent[];
+  logs: ReturnType<typeof capturingLogger>['records'];
+  run(ms: number): void;
+  login(...agents: string[]): void;
+  call(script: CallerScript): ReturnType<SimNetwork['placeCall']>;
+  ofType<T extends GatewayEventType>(type: T): Array<Extract<GatewayEvent, { type: T }> & { seq: number }>;
+}
+
+export interface WorldOptions {
+  seed?: number;
+  start?: number;
+  store?: Store;
+  clock?: FakeClock;
+}
+
+/** A gateway on simulated trunks in virtual time, configured from YAML like a real site. */
+export function makeWorld(yaml: string, opts: WorldOptions = {}): World {
+  const clock = opts.clock ?? new FakeClock(opts.start ?? START);
+  const config = parseConfig(yaml, 'test.yaml');
+  const net = new SimNetwork({ clock, random: new SeededRandom((opts.seed ?? 1) + 1000) });
+  const trunks = config.trunks.map((t) => net.addTrunk(t.id, t.channels));
+  for (const a of config.agents) net.addAgentPhone(a.endpoint);
+  const store = opts.store ?? new MemoryStore();
+  const { logger, records } = capturingLogger('warn');
+  const gw = new Gateway({ config, store, trunks, clock, random: new SeededRandom(opts.seed ?? 1), logger });
+  const events: StoredEvent[] = [];
+  gw.subscribe((e) => events.push(e));
+  gw.start();
+  return {
+    clock,
+    net,
+    gw,
+    store,
+    events,
+    logs: records,
+    run: (ms) => clock.advance(ms),
+    login: (...ids) => {
+      for (const id of ids) gw.agentLogin(id);
+    },
+    call: (script) => net.placeCall(script),
+    ofType: <T extends GatewayEventType>(type: T) => events.filter((e): e is Extract<GatewayEvent, { type: T }> & { seq: number } => e.type === type),
+  };
+}
+
+/** A caller with a number. */
+export function caller(number: string, rest: Omit<CallerScript, 'callerId'> = {}): CallerScript {
+  return { callerId: { kind: 'number', number }, ...rest };
+}
+
+/** The base test site: three queues, an IVR on 1/2/3, agents a1–a4, one 30-channel trunk. */
+export function siteYaml(overrides: { queues?: string; agents?: string; extra?: string; vip?: string } = {}): string {
+  return `
+site:
+  name: Test site
+  timeZone: Asia/Tehran
+ivr:
+  entry: main
+  menus:
+    main:
+      prompt: ivr-main
+      options:
+        '1': { queue: flights }
+        '2': { queue: trains }
+        '3': { queue: hotels }
+queues:
+${overrides.queues ?? `  flights:
+    name: Flights
+    strategy: longestIdle
+    wrapUpMs: 10s
+  trains:
+    name: Train and bus
+    strategy: roundRobin
+  hotels:
+    name: Hotels and tours
+    strategy: fewestCalls`}
+agents:
+${overrides.agents ?? `  - { id: a1, name: Ali, endpoint: '+989120000001', queues: [{ queue: flights, penalty: 0 }] }
+  - { id: a2, name: Bita, endpoint: '+989120000002', queues: [{ queue: flights, penalty: 0 }, { queue: trains, penalty: 0 }] }
+  - { id: a3, name: Cyrus, endpoint: '+989120000003', queues: [{ queue: trains, penalty: 0 }, { queue: hotels, penalty: 0 }] }
+  - { id: a4, name: Dara, endpoint: '+989120000004', queues: [{ queue: hotels, penalty: 0 }] }`}
+vip:
+${overrides.vip ?? `  - { number: '+989121111111', priority: 5 }`}
+trunks:
+  - { id: t1, type: sim, channels: 30 }
+store:
+  path: ':memory:'
+queueLog:
+  path: null
+api:
+  socketPath: null
+${overrides.extra ?? ''}
+`;
+}
