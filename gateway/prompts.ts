@@ -26,7 +26,7 @@ export const Prompts = {
   /** "Press 1 to reach the agent you spoke to." */
   agentCallbackOffer: 'agent-callback-offer',
   /** "Please rate the call from 1 to 5." (default survey prompt id) */
-  survey: 'survey',
+  survey: 'survey-question',
   surveyThanks: 'survey-thanks',
   /** "We are closed." */
   closed: 'closed',

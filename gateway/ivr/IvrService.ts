@@ -92,7 +92,7 @@ export class IvrService {
 
   private retry(call: Call, menuId: string, menu: IvrMenu, attempt: number, reason: 'invalid' | 'timeout'): void {
     this.ctx.tx.emit({ type: 'ivrInputInvalid', callId: call.id, menu: menuId, reason, attempt });
-    if (attempt >= menu.retries) {
+    if (attempt > menu.retries) {
       this.run(call, menu.onFailure);
       return;
     }
