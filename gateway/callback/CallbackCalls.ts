@@ -51,10 +51,11 @@ export class AgentFirstCallback implements LegHandler {
     this.cb.attempts++;
     this.ctx.store.callbacks.put(this.cb);
     this.ctx.tx.emit({ type: 'callbackDialled', callbackId: this.cb.id, attempt: this.cb.attempts, agent: this.agent.cfg.id, number: this.cb.number, mode: 'agentFirst' });
-    this.ctx.tx.durable();
     this.dialStartedAt = this.ctx.clock.now();
     const q = this.ctx.queues.cfg(this.cb.queue);
-    this.call.trunk.connect(this.call.legId, this.cb.number, { ringTimeoutMs: q.callback.ringTimeoutMs });
+    this.ctx.tx.durable(() => {
+      if (!this.call.ended) this.call.trunk.connect(this.call.legId, this.cb.number, { ringTimeoutMs: q.callback.ringTimeoutMs });
+    });
   }
 
   onConnectResult(outcome: ConnectOutcome): void {

@@ -35,8 +35,7 @@ export class CallbackService {
     if (existing) {
       ctx.tx.emit({ type: 'callbackDuplicate', callbackId: existing.id, callId: call.id, queue, number });
       ctx.queues.exit(entry, 'key', { key: '1' });
-      ctx.tx.durable();
-      call.play({ id: Prompts.callbackAlreadyBooked }, () => call.hangup());
+      ctx.tx.durable(() => call.play({ id: Prompts.callbackAlreadyBooked }, () => call.hangup()));
       return;
     }
     const now = ctx.clock.now();
@@ -62,10 +61,9 @@ export class CallbackService {
     ctx.tx.emit({ type: 'callbackRequested', callbackId: cb.id, callId: call.id, queue, number, priority: cb.priority, joinedAt: cb.joinedAt, expiresAt: cb.expiresAt });
     ctx.queues.keepPlaceForCallback(entry, cb.id);
     ctx.calls.update(call, { phase: 'callbackConfirm', callbackId: cb.id });
-    // The promise below is spoken only once the booking is on disk.
-    ctx.tx.durable();
     call.handler = null;
-    call.play({ id: Prompts.callbackConfirmed, say: [{ kind: 'digits', value: number }] }, () => call.hangup());
+    // The promise is spoken only once the booking is on disk.
+    ctx.tx.durable(() => call.play({ id: Prompts.callbackConfirmed, say: [{ kind: 'digits', value: number }] }, () => call.hangup()));
     this.armExpiry(cb);
     ctx.queues.dispatch();
   }
@@ -100,9 +98,8 @@ export class CallbackService {
     if (!trunk) return;
     const agentFirst = q.callback.mode === 'agentFirst';
     const target = agentFirst ? agent.cfg.endpoint : cb.number;
-    const legId = trunk.dial({ number: target, ringTimeoutMs: agentFirst ? q.ringTimeoutMs : q.callback.ringTimeoutMs });
-    const call = ctx.calls.createOutbound(trunk, legId, target, { phase: agentFirst ? 'callbackAgent' : 'callbackCustomer', queue: cb.queue, agent: agent.cfg.id, callbackId: cb.id });
-    ctx.agents.reserve(agent, call.id);
+    const callId = ctx.calls.nextId();
+    ctx.agents.reserve(agent, callId);
     entry.ringing = agent.cfg.id;
     entry.ringStartedAt = ctx.clock.now();
     cb.status = 'dialling';
@@ -111,9 +108,13 @@ export class CallbackService {
       ctx.tx.emit({ type: 'callbackDialled', callbackId: cb.id, attempt: cb.attempts, agent: agent.cfg.id, number: cb.number, mode: 'customerFirst' });
     }
     ctx.store.callbacks.put(cb);
-    // A dial must never be repeated because a crash forgot it had started.
-    ctx.tx.durable();
-    call.handler = agentFirst ? new AgentFirstCallback(ctx, entry, cb, agent, call) : new CustomerFirstCallback(ctx, entry, cb, agent, call);
+    // A dial must never be repeated because a crash forgot it had started:
+    // the 'dialling' state is on disk before the line is seized.
+    ctx.tx.durable(() => {
+      const legId = trunk.dial({ number: target, ringTimeoutMs: agentFirst ? q.ringTimeoutMs : q.callback.ringTimeoutMs });
+      const call = ctx.calls.createOutbound(trunk, legId, target, { id: callId, phase: agentFirst ? 'callbackAgent' : 'callbackCustomer', queue: cb.queue, agent: agent.cfg.id, callbackId: cb.id });
+      call.handler = agentFirst ? new AgentFirstCallback(ctx, entry, cb, agent, call) : new CustomerFirstCallback(ctx, entry, cb, agent, call);
+    });
   }
 
   /** The customer was not reached on this attempt: retry after the gap, or give up. */

@@ -155,14 +155,17 @@ export class CampaignService {
     }
     next.status = 'dialling';
     next.attempts++;
-    const legId = trunk.dial({ number: next.number, ringTimeoutMs: r.rec.ringTimeoutMs });
-    const call = ctx.calls.createOutbound(trunk, legId, next.number, { phase: 'campaign', campaignId: r.rec.id, targetId: next.id });
+    const callId = ctx.calls.nextId();
     ctx.store.targets.put(next);
-    ctx.tx.emit({ type: 'campaignDialled', campaignId: r.rec.id, targetId: next.id, number: next.number, attempt: next.attempts, callId: call.id });
-    ctx.tx.durable();
+    ctx.tx.emit({ type: 'campaignDialled', campaignId: r.rec.id, targetId: next.id, number: next.number, attempt: next.attempts, callId });
     r.inFlight++;
     r.lastDialAt = now;
-    call.handler = new CampaignCall(ctx, r.rec, next, call, (result) => this.targetDone(r, next, result));
+    // Committed before the line is seized: a restart never repeats this attempt unknowingly.
+    ctx.tx.durable(() => {
+      const legId = trunk.dial({ number: next.number, ringTimeoutMs: r.rec.ringTimeoutMs });
+      const call = ctx.calls.createOutbound(trunk, legId, next.number, { id: callId, phase: 'campaign', campaignId: r.rec.id, targetId: next.id });
+      call.handler = new CampaignCall(ctx, r.rec, next, call, (result) => this.targetDone(r, next, result));
+    });
     this.wake(r, interval);
   }
 

@@ -23,6 +23,10 @@ export class Transactor {
   private failing = false;
   private lastError = '';
   private depth = 0;
+  /** A durable commit was asked for inside the current input. */
+  private durableRequested = false;
+  /** Effects waiting for that commit, in order. */
+  private afterCommit: Array<() => void> = [];
 
   constructor(
     private readonly store: Store,
@@ -55,21 +59,51 @@ export class Transactor {
     if (this.depth > 0) return fn();
     this.depth++;
     const mark = this.pending.length;
+    const fxMark = this.afterCommit.length;
     try {
       return this.store.batch(fn);
     } catch (e) {
       this.pending.length = mark;
-      this.log.error({ err: String(e), stack: e instanceof Error ? e.stack : undefined, input: what }, 'input handler failed; its changes were rolled back');
+      this.afterCommit.length = fxMark;
+      // A coded error is a rejected request (unknown agent, invalid campaign),
+      // reported to the caller; anything else is a bug worth an error line.
+      if (isCcgateError(e)) this.log.info({ code: e.code, err: e.message, input: what }, 'input rejected; nothing changed');
+      else this.log.error({ err: String(e), stack: e instanceof Error ? e.stack : undefined, input: what }, 'input handler failed; its changes were rolled back');
       throw e;
     } finally {
       this.depth--;
-      if (this.depth === 0) this.scheduleCommit();
+      if (this.depth === 0) this.endOfInput();
     }
   }
 
-  /** Commit now: everything so far is on disk when this returns (unless the disk fails, which is reported). */
-  durable(): boolean {
-    return this.commitNow();
+  /**
+   * Make everything so far durable, then run `then` (the effect that relies
+   * on it: a spoken promise, a dial that must not be repeated). Inside an
+   * input the commit happens when the input's batch closes, and `then` right
+   * after it, still in the same turn, so nothing else can slip in between.
+   */
+  durable(then?: () => void): void {
+    if (this.depth > 0) {
+      this.durableRequested = true;
+      if (then) this.afterCommit.push(then);
+      return;
+    }
+    this.commitNow();
+    if (then) this.run('afterCommit', then);
+  }
+
+  private endOfInput(): void {
+    if (!this.durableRequested) {
+      this.scheduleCommit();
+      return;
+    }
+    this.durableRequested = false;
+    const effects = this.afterCommit;
+    this.afterCommit = [];
+    // Effects run even if the commit failed: the caller must not hear
+    // silence; the failure is logged and the commit retried.
+    this.commitNow();
+    for (const fx of effects) this.run('afterCommit', fx);
   }
 
   get health(): { ok: boolean; detail: string } {

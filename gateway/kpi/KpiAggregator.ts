@@ -13,6 +13,8 @@ const HOUR_MS = 3_600_000;
 const RETAIN_HOURS = 48;
 /** A completed call is remembered this long so a late survey result lands in its hour. */
 const SURVEY_MEMORY_MS = 2 * HOUR_MS;
+/** Queue entries older than this are dropped as stale (a missed exit event). */
+const STALE_ENTRY_MS = 24 * HOUR_MS;
 /** Entry kinds that are customer calls into the queue (offered). Callback legs and campaign calls are ours. */
 const OFFERED_KINDS: ReadonlySet<DeliveryKind> = new Set<DeliveryKind>(['inbound', 'agentCallback']);
 
@@ -35,8 +37,9 @@ export function rebuildFromMs(now: number, timeZone: string): number {
  * Queue KPIs computed from the event stream (docs/kpis.md has every
  * definition). State is a pure function of the events consumed: replaying
  * the events since `rebuildFromMs(now)` into a new aggregator reproduces
- * today's and every retained hour's figures; the core does that on restart
- * (and seeds agents logged in before that with `primeLive`).
+ * today's figures and every hour since yesterday's local midnight; the core
+ * does that on restart (and seeds agents and callbacks older than that with
+ * `primeLive`).
  */
 export class KpiAggregator implements EventConsumer {
   readonly name = 'kpi';
@@ -134,6 +137,9 @@ export class KpiAggregator implements EventConsumer {
     const floor = this.buckets.prune(hour);
     this.fcr.prune(floor);
     for (const [id, r] of this.recent) if (r.endedAt < at - SURVEY_MEMORY_MS) this.recent.delete(id);
+    // No call waits or talks for a day: an entry that old lost its exit
+    // event, and keeping it would show a phantom caller forever.
+    for (const [id, e] of this.live.entries) if (e.enteredAt < at - STALE_ENTRY_MS) this.live.entries.delete(id);
   }
 
   /** The tracked entry, or an uncounted stand-in for one that entered before the replayed events. */

@@ -6,6 +6,8 @@ import type { Entry } from './WaitingList.ts';
 
 /** Digit wait after the callback offer prompt. */
 const OFFER_DIGIT_TIMEOUT_MS = 5_000;
+/** Shortest hold-prompt loop; a prompt that ends sooner is replayed after this. */
+const MIN_HOLD_LOOP_MS = 1_000;
 
 /**
  * A live caller waiting in a queue: hold prompt in a loop, periodic position
@@ -17,6 +19,7 @@ export class LiveWait implements LegHandler {
   private offered = false;
   /** Offering or confirming: the hold loop and announcements pause. */
   private busy = false;
+  private holdStartedAt = 0;
 
   constructor(
     private readonly ctx: Ctx,
@@ -56,7 +59,14 @@ export class LiveWait implements LegHandler {
   }
 
   onPlayDone(): void {
-    if (!this.busy && this.entry.ringing === null) this.hold();
+    if (this.busy || this.entry.ringing !== null) return;
+    // A hold prompt that ends at once (missing audio file, a line without
+    // audio) must not spin the loop: wait before playing it again.
+    if (this.ctx.clock.now() - this.holdStartedAt < MIN_HOLD_LOOP_MS) {
+      this.entry.timers.push(this.ctx.clock.setTimer('queue-hold-retry', MIN_HOLD_LOOP_MS, () => this.hold()));
+      return;
+    }
+    this.hold();
   }
 
   onConnectResult(outcome: ConnectOutcome): void {
@@ -70,7 +80,8 @@ export class LiveWait implements LegHandler {
   }
 
   private hold(): void {
-    if (this.call.ended || this.call.playing) return;
+    if (this.call.ended || this.call.playing || this.busy || this.entry.ringing !== null) return;
+    this.holdStartedAt = this.ctx.clock.now();
     this.call.play({ id: this.q.holdPrompt });
   }
 

@@ -117,7 +117,11 @@ export class QueueLogWriter implements EventConsumer {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw this.ioError(e, 'stat');
     }
-    this.tail = size > 0 ? this.readTail(size) : null;
+    try {
+      this.tail = size > 0 ? this.readTail(size) : null;
+    } catch (e) {
+      throw this.ioError(e, 'read');
+    }
     try {
       this.fd = fs.openSync(this.path, 'a');
     } catch (e) {

@@ -1,4 +1,4 @@
-import type { EventOf, GatewayEvent, StoredEvent } from '../events.ts';
+import type { EventOf, GatewayEvent } from '../events.ts';
 
 /**
  * ccgate events → Asterisk queue_log lines, so QueueMetrics, Asternic and
@@ -69,8 +69,9 @@ function secs(ms: number): number {
 /**
  * The queue_log lines for one event, oldest first (empty for events with no
  * queue_log meaning, e.g. IVR, campaigns, trunks). Pure: `ctx` is only read.
+ * @param ev a StoredEvent from the event log (the seq is not written).
  */
-export function formatQueueLog(ev: StoredEvent | GatewayEvent, ctx: QueueLogContext): string[] {
+export function formatQueueLog(ev: GatewayEvent, ctx: QueueLogContext): string[] {
   const time = Math.floor(ev.at / 1000);
   const line = (callid: string, queue: string, agent: string, event: string, data: ReadonlyArray<string | number>): string =>
     formatQueueLogLine({ time, callid, queue, agent, event, data });

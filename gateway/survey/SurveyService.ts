@@ -30,8 +30,7 @@ export class SurveyService {
         const score = Number(r.digits);
         ctx.store.surveys.insert({ callId: call.id, queue, agent, score, at: ctx.clock.now() });
         ctx.tx.emit({ type: 'surveyAnswered', callId: call.id, queue, agent, score });
-        ctx.tx.durable();
-        call.play({ id: cfg.thanksPrompt }, () => call.hangup());
+        ctx.tx.durable(() => call.play({ id: cfg.thanksPrompt }, () => call.hangup()));
         return;
       }
       unanswered(r.kind === 'timeout' ? 'timeout' : 'invalid');

@@ -1,3 +1,4 @@
+import { afterEach, expect } from 'vitest';
 import { parseConfig } from '../../firmware/config/loadConfig.ts';
 import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
 import type { CallerScript } from '../../drivers/sim/behaviours.ts';
@@ -8,6 +9,16 @@ import type { GatewayEvent, GatewayEventType, StoredEvent } from '../../gateway/
 import { Gateway } from '../../gateway/Gateway.ts';
 import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
 import type { Store } from '../../gateway/store/Store.ts';
+
+const worlds: World[] = [];
+
+// Every scenario must run without the core logging an error (a swallowed
+// commit failure, a handler that threw): checked after each test.
+afterEach(() => {
+  const errors = worlds.flatMap((w) => w.logs.filter((r) => r.level === 'error'));
+  worlds.length = 0;
+  expect(errors).toEqual([]);
+});
 
 /** Monday 2026-01-05 09:30 in Tehran (06:00 UTC): inside business hours. */
 export const START = Date.UTC(2026, 0, 5, 6, 0, 0);
@@ -45,7 +56,7 @@ export function makeWorld(yaml: string, opts: WorldOptions = {}): World {
   const events: StoredEvent[] = [];
   gw.subscribe((e) => events.push(e));
   gw.start();
-  return {
+  const world: World = {
     clock,
     net,
     gw,
@@ -59,6 +70,8 @@ export function makeWorld(yaml: string, opts: WorldOptions = {}): World {
     call: (script) => net.placeCall(script),
     ofType: <T extends GatewayEventType>(type: T) => events.filter((e): e is Extract<GatewayEvent, { type: T }> & { seq: number } => e.type === type),
   };
+  worlds.push(world);
+  return world;
 }
 
 /** A caller with a number. */

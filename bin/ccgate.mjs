@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// ccgate executable. The firmware ships as TypeScript source and runs through
+// tsx's ESM loader (registered here in-process, so no `--import tsx` flag is
+// needed in systemd units or shells). Paths resolve from this file, not the
+// working directory, so the command works from anywhere and through symlinks
+// (Node resolves the main module's real path).
+import { register } from 'tsx/esm/api';
+
+register();
+
+const { main } = await import(new URL('../firmware/cli/main.ts', import.meta.url).href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,77 @@
+import type { GatewayEvent, StoredEvent } from '../../gateway/events.ts';
+import type { CampaignSpec, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
+
+/** One recorded GatewayApi call: method name and arguments. */
+export interface RecordedCall {
+  method: keyof GatewayApi;
+  args: unknown[];
+}
+
+/**
+ * A GatewayApi double for API and CLI tests: records every call, returns the
+ * canned snapshot/KPIs, throws whatever `failWith` names for a method, and
+ * lets the test `emit` events to subscribers.
+ */
+export class FakeGatewayApi implements GatewayApi {
+  readonly calls: RecordedCall[] = [];
+  /** Errors to throw per method (set by the test). */
+  readonly failWith: Partial<Record<keyof GatewayApi, unknown>> = {};
+  private readonly subscribers = new Set<(ev: StoredEvent) => void>();
+  private seq = 0;
+
+  constructor(
+    public snapshotValue: GatewaySnapshot,
+    public kpisValue: KpiSnapshot,
+  ) {}
+
+  /** Number of live subscriptions (an SSE client that went away must unsubscribe). */
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** Deliver an event to every subscriber with the next sequence number. */
+  emit(ev: GatewayEvent): StoredEvent {
+    const stored: StoredEvent = { ...ev, seq: ++this.seq };
+    for (const fn of this.subscribers) fn(stored);
+    return stored;
+  }
+
+  private record(method: keyof GatewayApi, args: unknown[]): void {
+    this.calls.push({ method, args });
+    if (this.failWith[method] !== undefined) throw this.failWith[method];
+  }
+
+  agentLogin(agentId: string): void {
+    this.record('agentLogin', [agentId]);
+  }
+  agentLogout(agentId: string): void {
+    this.record('agentLogout', [agentId]);
+  }
+  agentPause(agentId: string, reason: string): void {
+    this.record('agentPause', [agentId, reason]);
+  }
+  agentUnpause(agentId: string): void {
+    this.record('agentUnpause', [agentId]);
+  }
+  submitCampaign(spec: CampaignSpec): { campaignId: string; targets: number } {
+    this.record('submitCampaign', [spec]);
+    return { campaignId: 'k' + (this.calls.length + 100), targets: spec.targets.length };
+  }
+  cancelCampaign(campaignId: string): void {
+    this.record('cancelCampaign', [campaignId]);
+  }
+  snapshot(): GatewaySnapshot {
+    this.record('snapshot', []);
+    return this.snapshotValue;
+  }
+  kpis(): KpiSnapshot {
+    this.record('kpis', []);
+    return this.kpisValue;
+  }
+  subscribe(fn: (ev: StoredEvent) => void): () => void {
+    this.record('subscribe', []);
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+}

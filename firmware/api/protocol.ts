@@ -1,0 +1,74 @@
+/**
+ * Wire contract of the local API (HTTP/1.1 over a Unix domain socket), shared
+ * by the server and ApiClient so both sides agree on paths, limits and error
+ * bodies.
+ */
+import { CcgateError, type ErrorCode } from '../../gateway/core/errors.ts';
+
+/** Socket path when neither the config (`api.socketPath`) nor `--socket` gives one; relative to the working directory. */
+export const DEFAULT_SOCKET_PATH = 'var/ccgate.sock';
+
+/** Largest request body accepted (bytes): 10 MB holds a campaign of ~100 000 targets with messages. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** Body of every non-2xx response. */
+export interface ErrorBody {
+  error: { code: ErrorCode | 'INTERNAL'; message: string; context: Record<string, unknown> };
+}
+
+/**
+ * HTTP status per error code. A complete table, so a new ErrorCode does not
+ * compile until someone decides how the API reports it. Codes a client can
+ * fix map to 4xx; daemon-side failures map to 500 and are logged.
+ */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  AGENT_UNKNOWN: 404,
+  QUEUE_UNKNOWN: 404,
+  CAMPAIGN_UNKNOWN: 404,
+  CAMPAIGN_INVALID: 400,
+  API_BAD_REQUEST: 400,
+  AGENT_STATE: 409,
+  CONFIG_INVALID: 500,
+  CONFIG_NOT_FOUND: 500,
+  STORE_FAILED: 500,
+  STORE_SCHEMA_TOO_NEW: 500,
+  STORE_DISK_FULL: 500,
+  TRUNK_NO_CHANNEL: 500,
+  TRUNK_FAILED: 500,
+  DAEMON_NOT_RUNNING: 500,
+};
+
+/** True if `code` is one of ccgate's error codes (the client trusts nothing else from the wire). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(HTTP_STATUS, code);
+}
+
+/**
+ * A malformed request (code API_BAD_REQUEST) with a more precise HTTP status
+ * than the table's 400: 404 no such route, 405 wrong method, 413 body too large.
+ */
+export class ApiRequestError extends CcgateError {
+  constructor(
+    message: string,
+    context: Record<string, unknown> = {},
+    readonly httpStatus = 400,
+  ) {
+    super('API_BAD_REQUEST', message, context);
+    this.name = 'ApiRequestError';
+  }
+}
+
+/** Status and body for an error thrown while handling a request. */
+export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
+  if (e instanceof CcgateError) {
+    const status = e instanceof ApiRequestError ? e.httpStatus : HTTP_STATUS[e.code];
+    return { status, body: { error: { code: e.code, message: e.message, context: { ...e.context } } } };
+  }
+  // Never echo a bug's message or stack to the client: the daemon log has it.
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error in the daemon; see its log', context: {} } } };
+}
+
+/** Shorthand for an API_BAD_REQUEST error (HTTP 400 unless `httpStatus` says otherwise). */
+export function badRequest(message: string, context: Record<string, unknown> = {}, httpStatus = 400): ApiRequestError {
+  return new ApiRequestError(message, context, httpStatus);
+}

@@ -1,0 +1,209 @@
+/**
+ * `ccgate` command line: parses arguments (node:util parseArgs), dispatches
+ * to the long-running commands through an injectable table and to the
+ * daemon-client commands, and turns errors into exit codes:
+ * 0 ok, 1 runtime failure (`error [CODE]: message`), 2 bad arguments.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isCcgateError } from '../../gateway/core/errors.ts';
+import { ApiClient } from '../api/ApiClient.ts';
+import { DEFAULT_SOCKET_PATH } from '../api/protocol.ts';
+import { agentCommand, campaignCancelCommand, campaignSubmitCommand, statusCommand, type AgentAction, type CliIo } from './clientCommands.ts';
+import { CommandUnavailableError, defaultHandlers, type CommandHandlers } from './commands.ts';
+import { COMMAND_USAGE, fromParseArgsError, MAIN_USAGE, numberFlag, UsageError } from './usage.ts';
+
+/** Everything main() touches outside its arguments, injectable for tests. */
+export interface MainDeps {
+  handlers: CommandHandlers;
+  io: CliIo;
+  /** Base for relative paths (--config, --socket, campaign files). */
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+const SOCKET: Options = { socket: { type: 'string' } };
+const AGENT_ACTIONS: readonly AgentAction[] = ['login', 'logout', 'pause', 'unpause'];
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], deps: Partial<MainDeps> = {}): Promise<number> {
+  const d: MainDeps = {
+    handlers: deps.handlers ?? defaultHandlers,
+    io: deps.io ?? {
+      out: (t) => void process.stdout.write(t),
+      err: (t) => void process.stderr.write(t),
+      columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    },
+    cwd: deps.cwd ?? process.cwd(),
+    env: deps.env ?? process.env,
+  };
+  try {
+    return await dispatch(argv, d);
+  } catch (e) {
+    return report(e, d.io);
+  }
+}
+
+async function dispatch(argv: string[], d: MainDeps): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    d.io.err(MAIN_USAGE);
+    return 2;
+  }
+  if (command === 'help' || command === '--help' || command === '-h') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && !COMMAND_USAGE[topic]) throw new UsageError(`no help for unknown command ${JSON.stringify(topic)}`);
+    d.io.out(topic === undefined ? MAIN_USAGE : (COMMAND_USAGE[topic] ?? MAIN_USAGE));
+    return 0;
+  }
+  if (command === '--version' || command === '-V') {
+    d.io.out(version() + '\n');
+    return 0;
+  }
+  if ((rest.includes('--help') || rest.includes('-h')) && COMMAND_USAGE[command]) {
+    d.io.out(COMMAND_USAGE[command]);
+    return 0;
+  }
+  const path = (p: string): string => resolve(d.cwd, p);
+  const client = (v: Values): ApiClient => new ApiClient(path(str(v.socket) ?? d.env.CCGATE_SOCKET ?? DEFAULT_SOCKET_PATH));
+
+  switch (command) {
+    case 'run': {
+      const { values } = parse(command, rest, { config: { type: 'string' } }, 0);
+      const config = required(command, values, 'config', 'FILE (the YAML configuration)');
+      return d.handlers.run({ configPath: path(config) });
+    }
+    case 'demo': {
+      const { values } = parse(command, rest, { config: { type: 'string' }, speed: { type: 'string' }, minutes: { type: 'string' }, 'modem-pty': { type: 'boolean' } }, 0);
+      if (values['modem-pty']) {
+        d.io.err('ccgate demo: --modem-pty is not yet available (the PTY modem simulator is reserved for a later release)\n');
+        return 2;
+      }
+      const config = str(values.config);
+      const speed = str(values.speed);
+      const minutes = str(values.minutes);
+      return d.handlers.demo({
+        configPath: config === undefined ? null : path(config),
+        speed: speed === undefined ? 60 : numberFlag(command, 'speed', speed),
+        minutes: minutes === undefined ? null : numberFlag(command, 'minutes', minutes),
+      });
+    }
+    case 'simulate': {
+      const opts = { 'calls-per-hour': 'string', aht: 'string', agents: 'string', patience: 'string', hours: 'string', seed: 'string', json: 'boolean' } as const;
+      const { values } = parse(command, rest, Object.fromEntries(Object.entries(opts).map(([k, type]) => [k, { type }])), 0);
+      const patience = str(values.patience);
+      const hours = str(values.hours);
+      const seed = str(values.seed);
+      return d.handlers.simulate({
+        callsPerHour: numberFlag(command, 'calls-per-hour', required(command, values, 'calls-per-hour', 'N (calls per hour)')),
+        ahtSec: numberFlag(command, 'aht', required(command, values, 'aht', 'S (mean handle time, seconds)')),
+        agents: numberFlag(command, 'agents', required(command, values, 'agents', 'N (number of agents)'), { integer: true }),
+        patienceSec: patience === undefined ? null : numberFlag(command, 'patience', patience),
+        hours: hours === undefined ? 8 : numberFlag(command, 'hours', hours),
+        seed: seed === undefined ? 1 : numberFlag(command, 'seed', seed, { integer: true, allowZero: true }),
+        json: values.json === true,
+      });
+    }
+    case 'status': {
+      const { values } = parse(command, rest, { json: { type: 'boolean' }, ...SOCKET }, 0);
+      return statusCommand(client(values), { json: values.json === true }, d.io);
+    }
+    case 'agent': {
+      const { values, positionals } = parse(command, rest, { reason: { type: 'string' }, ...SOCKET }, 2);
+      const [action, id] = positionals;
+      if (!isAgentAction(action)) throw new UsageError(`expected an action (${AGENT_ACTIONS.join(', ')}), got ${JSON.stringify(action ?? '')}`, command);
+      if (id === undefined || id === '') throw new UsageError(`agent ${action}: missing the agent ID`, command);
+      const reason = str(values.reason);
+      if (action === 'pause' && (reason === undefined || reason.trim() === '')) throw new UsageError('agent pause: missing --reason TEXT (why the agent is paused)', command);
+      if (action !== 'pause' && reason !== undefined) throw new UsageError(`--reason only applies to \`agent pause\`, not \`agent ${action}\``, command);
+      return agentCommand(client(values), action, id, reason ?? null, d.io);
+    }
+    case 'campaign':
+      return campaign(rest, d, path, client);
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+async function campaign(rest: string[], d: MainDeps, path: (p: string) => string, client: (v: Values) => ApiClient): Promise<number> {
+  const command = 'campaign';
+  const options: Options = { name: { type: 'string' }, prompt: { type: 'string' }, 'max-concurrent': { type: 'string' }, 'calls-per-minute': { type: 'string' }, 'agent-queue': { type: 'string' }, ...SOCKET };
+  const { values, positionals } = parse(command, rest, options, 2);
+  const [action, arg] = positionals;
+  if (action === 'cancel') {
+    if (arg === undefined) throw new UsageError('campaign cancel: missing the campaign ID', command);
+    const stray = ['name', 'prompt', 'max-concurrent', 'calls-per-minute', 'agent-queue'].find((k) => values[k] !== undefined);
+    if (stray) throw new UsageError(`--${stray} only applies to \`campaign submit\``, command);
+    return campaignCancelCommand(client(values), arg, d.io);
+  }
+  if (action !== 'submit') throw new UsageError(`expected an action (submit, cancel), got ${JSON.stringify(action ?? '')}`, command);
+  if (arg === undefined) throw new UsageError('campaign submit: missing the target file (FILE.csv or FILE.json)', command);
+  const maxConcurrent = str(values['max-concurrent']);
+  const perMinute = str(values['calls-per-minute']);
+  const agentQueue = str(values['agent-queue']);
+  return campaignSubmitCommand(
+    client(values),
+    {
+      file: path(arg),
+      name: required(command, values, 'name', 'NAME (the campaign name)'),
+      prompt: required(command, values, 'prompt', 'PROMPT (the prompt played to each target)'),
+      ...(maxConcurrent === undefined ? {} : { maxConcurrent: numberFlag(command, 'max-concurrent', maxConcurrent, { integer: true }) }),
+      ...(perMinute === undefined ? {} : { callsPerMinute: numberFlag(command, 'calls-per-minute', perMinute) }),
+      ...(agentQueue === undefined ? {} : { agentQueue }),
+    },
+    d.io,
+  );
+}
+
+function parse(command: string, args: string[], options: Options, maxPositionals: number): { values: Values; positionals: string[] } {
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw fromParseArgsError(e, command);
+  }
+  const extra = parsed.positionals.slice(maxPositionals);
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])} for \`ccgate ${command}\``, command);
+  return parsed;
+}
+
+function str(v: Values[string]): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function required(command: string, values: Values, flag: string, what: string): string {
+  const v = str(values[flag]);
+  if (v === undefined || v.trim() === '') throw new UsageError(`${command}: missing --${flag} ${what}`, command);
+  return v;
+}
+
+function isAgentAction(a: string | undefined): a is AgentAction {
+  return AGENT_ACTIONS.some((x) => x === a);
+}
+
+function report(e: unknown, io: CliIo): number {
+  if (e instanceof UsageError) {
+    const help = e.command ? `\n${COMMAND_USAGE[e.command] ?? ''}` : '\nRun `ccgate help` for the list of commands.\n';
+    io.err(`ccgate: ${e.message}\n${help}`);
+    return 2;
+  }
+  if (isCcgateError(e)) {
+    io.err(`error [${e.code}]: ${e.message}\n`);
+    return 1;
+  }
+  if (e instanceof CommandUnavailableError) {
+    io.err(`error: ${e.message}\n`);
+    return 1;
+  }
+  io.err(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return 1;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return `ccgate ${pkg.version ?? 'unknown'}`;
+}

@@ -1,0 +1,109 @@
+/**
+ * Help texts and argument errors of the `ccgate` command line. A UsageError
+ * is the caller's mistake: it names the flag and what was expected and exits
+ * with status 2 (the convention of getopt-based tools), unlike runtime
+ * failures (status 1).
+ */
+
+/** Bad command-line arguments; `command` selects the help shown with it. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command: string | null = null,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** One-screen overview for `ccgate help`. */
+export const MAIN_USAGE = `ccgate — call-centre gateway
+
+Usage: ccgate <command> [options]
+
+Commands:
+  run --config FILE            run the gateway daemon
+  demo [--config FILE] [--speed N] [--minutes N]
+                               run the whole appliance on simulated trunks, with a live dashboard
+  status [--json]              show queues, agents and KPIs of the running daemon
+  simulate --calls-per-hour N --aht S --agents N [--patience S] [--hours H] [--seed N] [--json]
+                               simulate a queue in virtual time and compare with Erlang C/A
+  agent login|logout|unpause ID
+  agent pause ID --reason TEXT change an agent's state
+  campaign submit FILE.csv|FILE.json --name NAME --prompt PROMPT
+                               start an outbound campaign
+  campaign cancel ID           stop a campaign
+  help [COMMAND]               show help (also --help); --version prints the version
+
+Commands talking to the daemon take --socket PATH (default $CCGATE_SOCKET, else var/ccgate.sock).
+`;
+
+/** Detailed help per command. */
+export const COMMAND_USAGE: Readonly<Record<string, string>> = {
+  run: `Usage: ccgate run --config FILE
+
+  --config FILE   YAML configuration of this site (required)
+`,
+  demo: `Usage: ccgate demo [--config FILE] [--speed N] [--minutes N]
+
+  --config FILE   YAML configuration (default: the built-in demo site)
+  --speed N       virtual time runs N times faster than real time, N > 0 (default 60)
+  --minutes N     stop after N virtual minutes (default: run until Ctrl-C)
+  --modem-pty     reserved: drive a simulated modem over a PTY (not yet available)
+`,
+  status: `Usage: ccgate status [--json] [--socket PATH]
+
+  --json          print the raw snapshot and KPIs as JSON
+  --socket PATH   the daemon's API socket
+`,
+  simulate: `Usage: ccgate simulate --calls-per-hour N --aht S --agents N [options]
+
+  --calls-per-hour N   mean arrival rate, calls per hour (> 0)
+  --aht S              mean handle time, seconds (> 0)
+  --agents N           number of agents (integer >= 1)
+  --patience S         mean caller patience, seconds (> 0; default: callers never abandon)
+  --hours H            simulated hours (> 0, default 8)
+  --seed N             random seed (integer >= 0, default 1)
+  --json               print JSON
+`,
+  agent: `Usage: ccgate agent login|logout|unpause ID [--socket PATH]
+       ccgate agent pause ID --reason TEXT [--socket PATH]
+`,
+  campaign: `Usage: ccgate campaign submit FILE.csv|FILE.json --name NAME --prompt PROMPT [options] [--socket PATH]
+       ccgate campaign cancel ID [--socket PATH]
+
+  FILE                  CSV with a header row (number, optional message) or a JSON array
+  --name NAME           campaign name (required)
+  --prompt PROMPT       prompt played to each target (required)
+  --max-concurrent N    calls in progress at once (integer >= 1)
+  --calls-per-minute N  dialling rate limit (> 0)
+  --agent-queue Q       queue for "press 1 to speak to an agent"
+`,
+};
+
+/** Parse a number flag: finite, > 0 (or >= 0 with `allowZero`), integral when `integer`. */
+export function numberFlag(command: string, flag: string, raw: string, rule: { integer?: boolean; allowZero?: boolean } = {}): number {
+  const what = `${rule.integer ? 'an integer' : 'a number'} ${rule.allowZero ? '>= 0' : rule.integer ? '>= 1' : '> 0'}`;
+  const v = raw.trim() === '' ? Number.NaN : Number(raw);
+  const ok = Number.isFinite(v) && (rule.allowZero ? v >= 0 : v > 0) && (!rule.integer || Number.isInteger(v));
+  if (!ok) throw new UsageError(`--${flag}: expected ${what}, got ${JSON.stringify(raw)}`, command);
+  return v;
+}
+
+/** Turn a node:util parseArgs error into a UsageError naming the flag. */
+export function fromParseArgsError(e: unknown, command: string): UsageError {
+  const err = e as NodeJS.ErrnoException;
+  const flag = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1] ?? '';
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new UsageError(`unknown option ${flag} for \`ccgate ${command}\``, command);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (err.message.includes('does not take')) return new UsageError(`option ${flag} does not take a value`, command);
+      if (err.message.includes('ambiguous')) return new UsageError(`option ${flag} expects a value (write ${flag}=VALUE if the value starts with "-")`, command);
+      return new UsageError(`option ${flag} expects a value`, command);
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new UsageError(`unexpected argument for \`ccgate ${command}\`: ${err.message}`, command);
+    default:
+      return new UsageError(err.message, command);
+  }
+}

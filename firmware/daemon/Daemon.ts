@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { GatewayConfig } from '../../gateway/config/types.ts';
+import type { Clock } from '../../gateway/core/Clock.ts';
+import type { Logger } from '../../gateway/core/Logger.ts';
+import type { Random } from '../../gateway/core/Random.ts';
+import { Gateway } from '../../gateway/Gateway.ts';
+import { QueueLogWriter } from '../../gateway/queuelog/QueueLogWriter.ts';
+import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
+import type { TrunkPort } from '../../gateway/trunk/TrunkPort.ts';
+import { startApiServer, type ApiServer } from '../api/ApiServer.ts';
+
+const QUEUE_LOG_CURSOR = 'cursor:queue_log';
+/** Events replayed per read when the queue_log catches up after a crash. */
+const CATCH_UP_BATCH = 5_000;
+
+export interface DaemonParts {
+  config: GatewayConfig;
+  trunks: readonly TrunkPort[];
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+}
+
+/**
+ * The composition root: the SQLite store, the gateway core, the queue_log
+ * writer (caught up from the event log first, so lines lost to a crash are
+ * written now and none twice), and the local API socket.
+ */
+export class Daemon {
+  private constructor(
+    readonly gateway: Gateway,
+    private readonly store: SqliteStore,
+    private readonly queueLog: QueueLogWriter | null,
+    private readonly api: ApiServer | null,
+    private readonly log: Logger,
+  ) {}
+
+  static async start(parts: DaemonParts): Promise<Daemon> {
+    const { config, logger } = parts;
+    const log = logger.child({ component: 'daemon' });
+    if (config.store.path !== ':memory:') mkdirSync(dirname(config.store.path), { recursive: true });
+    const store = new SqliteStore(config.store.path, { logger });
+    const gateway = new Gateway({ config: parts.config, store, trunks: parts.trunks, clock: parts.clock, random: parts.random, logger });
+    let queueLog: QueueLogWriter | null = null;
+    let api: ApiServer | null = null;
+    try {
+      if (config.queueLog.path) {
+        mkdirSync(dirname(config.queueLog.path), { recursive: true });
+        const memberQueues = new Map(config.agents.map((a) => [a.id, a.queues.map((q) => q.queue)]));
+        queueLog = new QueueLogWriter(config.queueLog.path, {
+          getCursor: () => Number(store.getMeta(QUEUE_LOG_CURSOR) ?? '0'),
+          setCursor: (seq) => store.setMeta(QUEUE_LOG_CURSOR, String(seq)),
+          logger,
+          memberQueues: (agent) => memberQueues.get(agent) ?? [],
+        });
+        let caughtUp = 0;
+        for (;;) {
+          const from = Number(store.getMeta(QUEUE_LOG_CURSOR) ?? '0');
+          const batch = store.readEvents(from, CATCH_UP_BATCH);
+          if (batch.length === 0) break;
+          queueLog.consumeBatch(batch);
+          caughtUp += batch.length;
+          store.commit();
+        }
+        if (caughtUp > 0) log.info({ events: caughtUp }, 'queue_log caught up from the event log');
+        gateway.addConsumer(queueLog);
+      }
+      gateway.start();
+      if (config.api.socketPath) {
+        mkdirSync(dirname(config.api.socketPath), { recursive: true });
+        api = await startApiServer(gateway, config.api.socketPath, logger);
+      }
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+    log.info({ site: config.site.name, store: config.store.path, queueLog: config.queueLog.path, socket: config.api.socketPath, trunks: parts.trunks.map((t) => t.id) }, 'daemon started');
+    return new Daemon(gateway, store, queueLog, api, log);
+  }
+
+  async stop(): Promise<void> {
+    this.gateway.stop();
+    await this.api?.close();
+    this.queueLog?.close();
+    this.store.commit();
+    this.store.close();
+    this.log.info({}, 'daemon stopped');
+  }
+}

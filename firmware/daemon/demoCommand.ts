@@ -1,0 +1,90 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import type { StoredEvent } from '../../gateway/events.ts';
+import { localParts } from '../../gateway/core/localTime.ts';
+import { SeededRandom } from '../../gateway/core/Random.ts';
+import { DEFAULT_SOCKET_PATH } from '../api/protocol.ts';
+import type { DemoOptions } from '../cli/commands.ts';
+import { demoConfig } from '../config/demoConfig.ts';
+import { loadConfig } from '../config/loadConfig.ts';
+import { DemoSite } from '../demo/DemoSite.ts';
+import { jsonLogger } from '../runtime/jsonLogger.ts';
+import { ScaledClock } from '../runtime/ScaledClock.ts';
+import { formatEvent } from '../view/formatEvent.ts';
+import { RECENT_LINES, renderStatus, renderStatusText } from '../view/renderStatus.ts';
+import { Daemon } from './Daemon.ts';
+import { buildTrunks } from './trunks.ts';
+
+/** Real milliseconds between redraws of the live view. */
+const REDRAW_MS = 1_000;
+/** Without a terminal, print a status block every this many virtual minutes. */
+const PLAIN_EVERY_MIN = 60;
+
+/**
+ * `ccgate demo`: the whole appliance on simulated trunks with simulated
+ * callers and agents, on a clock running `speed` times faster than real time
+ * from 09:00 site time, with a live terminal view. Its database and queue_log
+ * go to a fresh temporary folder; the API socket is the usual one, so
+ * `ccgate status` works against the demo from another terminal.
+ */
+export async function demoCommand(opts: DemoOptions): Promise<number> {
+  const work = mkdtempSync(join(tmpdir(), 'ccgate-demo-'));
+  const paths = { storePath: join(work, 'ccgate.db'), queueLogPath: join(work, 'queue_log'), socketPath: resolve(DEFAULT_SOCKET_PATH) };
+  const base = opts.configPath ? loadConfig(opts.configPath) : demoConfig(paths);
+  const config = { ...base, store: { ...base.store, path: paths.storePath }, queueLog: { path: paths.queueLogPath }, api: { socketPath: paths.socketPath } };
+  const logFile = join(work, 'ccgate.log');
+  const logger = jsonLogger(createWriteStream(logFile), config.log.level);
+  const now = Date.now();
+  const local = localParts(now, config.site.timeZone);
+  const clock = new ScaledClock({ speed: opts.speed, startMs: now - (local.minuteOfDay - 9 * 60) * 60_000 - (now % 60_000) });
+  const random = new SeededRandom(now % 2 ** 32);
+  const { trunks, network } = buildTrunks(config, clock, random, logger);
+  const daemon = await Daemon.start({ config, trunks, clock, random, logger });
+  const site = new DemoSite(daemon.gateway, config, network, clock, random);
+  const recent: string[] = [];
+  daemon.gateway.subscribe((ev: StoredEvent) => {
+    if (ev.type === 'agentStateChanged' || ev.type === 'callAnswered' || ev.type === 'ivrMenuEntered' || ev.type === 'agentRung') return;
+    recent.push(formatEvent(ev, config.site.timeZone));
+    if (recent.length > RECENT_LINES) recent.shift();
+  });
+  site.start();
+
+  const tty = process.stdout.isTTY === true;
+  const out = process.stdout;
+  const startVirtual = clock.now();
+  const draw = () => {
+    const snap = daemon.gateway.snapshot();
+    const kpis = daemon.gateway.kpis();
+    if (tty) {
+      out.write('\x1b[H\x1b[2J' + renderStatus(snap, kpis, { width: out.columns ?? 100, color: true, recent, timeZone: config.site.timeZone }) + '\n  Ctrl-C to stop · `ccgate status` in another terminal\n');
+    }
+  };
+  out.write(`ccgate demo: ${config.site.name}, ${config.agents.length} agents, ${config.trunks.length} simulated trunks, ${opts.speed}× real time\n  database ${paths.storePath}\n  queue_log ${paths.queueLogPath}\n  logs ${logFile}\n`);
+  let lastPlain = startVirtual;
+  const done = new Promise<void>((resolveDone) => {
+    const tick = setInterval(() => {
+      const elapsedMin = (clock.now() - startVirtual) / 60_000;
+      if (tty) draw();
+      else if (clock.now() - lastPlain >= PLAIN_EVERY_MIN * 60_000) {
+        lastPlain = clock.now();
+        out.write('\n' + renderStatusText(daemon.gateway.snapshot(), daemon.gateway.kpis(), { width: 100, timeZone: config.site.timeZone }) + '\n');
+      }
+      if (opts.minutes !== null && elapsedMin >= opts.minutes) finish();
+    }, REDRAW_MS);
+    const finish = () => {
+      clearInterval(tick);
+      resolveDone();
+    };
+    process.once('SIGINT', finish);
+    process.once('SIGTERM', finish);
+  });
+  await done;
+  site.stop();
+  out.write('\n' + renderStatusText(daemon.gateway.snapshot(), daemon.gateway.kpis(), { width: out.columns ?? 100, timeZone: config.site.timeZone }) + '\n');
+  await daemon.stop();
+  clock.dispose();
+  out.write(`\ndemo stopped after ${Math.round((clock.now() - startVirtual) / 60_000)} virtual minutes; database and queue_log kept in ${work}\n`);
+  return 0;
+}

@@ -1,0 +1,30 @@
+import { SystemClock } from '../../gateway/core/Clock.ts';
+import { SeededRandom } from '../../gateway/core/Random.ts';
+import type { RunOptions } from '../cli/commands.ts';
+import { loadConfig } from '../config/loadConfig.ts';
+import { jsonLogger } from '../runtime/jsonLogger.ts';
+import { Daemon } from './Daemon.ts';
+import { buildTrunks } from './trunks.ts';
+
+/** `ccgate run --config FILE`: the daemon, logging JSON lines to stdout for journald. */
+export async function runCommand(opts: RunOptions): Promise<number> {
+  const config = loadConfig(opts.configPath);
+  const logger = jsonLogger(process.stdout, config.log.level);
+  const clock = new SystemClock();
+  const random = new SeededRandom(Date.now() % 2 ** 32);
+  const { trunks } = buildTrunks(config, clock, random, logger);
+  if (config.trunks.every((t) => t.type === 'sim')) {
+    logger.warn({}, 'only simulated trunks are configured: no calls will arrive (`ccgate demo` adds simulated traffic)');
+  }
+  const daemon = await Daemon.start({ config, trunks, clock, random, logger });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await daemon.stop();
+  return 0;
+}

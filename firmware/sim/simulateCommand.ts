@@ -1,0 +1,23 @@
+import type { SimulateOptions } from '../cli/commands.ts';
+import { runSimulation } from './simulate.ts';
+
+/** `ccgate simulate`: run the real core in virtual time and print its KPIs beside Erlang C. */
+export async function simulateCommand(opts: SimulateOptions): Promise<number> {
+  const r = runSimulation({ callsPerHour: opts.callsPerHour, ahtSec: opts.ahtSec, agents: opts.agents, patienceSec: opts.patienceSec, hours: opts.hours, seed: opts.seed });
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    return 0;
+  }
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const lines = [
+    `offered load      ${r.offeredLoadErlangs.toFixed(2)} Erlangs on ${r.input.agents} agents, ${r.input.hours} h, seed ${r.input.seed}`,
+    `calls measured    ${r.measured.calls} (answered ${r.measured.answered}, abandoned ${r.measured.abandoned})`,
+    `service level     ${pct(r.measured.serviceLevel)} within ${r.input.serviceLevelSec} s` + (r.erlangC ? `   (Erlang C ${pct(r.erlangC.serviceLevel)})` : ''),
+    `ASA               ${r.measured.asaSec.toFixed(1)} s` + (r.erlangC ? `   (Erlang C ${r.erlangC.asaSec.toFixed(1)} s)` : ''),
+    `P(wait)           ${pct(r.measured.probWait)}` + (r.erlangC ? `   (Erlang C ${pct(r.erlangC.probWait)})` : ''),
+    `occupancy         ${pct(r.measured.occupancy)}`,
+    `wall time         ${(r.wallMs / 1000).toFixed(1)} s`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
