@@ -22,6 +22,8 @@ export class MemoryStore implements Store {
   readonly targets: Store['targets'];
 
   private readonly events: string[] = [];
+  /** Sequence number of the event before events[0] (events older than the retention were dropped). */
+  private base = 0;
   private readonly meta = new Map<string, string>();
   private readonly surveyRows: SurveyRecord[] = [];
   /** Inverse operations of the writes made inside the running batches, oldest first. */
@@ -30,7 +32,11 @@ export class MemoryStore implements Store {
   private pending = false;
   private closed = false;
 
-  constructor() {
+  /**
+   * @param opts.retainEvents keep only about this many most recent events
+   *   (simulations of long periods); reads before them return nothing.
+   */
+  constructor(private readonly opts: { retainEvents?: number } = {}) {
     const gate: MemGate = { write: (op) => this.writing(op), read: (op) => this.live(op), remember: (u) => this.remember(u) };
     this.agents = new MemRepo<AgentRecord, 'id'>(gate, 'agents', 'id');
     this.entries = new MemRepo<EntryRecord, 'id'>(gate, 'entries', 'id');
@@ -106,6 +112,12 @@ export class MemoryStore implements Store {
     if (this.depth > 0) throw new StoreError('STORE_FAILED', 'commit() inside batch()', { op: 'commit' });
     this.live('commit');
     this.pending = false;
+    const keep = this.opts.retainEvents;
+    if (keep !== undefined && this.events.length > 2 * keep) {
+      const drop = this.events.length - keep;
+      this.events.splice(0, drop);
+      this.base += drop;
+    }
   }
 
   close(): void {
@@ -116,22 +128,22 @@ export class MemoryStore implements Store {
     this.writing('appendEvent');
     this.remember(() => this.events.pop());
     this.events.push(JSON.stringify(ev));
-    return { ...ev, seq: this.events.length };
+    return { ...ev, seq: this.base + this.events.length };
   }
 
   readEvents(afterSeq: number, limit: number): StoredEvent[] {
     this.live('readEvents');
-    const from = Math.max(0, afterSeq);
-    return this.events.slice(from, from + Math.max(0, limit)).map((d, i) => stored(d, from + i + 1));
+    const from = Math.max(0, afterSeq - this.base);
+    return this.events.slice(from, from + Math.max(0, limit)).map((d, i) => stored(d, this.base + from + i + 1));
   }
 
   readEventsSince(fromMs: number): StoredEvent[] {
     this.live('readEventsSince');
-    return this.events.map((d, i) => stored(d, i + 1)).filter((e) => e.at >= fromMs);
+    return this.events.map((d, i) => stored(d, this.base + i + 1)).filter((e) => e.at >= fromMs);
   }
 
   lastEventSeq(): number {
-    return this.events.length;
+    return this.base + this.events.length;
   }
 
   getMeta(key: string): string | undefined {
