@@ -42,24 +42,53 @@ export interface GatewayOptions {
   logger: Logger;
 }
 
-/** Every timer the core sets runs as one atomic input, like a trunk signal. */
-function transactionalClock(clock: Clock, tx: () => Transactor): Clock {
-  return {
-    now: () => clock.now(),
-    setTimer: (name: string, ms: number, fn: () => void): Timer => clock.setTimer(name, ms, () => tx().run(name, fn)),
-  };
+/**
+ * Every timer the core sets runs as one atomic input, like a trunk signal,
+ * and is remembered so `stop()` can cancel what is still pending.
+ */
+class TransactionalClock implements Clock {
+  private readonly live = new Set<Timer>();
+  stopped = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly tx: () => Transactor,
+  ) {}
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  setTimer(name: string, ms: number, fn: () => void): Timer {
+    const t = this.clock.setTimer(name, ms, () => {
+      this.live.delete(t);
+      if (!this.stopped) this.tx().run(name, fn);
+    });
+    this.live.add(t);
+    return t;
+  }
+
+  /** Cancel every pending timer; none fires after this. */
+  cancelAll(): void {
+    this.stopped = true;
+    for (const t of this.live) t.clear();
+    this.live.clear();
+  }
 }
 
 export class Gateway implements GatewayApi {
   private readonly ctx: Ctx;
+  private readonly timers: TransactionalClock;
   readonly kpi: KpiAggregator;
   private started = false;
+  private stopped = false;
 
   constructor(opts: GatewayOptions) {
     const log = opts.logger.child({ component: 'gateway' });
     const tx = new Transactor(opts.store, opts.clock, log, opts.config.store.groupCommitMs);
-    const clock = transactionalClock(opts.clock, () => tx);
-    const base = { config: opts.config, store: opts.store, clock, random: opts.random, log, tx };
+    const clock = new TransactionalClock(opts.clock, () => tx);
+    this.timers = clock;
+    const base = { config: opts.config, store: opts.store, clock: clock as Clock, random: opts.random, log, tx };
     const calls = new CallRegistry(opts.store, clock, tx);
     const agents = new AgentRoster(opts.config, opts.store, clock, tx);
     const trunks = new TrunkSet(opts.trunks, log);
@@ -94,14 +123,22 @@ export class Gateway implements GatewayApi {
     this.ctx.tx.durable();
   }
 
-  /** Stop: commit what is pending. Trunks and store are closed by their owner. */
+  /**
+   * Stop taking inputs: cancel the core's timers, ignore further trunk
+   * signals, commit what is pending. Trunks and the store are closed by their
+   * owner; calls still up are closed by the next start's recovery.
+   */
   stop(): void {
-    this.ctx.tx.durable();
+    if (this.stopped) return;
+    this.stopped = true;
+    this.timers.cancelAll();
     for (const t of this.ctx.trunks.all()) t.setListener(() => {});
+    this.ctx.tx.durable();
   }
 
   private onSignal(trunk: TrunkPort, s: TrunkSignal): void {
     const { ctx } = this;
+    if (this.stopped) return;
     ctx.tx.run(`signal:${s.kind}`, () => {
       if (s.kind === 'health') {
         ctx.tx.emit({ type: 'trunkHealthChanged', trunkId: trunk.id, up: s.health.up, detail: s.health.detail });

@@ -184,7 +184,7 @@ describe('ApiClient ↔ ApiServer over a Unix socket', () => {
 describe('socket file handling', () => {
   it('refuses to start while another daemon answers on the socket', async () => {
     const other = new FakeGatewayApi(sampleSnapshot(), sampleKpis());
-    await expectCcgateError(startApiServer(other, sock, logger), 'CONFIG_INVALID', { socketPath: sock });
+    await expectCcgateError(startApiServer(other, sock, logger), 'DAEMON_ALREADY_RUNNING', { socketPath: sock });
     // The running server is untouched.
     expect((await client.snapshot()).site).toBe('Tehran Branch');
   });

@@ -36,6 +36,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   TRUNK_NO_CHANNEL: 500,
   TRUNK_FAILED: 500,
   DAEMON_NOT_RUNNING: 500,
+  DAEMON_ALREADY_RUNNING: 409,
 };
 
 /** True if `code` is one of ccgate's error codes (the client trusts nothing else from the wire). */

@@ -65,8 +65,7 @@ export async function prepareSocketPath(socketPath: string, logger: Logger): Pro
   }
   const probe = await probeSocket(socketPath);
   if (probe === 'answered') {
-    // No dedicated code yet; CONFIG_INVALID because two daemons were configured with one socket.
-    throw new CcgateError('CONFIG_INVALID', `another ccgate daemon is already serving ${socketPath}; stop it or set a different api.socketPath`, {
+    throw new CcgateError('DAEMON_ALREADY_RUNNING', `another ccgate daemon is already serving ${socketPath}; stop it or set a different api.socketPath`, {
       key: 'api.socketPath',
       socketPath,
     });

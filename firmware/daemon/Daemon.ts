@@ -9,6 +9,7 @@ import { QueueLogWriter } from '../../gateway/queuelog/QueueLogWriter.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
 import type { TrunkPort } from '../../gateway/trunk/TrunkPort.ts';
 import { startApiServer, type ApiServer } from '../api/ApiServer.ts';
+import { prepareSocketPath } from '../api/socketFile.ts';
 
 const QUEUE_LOG_CURSOR = 'cursor:queue_log';
 /** Events replayed per read when the queue_log catches up after a crash. */
@@ -39,6 +40,9 @@ export class Daemon {
   static async start(parts: DaemonParts): Promise<Daemon> {
     const { config, logger } = parts;
     const log = logger.child({ component: 'daemon' });
+    // The socket is the single-instance guard: check it before touching the
+    // store, so a second daemon never runs recovery on a live one's data.
+    if (config.api.socketPath) await prepareSocketPath(config.api.socketPath, logger);
     if (config.store.path !== ':memory:') mkdirSync(dirname(config.store.path), { recursive: true });
     const store = new SqliteStore(config.store.path, { logger });
     const gateway = new Gateway({ config: parts.config, store, trunks: parts.trunks, clock: parts.clock, random: parts.random, logger });
@@ -72,6 +76,7 @@ export class Daemon {
         api = await startApiServer(gateway, config.api.socketPath, logger);
       }
     } catch (e) {
+      gateway.stop();
       store.close();
       throw e;
     }

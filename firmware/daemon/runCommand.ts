@@ -16,7 +16,13 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   if (config.trunks.every((t) => t.type === 'sim')) {
     logger.warn({}, 'only simulated trunks are configured: no calls will arrive (`ccgate demo` adds simulated traffic)');
   }
-  const daemon = await Daemon.start({ config, trunks, clock, random, logger });
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.start({ config, trunks, clock, random, logger });
+  } catch (e) {
+    clock.dispose();
+    throw e;
+  }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');
@@ -26,5 +32,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await daemon.stop();
+  // The simulated lines' timers share this clock; nothing may run after the store closed.
+  clock.dispose();
   return 0;
 }

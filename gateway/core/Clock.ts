@@ -22,24 +22,36 @@ export interface Clock {
 
 /** Wall-clock implementation; only firmware/ wiring constructs it. */
 export class SystemClock implements Clock {
+  private readonly handles = new Set<ReturnType<typeof setTimeout>>();
+
   now(): number {
     return Date.now();
   }
 
   setTimer(_name: string, ms: number, fn: () => void): Timer {
     let pending = true;
+    const handles = this.handles;
     const handle = setTimeout(() => {
       pending = false;
+      handles.delete(handle);
       fn();
     }, Math.max(0, ms));
+    handles.add(handle);
     return {
       clear() {
         if (pending) clearTimeout(handle);
+        handles.delete(handle);
         pending = false;
       },
       get pending() {
         return pending;
       },
     };
+  }
+
+  /** Cancel every timer still pending (shutdown: nothing may fire on a closed store). */
+  dispose(): void {
+    for (const h of this.handles) clearTimeout(h);
+    this.handles.clear();
   }
 }

@@ -67,7 +67,7 @@ export class Transactor {
       this.afterCommit.length = fxMark;
       // A coded error is a rejected request (unknown agent, invalid campaign),
       // reported to the caller; anything else is a bug worth an error line.
-      if (isCcgateError(e)) this.log.info({ code: e.code, err: e.message, input: what }, 'input rejected; nothing changed');
+      if (isCcgateError(e) && !e.code.startsWith('STORE_')) this.log.info({ code: e.code, err: e.message, input: what }, 'input rejected; nothing changed');
       else this.log.error({ err: String(e), stack: e instanceof Error ? e.stack : undefined, input: what }, 'input handler failed; its changes were rolled back');
       throw e;
     } finally {

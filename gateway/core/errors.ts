@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'TRUNK_NO_CHANNEL'
   | 'TRUNK_FAILED'
   | 'API_BAD_REQUEST'
-  | 'DAEMON_NOT_RUNNING';
+  | 'DAEMON_NOT_RUNNING'
+  | 'DAEMON_ALREADY_RUNNING';
 
 export class CcgateError extends Error {
   readonly code: ErrorCode;
