@@ -22,7 +22,7 @@ import { Transactor } from './core/Transactor.ts';
 import type { EventConsumer, StoredEvent } from './events.ts';
 import type { CampaignSpec, GatewayApi, GatewaySnapshot } from './GatewayApi.ts';
 import { IvrService } from './ivr/IvrService.ts';
-import { KpiAggregator } from './kpi/KpiAggregator.ts';
+import { KpiAggregator, rebuildFromMs } from './kpi/KpiAggregator.ts';
 import type { KpiSnapshot } from './kpi/types.ts';
 import { AgentRoster } from './queue/AgentRoster.ts';
 import { QueueService } from './queue/QueueService.ts';
@@ -116,8 +116,13 @@ export class Gateway implements GatewayApi {
   start(): void {
     if (this.started) return;
     this.started = true;
-    const dayAgo = this.ctx.clock.now() - 48 * 3600_000;
-    for (const ev of this.ctx.store.readEventsSince(dayAgo)) this.kpi.consume(ev);
+    const { store, config } = this.ctx;
+    // Agents and callbacks older than the replay window come from the store.
+    this.kpi.primeLive({
+      agents: store.agents.all().map((a) => ({ agent: a.id, state: a.state, queues: config.agents.find((c) => c.id === a.id)?.queues.map((q) => q.queue) ?? [] })),
+      callbacks: store.callbacks.active().map((c) => ({ callbackId: c.id, queue: c.queue })),
+    });
+    for (const ev of store.readEventsSince(rebuildFromMs(this.ctx.clock.now(), config.site.timeZone))) this.kpi.consume(ev);
     this.ctx.tx.run('start', () => recover(this.ctx));
     for (const t of this.ctx.trunks.all()) t.setListener((s) => this.onSignal(t, s));
     this.ctx.tx.durable();
