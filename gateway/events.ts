@@ -89,7 +89,7 @@ export type GatewayEvent = Base &
     | { type: 'callbackDuplicate'; callbackId: string; callId: string; queue: string; number: string }
     | { type: 'callbackOfferDeclined'; callId: string; queue: string; reason: 'withheld' | 'declined' | 'noInput' }
     | { type: 'callbackDialled'; callbackId: string; attempt: number; agent: string; number: string; mode: 'agentFirst' | 'customerFirst' }
-    | { type: 'callbackAttemptFailed'; callbackId: string; attempt: number; reason: 'busy' | 'noAnswer' | 'failed' | 'agentNoAnswer'; nextAt?: number }
+    | { type: 'callbackAttemptFailed'; callbackId: string; queue: string; attempt: number; reason: 'busy' | 'noAnswer' | 'failed' | 'agentNoAnswer'; nextAt?: number }
     | { type: 'callbackConnected'; callbackId: string; callId: string; agent: string; queue: string; delayMs: number }
     | { type: 'callbackFinished'; callbackId: string; outcome: 'completed' | 'failed' | 'expired' | 'canceled'; attempts: number }
     // --- agent callback (same agent within the window) -------------------

@@ -59,7 +59,8 @@ export class ScaledClock implements Clock {
 
   /** Virtual time, epoch ms. */
   now(): number {
-    return this.startMs + (this.realNow() - this.t0) * this.speed;
+    // Whole milliseconds, like every timestamp the core writes.
+    return Math.floor(this.startMs + (this.realNow() - this.t0) * this.speed);
   }
 
   /** Run `fn` after `ms` virtual milliseconds. */

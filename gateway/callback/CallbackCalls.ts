@@ -30,7 +30,7 @@ export class AgentFirstCallback implements LegHandler {
       this.phase = 'done';
       const ringMs = this.ctx.clock.now() - this.entry.ringStartedAt;
       this.ctx.tx.emit({ type: 'agentRingNoAnswer', callId: this.call.id, queue: this.cb.queue, agent: this.agent.cfg.id, ringMs });
-      this.ctx.tx.emit({ type: 'callbackAttemptFailed', callbackId: this.cb.id, attempt: this.cb.attempts, reason: 'agentNoAnswer' });
+      this.ctx.tx.emit({ type: 'callbackAttemptFailed', callbackId: this.cb.id, queue: this.cb.queue, attempt: this.cb.attempts, reason: 'agentNoAnswer' });
       this.ctx.callbacks.agentSideFailed(this.entry, this.cb);
       this.ctx.queues.markTried(this.entry, this.agent.cfg.id);
       if (outcome === 'noAnswer' || outcome === 'busy') this.ctx.agents.noAnswer(this.agent, this.ctx.queues.cfg(this.cb.queue).autoPauseAfter);
@@ -85,7 +85,7 @@ export class AgentFirstCallback implements LegHandler {
       this.cb.attempts = Math.max(0, this.cb.attempts - 1);
       this.ctx.store.callbacks.put(this.cb);
     }
-    this.ctx.tx.emit({ type: 'callbackAttemptFailed', callbackId: this.cb.id, attempt: this.cb.attempts, reason: 'agentNoAnswer' });
+    this.ctx.tx.emit({ type: 'callbackAttemptFailed', callbackId: this.cb.id, queue: this.cb.queue, attempt: this.cb.attempts, reason: 'agentNoAnswer' });
     this.ctx.callbacks.agentSideFailed(this.entry, this.cb);
     if (before === 'ringingAgent') this.ctx.agents.release(this.agent);
     else this.ctx.agents.callEnded(this.agent, 0);
@@ -153,7 +153,7 @@ class CallbackBridge implements LegHandler {
     private readonly call: Call,
     private readonly agent: Agent,
     private readonly cb: CallbackRecord,
-    ringMs: number,
+    private readonly ringMs: number,
     entry: Entry,
   ) {
     this.since = ctx.clock.now();
@@ -180,7 +180,7 @@ class CallbackBridge implements LegHandler {
     if (this.done) return;
     this.done = true;
     const now = this.ctx.clock.now();
-    this.ctx.tx.emit({ type: 'queueCompleted', callId: this.call.id, queue: this.cb.queue, agent: this.agent.cfg.id, by, dropped, waitMs: 0, talkMs: now - this.since, origPosition: 1 });
+    this.ctx.tx.emit({ type: 'queueCompleted', callId: this.call.id, queue: this.cb.queue, agent: this.agent.cfg.id, by, dropped, waitMs: this.ringMs, talkMs: now - this.since, origPosition: 1 });
     const wrapUpMs = this.agent.cfg.wrapUpMs ?? this.ctx.queues.cfg(this.cb.queue).wrapUpMs;
     this.ctx.queues.recordHandle(this.cb.queue, now - this.since + wrapUpMs);
     this.ctx.agents.callEnded(this.agent, wrapUpMs);

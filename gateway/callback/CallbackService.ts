@@ -124,7 +124,7 @@ export class CallbackService {
     const now = this.ctx.clock.now();
     const last = cb.attempts >= q.callback.attempts || now + q.callback.retryGapMs >= cb.expiresAt;
     const nextAt = last ? undefined : now + q.callback.retryGapMs;
-    this.ctx.tx.emit({ type: 'callbackAttemptFailed', callbackId: cb.id, attempt: cb.attempts, reason, ...(nextAt ? { nextAt } : {}) });
+    this.ctx.tx.emit({ type: 'callbackAttemptFailed', callbackId: cb.id, queue: cb.queue, attempt: cb.attempts, reason, ...(nextAt ? { nextAt } : {}) });
     if (last) {
       this.finish(cb, cb.attempts >= q.callback.attempts ? 'failed' : 'expired');
       return;

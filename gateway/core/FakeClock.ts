@@ -21,7 +21,7 @@ export class FakeClock implements Clock {
   private live = 0;
 
   constructor(startMs = Date.UTC(2026, 0, 5, 6, 0, 0)) {
-    this.time = startMs;
+    this.time = Math.round(startMs);
   }
 
   now(): number {
@@ -29,7 +29,8 @@ export class FakeClock implements Clock {
   }
 
   setTimer(name: string, ms: number, fn: () => void): Timer {
-    const entry: Entry = { due: this.time + Math.max(0, ms), seq: this.seq++, name, fn, pending: true };
+    // Virtual time has whole-millisecond resolution, like every timestamp the core writes.
+    const entry: Entry = { due: this.time + Math.max(0, Math.round(ms)), seq: this.seq++, name, fn, pending: true };
     this.push(entry);
     this.live++;
     const self = this;
@@ -63,7 +64,7 @@ export class FakeClock implements Clock {
       if (top.due > this.time) this.time = top.due;
       top.fn();
     }
-    if (target > this.time) this.time = target;
+    if (target > this.time) this.time = Math.round(target);
   }
 
   /** Fire the next pending timer (jumping time to it); false when none is left. */

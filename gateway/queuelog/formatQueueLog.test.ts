@@ -113,11 +113,12 @@ describe('formatQueueLog: callbacks and events without queue_log meaning', () =>
   it('callbackAttemptFailed → CALLBACKATTEMPT attempt|reason|next attempt (epoch s) in the callback queue', () => {
     const state = new QueueLogState();
     fmt({ type: 'callbackRequested', at: AT, callbackId: 'cb1', callId: 'c3', queue: 'sales', number: '0912', priority: 0, joinedAt: AT, expiresAt: AT + 86_400_000 }, state);
-    expect(fmt({ type: 'callbackAttemptFailed', at: AT, callbackId: 'cb1', attempt: 1, reason: 'noAnswer', nextAt: AT + 60_000 }, state)).toEqual([
+    expect(fmt({ type: 'callbackAttemptFailed', at: AT, callbackId: 'cb1', queue: 'sales', attempt: 1, reason: 'noAnswer', nextAt: AT + 60_000 }, state)).toEqual([
       `${T}|cb1|sales|NONE|CALLBACKATTEMPT|1|noAnswer|1767600060`,
     ]);
     fmt({ type: 'callbackFinished', at: AT, callbackId: 'cb1', outcome: 'failed', attempts: 3 }, state);
-    expect(fmt({ type: 'callbackAttemptFailed', at: AT, callbackId: 'cb1', attempt: 3, reason: 'busy' }, state)).toEqual([`${T}|cb1|NONE|NONE|CALLBACKATTEMPT|3|busy|`]);
+    // The event carries its queue: right even when the request predates what the writer has seen (a restart).
+    expect(fmt({ type: 'callbackAttemptFailed', at: AT, callbackId: 'cb1', queue: 'sales', attempt: 3, reason: 'busy' }, state)).toEqual([`${T}|cb1|sales|NONE|CALLBACKATTEMPT|3|busy|`]);
   });
 
   it.each<GatewayEvent>([

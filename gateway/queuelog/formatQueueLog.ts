@@ -82,9 +82,9 @@ export function formatQueueLog(ev: GatewayEvent, ctx: QueueLogContext): string[]
       // Asterisk writes it with log-restricted-caller-id=no.
       return [line(ev.callId, ev.queue, NONE, 'ENTERQUEUE', ['', ev.callerNumber, ev.position])];
     case 'agentRingNoAnswer':
-      return [line(ev.callId, ev.queue, ev.agent, 'RINGNOANSWER', [ev.ringMs])];
+      return [line(ev.callId, ev.queue, ev.agent, 'RINGNOANSWER', [Math.round(ev.ringMs)])];
     case 'agentRingCanceled':
-      return [line(ev.callId, ev.queue, ev.agent, 'RINGCANCELED', [ev.ringMs])];
+      return [line(ev.callId, ev.queue, ev.agent, 'RINGCANCELED', [Math.round(ev.ringMs)])];
     case 'queueConnected':
       return [line(ev.callId, ev.queue, ev.agent, 'CONNECT', [secs(ev.waitMs), `${ev.callId}-agent`, secs(ev.ringMs)])];
     case 'queueCompleted':
@@ -128,7 +128,7 @@ export function formatQueueLog(ev: GatewayEvent, ctx: QueueLogContext): string[]
       // verbs they do not know. callid is the callback id, which links the
       // attempts of one callback; data: attempt|reason|next attempt (epoch s).
       return [
-        line(ev.callbackId, ctx.callbackQueue(ev.callbackId) ?? NONE, NONE, 'CALLBACKATTEMPT', [
+        line(ev.callbackId, ev.queue, NONE, 'CALLBACKATTEMPT', [
           ev.attempt,
           ev.reason,
           ev.nextAt === undefined ? '' : Math.floor(ev.nextAt / 1000),
