@@ -59,12 +59,16 @@ export class Daemon {
           memberQueues: (agent) => memberQueues.get(agent) ?? [],
         });
         let caughtUp = 0;
+        // Continue from the last event fed, not from the saved cursor: the
+        // writer may hold the cursor back while it reconciles lines already
+        // in the file, and re-reading from it would loop or write twice.
+        let from = Number(store.getMeta(QUEUE_LOG_CURSOR) ?? '0');
         for (;;) {
-          const from = Number(store.getMeta(QUEUE_LOG_CURSOR) ?? '0');
           const batch = store.readEvents(from, CATCH_UP_BATCH);
           if (batch.length === 0) break;
           queueLog.consumeBatch(batch);
           caughtUp += batch.length;
+          from = batch[batch.length - 1]!.seq;
           store.commit();
         }
         if (caughtUp > 0) log.info({ events: caughtUp }, 'queue_log caught up from the event log');

@@ -36,7 +36,11 @@ export class DemoSite {
     private readonly opts: DemoSiteOptions = {},
   ) {
     const entry = config.ivr.menus[config.ivr.entry]!;
-    const queueKeys = Object.entries(entry.options).filter(([, a]) => 'queue' in a || 'menu' in a);
+    // Only keys that lead to a queue (not "0: back to the menu"), in key order
+    // so the first queue gets the largest share.
+    const queueKeys = Object.entries(entry.options)
+      .filter(([, a]) => 'queue' in a)
+      .sort(([a], [b]) => a.localeCompare(b));
     const weights = [0.5, 0.3, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1];
     const firstQueue = Object.values(config.queues)[0]!;
     // Capacity of the floor: agents × (1 h / (talk + wrap-up)), at the peak hour (≈ 9 % of the day).

@@ -28,8 +28,9 @@ export class AgentFirstCallback implements LegHandler {
     if (this.phase !== 'ringingAgent') return;
     if (outcome !== 'answered') {
       this.phase = 'done';
-      const ringMs = this.ctx.clock.now() - this.entry.ringStartedAt;
-      this.ctx.tx.emit({ type: 'agentRingNoAnswer', callId: this.call.id, queue: this.cb.queue, agent: this.agent.cfg.id, ringMs });
+      // No RINGNOANSWER here: this leg never entered a queue, and queue_log
+      // allows ring lines only inside an ENTERQUEUE…exit lifecycle. The
+      // attempt line below records the agent's miss.
       this.ctx.tx.emit({ type: 'callbackAttemptFailed', callbackId: this.cb.id, queue: this.cb.queue, attempt: this.cb.attempts, reason: 'agentNoAnswer' });
       this.ctx.callbacks.agentSideFailed(this.entry, this.cb);
       this.ctx.queues.markTried(this.entry, this.agent.cfg.id);
