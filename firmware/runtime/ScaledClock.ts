@@ -1,17 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock, Timer } from '../../gateway/core/Clock.ts';
+import { TimerQueue } from '../../gateway/core/TimerQueue.ts';
 
 /** Longest delay Node's setTimeout accepts (2^31 − 1 ms); longer ones fire after 1 ms with a warning. */
 const MAX_REAL_DELAY_MS = 2_147_483_647;
-
-interface Entry {
-  /** Virtual due time, epoch ms. */
-  due: number;
-  seq: number;
-  name: string;
-  fn: () => void;
-  pending: boolean;
-}
 
 /** Options for {@link ScaledClock}. */
 export interface ScaledClockOptions {
@@ -44,8 +36,7 @@ export class ScaledClock implements Clock {
   private readonly realNow: () => number;
   /** Real reference instant, ms on the realNow scale. */
   private readonly t0: number;
-  private seq = 0;
-  private heap: Entry[] = [];
+  private readonly timers = new TimerQueue();
   private real: ReturnType<typeof setTimeout> | null = null;
   private armedFor = Infinity;
 
@@ -65,35 +56,24 @@ export class ScaledClock implements Clock {
 
   /** Run `fn` after `ms` virtual milliseconds. */
   setTimer(name: string, ms: number, fn: () => void): Timer {
-    const entry: Entry = { due: this.now() + Math.max(0, ms), seq: this.seq++, name, fn, pending: true };
-    this.push(entry);
+    const timer = this.timers.add(this.now() + Math.max(0, ms), name, fn);
     this.arm();
-    return {
-      clear: () => {
-        // Lazy deletion: the heap entry is skipped when it reaches the top.
-        entry.pending = false;
-      },
-      get pending() {
-        return entry.pending;
-      },
-    };
+    return timer;
   }
 
   /** Names of timers not yet fired or cleared (for leak checks and shutdown logs). */
   pendingTimers(): string[] {
-    return this.heap.filter((e) => e.pending).map((e) => e.name);
+    return this.timers.pendingNames();
   }
 
   /** Cancel every timer and the real timeout, so the process can exit. */
   dispose(): void {
-    for (const e of this.heap) e.pending = false;
-    this.heap = [];
+    this.timers.clear();
     this.disarm();
   }
 
   private arm(): void {
-    this.dropCleared();
-    const head = this.heap[0];
+    const head = this.timers.peek();
     if (!head) return this.disarm();
     if (this.real !== null && this.armedFor <= head.due) return;
     this.disarm();
@@ -116,57 +96,10 @@ export class ScaledClock implements Clock {
     // 0 ms timer cannot starve the event loop.
     const until = this.now();
     try {
-      for (;;) {
-        this.dropCleared();
-        const head = this.heap[0];
-        if (!head || head.due > until) break;
-        this.pop();
-        head.pending = false;
-        head.fn();
-      }
+      for (let t = this.timers.takeDue(until); t; t = this.timers.takeDue(until)) t.fn();
     } finally {
       // Re-arm even if a callback threw, so one failing timer does not stop the others.
       this.arm();
-    }
-  }
-
-  private dropCleared(): void {
-    while (this.heap[0] && !this.heap[0].pending) this.pop();
-  }
-
-  private less(a: Entry, b: Entry): boolean {
-    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
-  }
-
-  private push(e: Entry): void {
-    const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const parent = h[p]!;
-      if (!this.less(e, parent)) break;
-      h[i] = parent;
-      h[p] = e;
-      i = p;
-    }
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop();
-    if (!last || h.length === 0) return;
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
     }
   }
 }
