@@ -2,6 +2,7 @@ import type { Call, LegHandler } from '../calls/Call.ts';
 import type { Ctx } from '../core/Context.ts';
 import { Prompts } from '../prompts.ts';
 import type { Agent } from '../queue/AgentRoster.ts';
+import { completeQueueCall } from '../queue/completeQueueCall.ts';
 import type { Entry } from '../queue/WaitingList.ts';
 import type { CallbackRecord } from '../store/Store.ts';
 import type { ConnectOutcome, DialOutcome } from '../trunk/TrunkPort.ts';
@@ -180,11 +181,16 @@ class CallbackBridge implements LegHandler {
   private complete(by: 'caller' | 'agent', dropped: boolean): void {
     if (this.done) return;
     this.done = true;
-    const now = this.ctx.clock.now();
-    this.ctx.tx.emit({ type: 'queueCompleted', callId: this.call.id, queue: this.cb.queue, agent: this.agent.cfg.id, by, dropped, waitMs: this.ringMs, talkMs: now - this.since, origPosition: 1 });
-    const wrapUpMs = this.agent.cfg.wrapUpMs ?? this.ctx.queues.cfg(this.cb.queue).wrapUpMs;
-    this.ctx.queues.recordHandle(this.cb.queue, now - this.since + wrapUpMs);
-    this.ctx.agents.callEnded(this.agent, wrapUpMs);
-    this.ctx.store.contacts.put({ number: this.cb.number, agent: this.agent.cfg.id, queue: this.cb.queue, endedAt: now, dropped });
+    completeQueueCall(this.ctx, {
+      callId: this.call.id,
+      queue: this.cb.queue,
+      agent: this.agent,
+      number: this.cb.number,
+      by,
+      dropped,
+      waitMs: this.ringMs,
+      talkMs: this.ctx.clock.now() - this.since,
+      origPosition: 1,
+    });
   }
 }

@@ -3,6 +3,7 @@ import type { Ctx } from '../core/Context.ts';
 import type { DeliveryKind } from '../events.ts';
 import type { ConnectOutcome } from '../trunk/TrunkPort.ts';
 import type { Agent } from './AgentRoster.ts';
+import { completeQueueCall } from './completeQueueCall.ts';
 import { LiveWait } from './LiveWait.ts';
 import type { Entry } from './WaitingList.ts';
 
@@ -107,15 +108,16 @@ export class ConnectedCall implements LegHandler {
   private complete(by: 'caller' | 'agent', dropped: boolean): void {
     if (this.done) return;
     this.done = true;
-    const now = this.ctx.clock.now();
-    const talkMs = now - this.since;
-    this.ctx.tx.emit({ type: 'queueCompleted', callId: this.call.id, queue: this.queue, agent: this.agent.cfg.id, by, dropped, waitMs: this.waitMs, talkMs, origPosition: this.origPosition });
-    const q = this.ctx.queues.cfg(this.queue);
-    const wrapUpMs = this.agent.cfg.wrapUpMs ?? q.wrapUpMs;
-    this.ctx.queues.recordHandle(this.queue, talkMs + wrapUpMs);
-    this.ctx.agents.callEnded(this.agent, wrapUpMs);
-    if (this.call.number) {
-      this.ctx.store.contacts.put({ number: this.call.number, agent: this.agent.cfg.id, queue: this.queue, endedAt: now, dropped });
-    }
+    completeQueueCall(this.ctx, {
+      callId: this.call.id,
+      queue: this.queue,
+      agent: this.agent,
+      number: this.call.number,
+      by,
+      dropped,
+      waitMs: this.waitMs,
+      talkMs: this.ctx.clock.now() - this.since,
+      origPosition: this.origPosition,
+    });
   }
 }
