@@ -58,7 +58,7 @@ gw.subscribe((e: StoredEvent) => {
 gw.start();
 
 async function busy(): Promise<void> {
-  const site = new DemoSite(gw, config, net, clock, random, { callsPerDay: 9000 });
+  const site = new DemoSite(gw, config, net, clock, random, { callsPerDay: 9000, campaigns: false });
   site.start();
   gw.submitCampaign({ name: 'crash test', prompt: 'notice', targets: Array.from({ length: 60 }, (_, i) => ({ number: `+98912700${String(i).padStart(4, '0')}` })), callsPerMinute: 6, maxConcurrent: 3, agentQueue: null });
   // Run until killed, yielding so the kill can land between any two inputs.
