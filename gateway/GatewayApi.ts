@@ -36,6 +36,8 @@ export interface CampaignSpec {
 export interface GatewaySnapshot {
   at: number;
   site: string;
+  /** IANA zone of the site: clients show times in it. */
+  timeZone: string;
   queues: Array<{
     id: string;
     name: string;

@@ -9,6 +9,7 @@ export function buildSnapshot(ctx: Ctx): GatewaySnapshot {
   return {
     at: now,
     site: ctx.config.site.name,
+    timeZone: ctx.config.site.timeZone,
     queues: ctx.queues.allLists().map((l) => ({
       id: l.queue,
       name: ctx.queues.cfg(l.queue).name,

@@ -29,7 +29,7 @@ export async function statusCommand(client: ApiClient, opts: { json: boolean }, 
     io.err(`warning: KPIs unavailable: ${(e as Error).message}\n`);
   }
   if (opts.json) io.out(JSON.stringify({ snapshot, kpis }, null, 2) + '\n');
-  else io.out(renderStatusText(snapshot, kpis, { width: io.columns ?? 100 }));
+  else io.out(renderStatusText(snapshot, kpis, { width: io.columns ?? 100, ...(snapshot.timeZone ? { timeZone: snapshot.timeZone } : {}) }));
   return 0;
 }
 

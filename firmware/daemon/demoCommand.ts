@@ -45,7 +45,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const site = new DemoSite(daemon.gateway, config, network, clock, random);
   const recent: string[] = [];
   daemon.gateway.subscribe((ev: StoredEvent) => {
-    if (ev.type === 'agentStateChanged' || ev.type === 'callAnswered' || ev.type === 'ivrMenuEntered' || ev.type === 'agentRung') return;
+    if (ev.type === 'agentStateChanged' || ev.type === 'callAnswered' || ev.type === 'ivrMenuEntered' || ev.type === 'ivrDigitsCollected' || ev.type === 'agentRung') return;
     recent.push(formatEvent(ev, config.site.timeZone));
     if (recent.length > RECENT_LINES) recent.shift();
   });

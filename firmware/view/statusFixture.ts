@@ -14,6 +14,7 @@ export function sampleSnapshot(): GatewaySnapshot {
   return {
     at: FIXTURE_AT,
     site: 'Tehran Branch',
+    timeZone: 'Asia/Tehran',
     queues: [
       {
         id: 'sales',
