@@ -60,12 +60,29 @@ class TransactionalClock implements Clock {
   }
 
   setTimer(name: string, ms: number, fn: () => void): Timer {
-    const t = this.clock.setTimer(name, ms, () => {
-      this.live.delete(t);
+    const live = this.live;
+    const inner = this.clock.setTimer(name, ms, () => {
+      live.delete(handle);
       if (!this.stopped) this.tx().run(name, fn);
     });
-    this.live.add(t);
-    return t;
+    // Cleared timers leave the set too, or a long-running daemon would keep
+    // every cleared timer (and the call objects its closure holds) forever.
+    const handle: Timer = {
+      clear() {
+        inner.clear();
+        live.delete(handle);
+      },
+      get pending() {
+        return inner.pending;
+      },
+    };
+    live.add(handle);
+    return handle;
+  }
+
+  /** Timers not yet fired or cleared (leak checks). */
+  get pendingCount(): number {
+    return this.live.size;
   }
 
   /** Cancel every pending timer; none fires after this. */
@@ -237,6 +254,11 @@ export class Gateway implements GatewayApi {
     const c: EventConsumer = { name: 'subscriber', consume: fn };
     this.ctx.tx.addConsumer(c);
     return () => this.ctx.tx.removeConsumer(c);
+  }
+
+  /** Timers of the core not yet fired or cleared (a quiet gateway holds none). */
+  get pendingTimerCount(): number {
+    return this.timers.pendingCount;
   }
 
   /** Direct access for tests and the simulator. */

@@ -108,13 +108,16 @@ export class CallbackService {
       ctx.tx.emit({ type: 'callbackDialled', callbackId: cb.id, attempt: cb.attempts, agent: agent.cfg.id, number: cb.number, mode: 'customerFirst' });
     }
     ctx.store.callbacks.put(cb);
-    // A dial must never be repeated because a crash forgot it had started:
-    // the 'dialling' state is on disk before the line is seized.
-    ctx.tx.durable(() => {
+    const start = (): void => {
       const legId = trunk.dial({ number: target, ringTimeoutMs: agentFirst ? q.ringTimeoutMs : q.callback.ringTimeoutMs });
       const call = ctx.calls.createOutbound(trunk, legId, target, { id: callId, phase: agentFirst ? 'callbackAgent' : 'callbackCustomer', queue: cb.queue, agent: agent.cfg.id, callbackId: cb.id });
       call.handler = agentFirst ? new AgentFirstCallback(ctx, entry, cb, agent, call) : new CustomerFirstCallback(ctx, entry, cb, agent, call);
-    });
+    };
+    // Dialling the customer must never be repeated because a crash forgot it
+    // had started: the attempt is on disk before the line is seized. Ringing
+    // our own agent first needs no such care (the customer dial commits later).
+    if (agentFirst) start();
+    else ctx.tx.durable(start);
   }
 
   /** The customer was not reached on this attempt: retry after the gap, or give up. */

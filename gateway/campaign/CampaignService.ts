@@ -12,6 +12,8 @@ const NUMBER_RE = /^\+?[0-9]{3,20}$/;
 
 interface Runner {
   rec: CampaignRecord;
+  /** Targets not yet final, in campaign order: kept in memory, so a tick does not re-read the list. */
+  open: TargetRecord[];
   inFlight: number;
   lastDialAt: number;
   timer: Timer | undefined;
@@ -102,13 +104,13 @@ export class CampaignService {
 
   progress(): Array<{ id: string; name: string; status: string; done: number; total: number }> {
     return [...this.runners.values()].map((r) => {
-      const all = this.ctx.store.targets.forCampaign(r.rec.id);
-      return { id: r.rec.id, name: r.rec.name, status: r.rec.status, done: all.filter((t) => t.status === 'done').length, total: all.length };
+      const total = this.ctx.store.targets.forCampaign(r.rec.id).length;
+      return { id: r.rec.id, name: r.rec.name, status: r.rec.status, done: total - r.open.length, total };
     });
   }
 
   private startRunner(rec: CampaignRecord): void {
-    const r: Runner = { rec, inFlight: 0, lastDialAt: -Infinity, timer: undefined };
+    const r: Runner = { rec, open: this.ctx.store.targets.open(rec.id), inFlight: 0, lastDialAt: -Infinity, timer: undefined };
     this.runners.set(rec.id, r);
     this.wake(r, 0);
   }
@@ -131,7 +133,7 @@ export class CampaignService {
       }
     }
     const interval = 60_000 / r.rec.callsPerMinute;
-    const open = ctx.store.targets.open(r.rec.id);
+    const open = r.open;
     if (open.length === 0 && r.inFlight === 0) {
       this.finishCampaign(r);
       return;
@@ -183,6 +185,7 @@ export class CampaignService {
     t.status = retry ? 'pending' : 'done';
     t.result = result;
     if (retry) t.notBefore = this.ctx.clock.now() + r.rec.retryGapMs;
+    else r.open.splice(r.open.indexOf(t), 1);
     this.ctx.store.targets.put(t);
     this.ctx.tx.emit({ type: 'campaignTargetFinished', campaignId: r.rec.id, targetId: t.id, result, attempts: t.attempts, final: !retry });
     this.wake(r, 0);

@@ -237,10 +237,11 @@ export class QueueService {
     for (const list of lists) {
       for (const entry of [...list.entries()]) {
         if (entry.ringing !== null || entry.locked) continue;
-        if (entry.rec.kind === 'callback' && !this.ctx.callbacks.canDial(entry)) continue;
         if (entry.rec.kind === 'live' && (!entry.call || entry.call.ended)) continue;
         const candidates = this.ctx.agents.readyMembers(list.queue);
         if (candidates.length === 0) break;
+        // Checked after the agents: it reads the store, and usually nobody is ready.
+        if (entry.rec.kind === 'callback' && !this.ctx.callbacks.canDial(entry)) continue;
         const agent = this.choose(list.queue, entry, candidates, now);
         if (!agent) {
           if (candidates.length > 0) retryNeeded = true;

@@ -72,6 +72,33 @@ describe('SqliteStore', () => {
     s2.close();
   });
 
+  it('opens no transaction for a batch that writes nothing, and lazily for nested batches that do', () => {
+    const s = new SqliteStore(freshPath());
+    const raw = (s as unknown as { db: { inTransaction: boolean } }).db;
+    s.batch(() => s.batch(() => s.getMeta('x')));
+    expect(raw.inTransaction).toBe(false);
+    expect(s.dirty).toBe(false);
+    // The inner batch writes, the outer throws after it: both writes go, the earlier committed state stays.
+    s.setMeta('keep', '1');
+    s.commit();
+    expect(() =>
+      s.batch(() => {
+        s.batch(() => s.setMeta('inner', '1'));
+        s.setMeta('outer', '1');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect([s.getMeta('inner'), s.getMeta('outer'), s.getMeta('keep')]).toEqual([undefined, undefined, '1']);
+    // A failing inner batch keeps what the outer one wrote before it.
+    s.batch(() => {
+      s.setMeta('a', '1');
+      expect(() => s.batch(() => { s.setMeta('b', '1'); throw new Error('inner'); })).toThrow('inner');
+    });
+    s.commit();
+    expect([s.getMeta('a'), s.getMeta('b')]).toEqual(['1', undefined]);
+    s.close();
+  });
+
   it('runs with WAL, synchronous=FULL and a 5 s busy timeout', () => {
     const s = new SqliteStore(freshPath());
     expect(s.diagnostics()).toMatchObject({ journalMode: 'wal', synchronous: 2, busyTimeoutMs: 5000, schemaVersion: SCHEMA_VERSION });

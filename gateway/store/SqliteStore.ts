@@ -34,6 +34,14 @@ export interface SqliteDiagnostics {
 /** Busy timeout for a locked database, ms (a second process such as a report tool holding the write lock). */
 const BUSY_TIMEOUT_MS = 5000;
 
+/** One open batch(): whether its savepoint exists yet, in which transaction, and the dirty flag before it. */
+interface BatchFrame {
+  opened: boolean;
+  epoch: number;
+  pendingBefore: boolean;
+  startedTx: boolean;
+}
+
 /**
  * {@link Store} on one better-sqlite3 connection (synchronous API, one process).
  *
@@ -64,6 +72,8 @@ export class SqliteStore implements Store {
   private readonly log: Logger;
   private readonly s: ReturnType<typeof prepareCore>;
   /** Savepoint statements per nesting depth, prepared on first use. */
+  /** Open batch() calls, outermost first; their savepoints are opened by the first write. */
+  private readonly frames: BatchFrame[] = [];
   private readonly savepoints: Array<{ open: Database.Statement; release: Database.Statement; undo: Database.Statement }> = [];
   /** Writes since the outer BEGIN that are still in the transaction. */
   private pending = false;
@@ -139,11 +149,12 @@ export class SqliteStore implements Store {
   }
 
   batch<T>(fn: () => T): T {
-    const startedTx = this.begin('batch');
-    const epoch = this.epoch;
-    const pendingBefore = this.pending;
+    // The savepoint (and BEGIN) are opened lazily by the first write inside
+    // the batch: most inputs (a hold prompt ending) write nothing, and must
+    // not pay for a transaction.
+    const frame: BatchFrame = { opened: false, epoch: -1, pendingBefore: this.pending, startedTx: false };
     const sp = this.savepoint(this.depth);
-    this.guard('batch', () => sp.open.run());
+    this.frames.push(frame);
     this.depth++;
     let result: T;
     try {
@@ -153,14 +164,16 @@ export class SqliteStore implements Store {
       }
     } catch (e) {
       this.depth--;
-      this.rollbackTo(sp, epoch, pendingBefore, e);
-      if (startedTx) this.endIfClean();
+      this.frames.pop();
+      if (frame.opened) this.rollbackTo(sp, frame.epoch, frame.pendingBefore, e);
+      if (frame.startedTx) this.endIfClean();
       throw e;
     }
     this.depth--;
+    this.frames.pop();
     // Skip RELEASE if fn swallowed an error that made SQLite drop the transaction: the savepoint went with it.
-    if (this.db.inTransaction && this.epoch === epoch) this.guard('batch', () => sp.release.run());
-    if (startedTx) this.endIfClean();
+    if (frame.opened && this.db.inTransaction && this.epoch === frame.epoch) this.guard('batch', () => sp.release.run());
+    if (frame.startedTx) this.endIfClean();
     return result;
   }
 
@@ -239,17 +252,35 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** BEGIN IMMEDIATE unless a transaction is open; true if this call opened it. */
+  /**
+   * Before a write: BEGIN IMMEDIATE unless a transaction is open, then open
+   * the savepoints of the enclosing batches that have not written yet,
+   * outermost first. True if this call opened the transaction.
+   */
   private begin(op: string): boolean {
-    if (this.db.open && this.db.inTransaction) return false;
-    try {
-      this.s.begin.run();
-    } catch (e) {
-      throw toStoreError(op, e);
+    let started = false;
+    if (!(this.db.open && this.db.inTransaction)) {
+      try {
+        this.s.begin.run();
+      } catch (e) {
+        throw toStoreError(op, e);
+      }
+      this.epoch++;
+      this.pending = false;
+      started = true;
+      // No batch could have written before: the outermost one owns this transaction.
+      const outer = this.frames[0];
+      if (outer) outer.startedTx = true;
     }
-    this.epoch++;
-    this.pending = false;
-    return true;
+    for (let i = 0; i < this.frames.length; i++) {
+      const f = this.frames[i]!;
+      if (f.opened && f.epoch === this.epoch) continue;
+      f.opened = true;
+      f.epoch = this.epoch;
+      const sp = this.savepoint(i);
+      this.guard(op, () => sp.open.run());
+    }
+    return started;
   }
 
   /** Wrap a write/commit failure; if SQLite dropped the whole transaction, resync and say so. */

@@ -44,6 +44,8 @@ describe('caller hangs up at every IVR and queue step', () => {
     expect(snap.calls).toEqual([]);
     expect(snap.queues.flatMap((q) => q.waiting.filter((e) => e.kind === 'live'))).toEqual([]);
     expect(w.net.violations).toEqual([]);
+    // A quiet gateway holds no timers: none leaked from the call's phases.
+    expect(w.gw.pendingTimerCount).toBe(0);
     if (name.includes('confirmation')) {
       // The booking was committed before the confirmation: it survives the hang-up and is served.
       expect(w.ofType('callbackFinished')).toMatchObject([{ outcome: 'completed' }]);
