@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { RECORD_DAY_DEFAULTS, RECORD_DAY_SITE, runRecordDay } from './recordDay.ts';
 import { MB, round } from './rss.ts';
 import { simulateBench } from './simulateBench.ts';
+import { DEPLOY_NODE_FLAGS } from '../../firmware/runtime/nodeFlags.ts';
 import { sqliteReference } from './sqliteReference.ts';
 
 const AIMS = { wallSec: 10, peakRssMB: 150 } as const;
@@ -71,11 +72,12 @@ async function runJob(name: JobName): Promise<Record<string, unknown>> {
   }
 }
 
-/** Run one job in a child process with the same node flags (--import tsx, --cpu-prof …); parse its stdout. */
+/** Run one job in a child process with the deployment heap flags plus this process's node flags (--import tsx, --cpu-prof …); parse its stdout. */
 function runChild(name: JobName): Promise<Record<string, unknown>> {
   const script = fileURLToPath(import.meta.url);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, script, '--job', name], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The heap limits the daemon is deployed with, so peak RSS is the field figure.
+    const child = spawn(process.execPath, [...DEPLOY_NODE_FLAGS, ...process.execArgv, script, '--job', name], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => (out += d));
@@ -139,6 +141,7 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     machine: {
       node: process.version,
+      nodeFlags: DEPLOY_NODE_FLAGS,
       cpus: cpuList.length,
       cpuModel: cpuList[0]?.model ?? 'unknown',
       platform: `${platform()} ${release()} ${arch()}`,

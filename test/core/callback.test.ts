@@ -169,3 +169,44 @@ describe('callback keeping the caller’s place', () => {
     expect(w2.ofType('callbackRequested')).toMatchObject([{ number: '09121234567' }]);
   });
 });
+
+describe('callback windows and max-wait offers', () => {
+  it('dials a callback only inside its window, carrying it over to the next opening', () => {
+    // Window 09:00–17:00 Tehran; the caller asks at 16:55 (13:25 UTC) while the only agent is busy.
+    const hours = `schedules:
+  callbacks:
+    weekly: { mon: '09:00-17:00', tue: '09:00-17:00' }`;
+    const w = makeWorld(siteYaml({ queues: flights('      schedule: callbacks\n      expiryMs: 1d'), agents: ONE_AGENT, extra: hours }), { start: Date.UTC(2026, 0, 5, 13, 20) });
+    w.login('a1');
+    w.call(caller('+989120000500', { keys: { 'ivr-main': '1' }, talkMs: 20 * 60_000 }));
+    w.run(5_000);
+    for (let i = 1; i <= 2; i++) w.call(caller(`+98912000050${i}`, { keys: { 'ivr-main': '1' }, patienceMs: 60_000 }));
+    w.run(5_000);
+    w.call(caller('+989120000599', { keys: { 'ivr-main': '1', 'callback-offer': '1' } }));
+    w.run(60_000);
+    expect(w.ofType('callbackRequested')).toHaveLength(1);
+    w.run(20 * 3600_000);
+    const dial = w.ofType('callbackDialled')[0]!;
+    // Not at 17:00 Monday when the agent was free, but Tuesday 09:00 Tehran (05:30 UTC).
+    expect(dial.at).toBeGreaterThanOrEqual(Date.UTC(2026, 0, 6, 5, 30));
+    expect(dial.at).toBeLessThan(Date.UTC(2026, 0, 6, 5, 31));
+    expect(w.ofType('callbackFinished')).toMatchObject([{ outcome: 'completed' }]);
+  });
+
+  it('offers the callback at max wait when the queue overflows to a callback offer', () => {
+    const q = flights().replace('    wrapUpMs: 0\n', '    wrapUpMs: 0\n    maxWaitMs: 2m\n    overflow: { callbackOffer: true }\n').replace('offerAtPosition: 3', 'offerAtPosition: 0');
+    const w = makeWorld(siteYaml({ queues: q, agents: ONE_AGENT }));
+    w.login('a1');
+    w.gw.agentPause('a1', 'Away');
+    const c = w.call(caller('+989120000701', { keys: { 'ivr-main': '1', 'callback-offer': '1' } }));
+    const d = w.call(caller('+989120000702', { keys: { 'ivr-main': '1', 'callback-offer': '9' } }));
+    w.run(90_000);
+    expect(c.heard).not.toContain('callback-offer');
+    w.run(60_000);
+    expect(c.heard).toContain('callback-offer');
+    expect(w.ofType('callbackRequested')).toMatchObject([{ number: '+989120000701' }]);
+    // The one who declined at max wait leaves with a timeout and a goodbye.
+    expect(w.ofType('queueExited').find((e) => e.reason === 'timeout')).toBeDefined();
+    expect(d.heard.at(-1)).toBe('goodbye');
+  });
+});
