@@ -5,6 +5,9 @@ import type { CallRecord, Store } from '../store/Store.ts';
 import type { TrunkPort } from '../trunk/TrunkPort.ts';
 import { Call } from './Call.ts';
 
+/** Call ids reserved per store write. */
+const ID_BLOCK = 100;
+
 /**
  * Live calls by id and by trunk leg. Ended calls leave memory (their record
  * stays in the store), so a day of traffic does not grow the heap.
@@ -13,6 +16,7 @@ export class CallRegistry {
   private readonly byId = new Map<string, Call>();
   private readonly byLeg = new Map<string, Call>();
   private counter: number;
+  private reserved: number;
 
   constructor(
     private readonly store: Store,
@@ -20,12 +24,20 @@ export class CallRegistry {
     private readonly tx: Transactor,
   ) {
     this.counter = Number(store.getMeta('callCounter') ?? '0');
+    this.reserved = this.counter;
   }
 
-  /** Asterisk-style unique id: epoch seconds, a dot, a counter that survives restarts. */
+  /**
+   * Asterisk-style unique id: epoch seconds, a dot, a counter that survives
+   * restarts. The store holds the end of a reserved block, so one write serves
+   * a hundred calls and a restart continues after the block.
+   */
   nextId(): string {
     this.counter++;
-    this.store.setMeta('callCounter', String(this.counter));
+    if (this.counter > this.reserved) {
+      this.reserved = this.counter + ID_BLOCK;
+      this.store.setMeta('callCounter', String(this.reserved));
+    }
     return `${Math.floor(this.clock.now() / 1000)}.${this.counter}`;
   }
 
@@ -87,10 +99,15 @@ export class CallRegistry {
     return this.byLeg.get(legKey(trunkId, legId));
   }
 
-  /** Persist a phase change (and any other record fields). */
+  /**
+   * Change record fields. Written to the store unless it is only a passing
+   * phase (ivr, queued, survey…): those die with the process anyway, and
+   * recovery needs only the connected phase (with queue and agent).
+   */
   update(call: Call, fields: Partial<CallRecord>): void {
     Object.assign(call.record, fields);
-    this.store.calls.put(call.record);
+    const onlyPhase = Object.keys(fields).every((k) => k === 'phase');
+    if (!onlyPhase || fields.phase === 'connected') this.store.calls.put(call.record);
   }
 
   /** Mark ended in the store and drop from memory. */

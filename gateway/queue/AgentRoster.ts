@@ -7,6 +7,9 @@ import type { AgentState } from '../events.ts';
 import type { AgentRecord, Store } from '../store/Store.ts';
 import { agentTransition, type AgentInput } from './agentMachine.ts';
 
+/** States that mean something after a restart; the others are written only with the call counters. */
+const DURABLE_STATES: ReadonlySet<AgentState> = new Set<AgentState>(['loggedOut', 'paused']);
+
 /** An agent at run time: configuration, durable record and transient call state. */
 export interface Agent {
   readonly cfg: AgentConfig;
@@ -157,6 +160,7 @@ export class AgentRoster {
     a.callId = null;
     a.rec.missedInRow++;
     this.move(a, 'noAnswer');
+    this.persist(a);
     if (this.applyDeferred(a)) return false;
     if (autoPauseAfter > 0 && a.rec.missedInRow >= autoPauseAfter) {
       this.pause(a.cfg.id, 'Auto-Pause', true);
@@ -218,14 +222,18 @@ export class AgentRoster {
     this.tx.emit({ type: 'agentLoggedOut', agent: a.cfg.id, sessionMs });
   }
 
-  /** Apply a transition from the table, persist it and emit the change. */
+  /**
+   * Apply a transition from the table and emit the change. Only the states
+   * that survive a restart (logged out, paused, and leaving them) are written
+   * at once; ringing, on call and wrap-up die with the calls.
+   */
   move(a: Agent, input: AgentInput): void {
     const from = a.rec.state;
     const to = agentTransition(from, input);
     if (to === undefined) throw new CcgateError('AGENT_STATE', `agent '${a.cfg.id}' cannot ${input} while ${from}`, { agent: a.cfg.id, from, input });
     if (to === 'available' && from !== 'available') a.rec.idleSince = this.clock.now();
     a.rec.state = to;
-    this.persist(a);
+    if (DURABLE_STATES.has(from) || DURABLE_STATES.has(to)) this.persist(a);
     if (from !== to) this.tx.emit({ type: 'agentStateChanged', agent: a.cfg.id, from, to });
   }
 

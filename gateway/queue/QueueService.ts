@@ -42,6 +42,7 @@ export class QueueService {
   private readonly handleMs = new Map<string, number>();
   readonly delivery: Delivery;
   private seq: number;
+  private seqReserved: number;
   private dispatching = false;
   private again = false;
   private retryTimer: Timer | undefined;
@@ -52,6 +53,7 @@ export class QueueService {
       this.rr.set(id, { lastOrder: -1 });
     }
     this.seq = Number(ctx.store.getMeta('entrySeq') ?? '0');
+    this.seqReserved = this.seq;
     this.delivery = new Delivery(ctx);
   }
 
@@ -71,9 +73,13 @@ export class QueueService {
     return [...this.lists.values()];
   }
 
+  /** Entry sequence; the store holds the end of a reserved block (one write per hundred entries). */
   nextSeq(): number {
     this.seq++;
-    this.ctx.store.setMeta('entrySeq', String(this.seq));
+    if (this.seq > this.seqReserved) {
+      this.seqReserved = this.seq + 100;
+      this.ctx.store.setMeta('entrySeq', String(this.seqReserved));
+    }
     return this.seq;
   }
 
