@@ -11,6 +11,7 @@
  *                          └─ commit ─► consumers: KPIs, queue_log, subscribers
  */
 import { CallRegistry } from './calls/CallRegistry.ts';
+import { ContactBook } from './calls/ContactBook.ts';
 import { CallbackService } from './callback/CallbackService.ts';
 import { CampaignService } from './campaign/CampaignService.ts';
 import type { GatewayConfig } from './config/types.ts';
@@ -109,7 +110,8 @@ export class Gateway implements GatewayApi {
     const calls = new CallRegistry(opts.store, clock, tx);
     const agents = new AgentRoster(opts.config, opts.store, clock, tx);
     const trunks = new TrunkSet(opts.trunks, log);
-    const ctx = { ...base, calls, agents, trunks } as Ctx;
+    const contacts = new ContactBook(opts.store, clock, opts.config.site.agentCallbackWindowMs);
+    const ctx = { ...base, calls, contacts, agents, trunks } as Ctx;
     ctx.queues = new QueueService(ctx);
     ctx.callbacks = new CallbackService(ctx);
     ctx.surveys = new SurveyService(ctx);

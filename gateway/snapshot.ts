@@ -14,7 +14,7 @@ export function buildSnapshot(ctx: Ctx): GatewaySnapshot {
       id: l.queue,
       name: ctx.queues.cfg(l.queue).name,
       waiting: l.entries().map((e) => {
-        const cb = e.rec.callbackId ? ctx.store.callbacks.get(e.rec.callbackId) : undefined;
+        const cb = e.rec.callbackId ? ctx.callbacks.get(e.rec.callbackId) : undefined;
         return {
           callId: e.rec.callId,
           callbackId: e.rec.callbackId,

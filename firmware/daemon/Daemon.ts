@@ -6,6 +6,7 @@ import type { Logger } from '../../gateway/core/Logger.ts';
 import type { Random } from '../../gateway/core/Random.ts';
 import { Gateway } from '../../gateway/Gateway.ts';
 import { QueueLogWriter } from '../../gateway/queuelog/QueueLogWriter.ts';
+import { ResilientStore } from '../../gateway/store/ResilientStore.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
 import type { TrunkPort } from '../../gateway/trunk/TrunkPort.ts';
 import { startApiServer, type ApiServer } from '../api/ApiServer.ts';
@@ -31,7 +32,7 @@ export interface DaemonParts {
 export class Daemon {
   private constructor(
     readonly gateway: Gateway,
-    private readonly store: SqliteStore,
+    private readonly store: ResilientStore,
     private readonly queueLog: QueueLogWriter | null,
     private readonly api: ApiServer | null,
     private readonly log: Logger,
@@ -44,7 +45,8 @@ export class Daemon {
     // store, so a second daemon never runs recovery on a live one's data.
     if (config.api.socketPath) await prepareSocketPath(config.api.socketPath, logger);
     if (config.store.path !== ':memory:') mkdirSync(dirname(config.store.path), { recursive: true });
-    const store = new SqliteStore(config.store.path, { logger });
+    // Wrapped so a full disk never interrupts call handling: changes wait in memory until they can be written.
+    const store = new ResilientStore(new SqliteStore(config.store.path, { logger }), logger.child({ component: 'store' }));
     const gateway = new Gateway({ config: parts.config, store, trunks: parts.trunks, clock: parts.clock, random: parts.random, logger });
     let queueLog: QueueLogWriter | null = null;
     let api: ApiServer | null = null;

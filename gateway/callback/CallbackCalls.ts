@@ -51,7 +51,7 @@ export class AgentFirstCallback implements LegHandler {
     if (this.phase !== 'intro' || this.call.ended) return;
     this.phase = 'dialling';
     this.cb.attempts++;
-    this.ctx.store.callbacks.put(this.cb);
+    this.ctx.callbacks.save(this.cb);
     this.ctx.tx.emit({ type: 'callbackDialled', callbackId: this.cb.id, attempt: this.cb.attempts, agent: this.agent.cfg.id, number: this.cb.number, mode: 'agentFirst' });
     this.dialStartedAt = this.ctx.clock.now();
     const q = this.ctx.queues.cfg(this.cb.queue);
@@ -85,7 +85,7 @@ export class AgentFirstCallback implements LegHandler {
     // The agent hung up before the customer was on: not the customer's failed attempt.
     if (wasDialling) {
       this.cb.attempts = Math.max(0, this.cb.attempts - 1);
-      this.ctx.store.callbacks.put(this.cb);
+      this.ctx.callbacks.save(this.cb);
     }
     this.ctx.tx.emit({ type: 'callbackAttemptFailed', callbackId: this.cb.id, queue: this.cb.queue, attempt: this.cb.attempts, reason: 'agentNoAnswer' });
     this.ctx.callbacks.agentSideFailed(this.entry, this.cb);

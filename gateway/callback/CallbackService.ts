@@ -17,6 +17,8 @@ import { AgentFirstCallback, CustomerFirstCallback } from './CallbackCalls.ts';
  */
 export class CallbackService {
   private readonly timers = new Map<string, Timer>();
+  /** Active (pending or dialling) callbacks: the working copy; the store gets every change. */
+  private readonly active = new Map<string, CallbackRecord>();
   private windowTimer: Timer | undefined;
   private counter: number;
 
@@ -31,7 +33,7 @@ export class CallbackService {
     const queue = entry.rec.queue;
     const q = ctx.queues.cfg(queue);
     entry.locked = true;
-    const existing = ctx.store.callbacks.activeFor(queue, number);
+    const existing = this.activeFor(queue, number);
     if (existing) {
       ctx.tx.emit({ type: 'callbackDuplicate', callbackId: existing.id, callId: call.id, queue, number });
       ctx.queues.exit(entry, 'key', { key: '1' });
@@ -57,7 +59,7 @@ export class CallbackService {
       finishedAt: null,
     };
     ctx.queues.exitEvent(entry, 'key', { key: '1' });
-    ctx.store.callbacks.put(cb);
+    this.save(cb);
     ctx.tx.emit({ type: 'callbackRequested', callbackId: cb.id, callId: call.id, queue, number, priority: cb.priority, joinedAt: cb.joinedAt, expiresAt: cb.expiresAt });
     ctx.queues.keepPlaceForCallback(entry, cb.id);
     ctx.calls.update(call, { phase: 'callbackConfirm', callbackId: cb.id });
@@ -70,7 +72,7 @@ export class CallbackService {
 
   /** May this callback entry be dialled right now? */
   canDial(entry: Entry): boolean {
-    const cb = entry.rec.callbackId ? this.ctx.store.callbacks.get(entry.rec.callbackId) : undefined;
+    const cb = entry.rec.callbackId ? this.active.get(entry.rec.callbackId) : undefined;
     if (!cb || cb.status !== 'pending') return false;
     const now = this.ctx.clock.now();
     if (cb.notBefore > now) return false;
@@ -92,7 +94,8 @@ export class CallbackService {
   /** Serve a callback entry with a reserved, ready agent. */
   dial(entry: Entry, agent: Agent): void {
     const { ctx } = this;
-    const cb = ctx.store.callbacks.get(entry.rec.callbackId!)!;
+    const cb = this.active.get(entry.rec.callbackId!);
+    if (!cb) return;
     const q = ctx.queues.cfg(cb.queue);
     const trunk = ctx.trunks.pickOutbound();
     if (!trunk) return;
@@ -107,7 +110,7 @@ export class CallbackService {
       cb.attempts++;
       ctx.tx.emit({ type: 'callbackDialled', callbackId: cb.id, attempt: cb.attempts, agent: agent.cfg.id, number: cb.number, mode: 'customerFirst' });
     }
-    ctx.store.callbacks.put(cb);
+    this.save(cb);
     const start = (): void => {
       const legId = trunk.dial({ number: target, ringTimeoutMs: agentFirst ? q.ringTimeoutMs : q.callback.ringTimeoutMs });
       const call = ctx.calls.createOutbound(trunk, legId, target, { id: callId, phase: agentFirst ? 'callbackAgent' : 'callbackCustomer', queue: cb.queue, agent: agent.cfg.id, callbackId: cb.id });
@@ -134,7 +137,7 @@ export class CallbackService {
     }
     cb.status = 'pending';
     cb.notBefore = nextAt!;
-    this.ctx.store.callbacks.put(cb);
+    this.save(cb);
     this.wakeAt(cb.id, nextAt!);
   }
 
@@ -142,13 +145,13 @@ export class CallbackService {
   agentSideFailed(entry: Entry, cb: CallbackRecord): void {
     entry.ringing = null;
     cb.status = 'pending';
-    this.ctx.store.callbacks.put(cb);
+    this.save(cb);
   }
 
   finish(cb: CallbackRecord, outcome: 'completed' | 'failed' | 'expired' | 'canceled'): void {
     cb.status = outcome;
     cb.finishedAt = this.ctx.clock.now();
-    this.ctx.store.callbacks.put(cb);
+    this.save(cb);
     this.ctx.tx.emit({ type: 'callbackFinished', callbackId: cb.id, outcome, attempts: cb.attempts });
     const entry = this.ctx.queues.entryForCallback(cb.id);
     if (entry) this.ctx.queues.drop(entry);
@@ -159,12 +162,13 @@ export class CallbackService {
   /** After a restart: put every active callback back in its place. */
   restore(): number {
     const active = this.ctx.store.callbacks.active();
+    for (const cb of active) this.active.set(cb.id, cb);
     const entries = new Map(this.ctx.store.entries.all().filter((e) => e.kind === 'callback').map((e) => [e.callbackId, e]));
     for (const cb of active) {
       if (cb.status === 'dialling') {
         // The dial's fate died with the process; the attempt stays counted.
         cb.status = 'pending';
-        this.ctx.store.callbacks.put(cb);
+        this.save(cb);
       }
       let rec = entries.get(cb.id);
       if (!rec) {
@@ -178,10 +182,27 @@ export class CallbackService {
     return active.length;
   }
 
+  /** An active callback by id. */
+  get(id: string): CallbackRecord | undefined {
+    return this.active.get(id);
+  }
+
+  /** Write a callback's change; it stays in memory while active. */
+  save(cb: CallbackRecord): void {
+    this.ctx.store.callbacks.put(cb);
+    if (cb.status === 'pending' || cb.status === 'dialling') this.active.set(cb.id, cb);
+    else this.active.delete(cb.id);
+  }
+
+  private activeFor(queue: string, number: string): CallbackRecord | undefined {
+    for (const cb of this.active.values()) if (cb.queue === queue && cb.number === number) return cb;
+    return undefined;
+  }
+
   counts(): { pending: number; dialling: number } {
     let pending = 0;
     let dialling = 0;
-    for (const cb of this.ctx.store.callbacks.active()) {
+    for (const cb of this.active.values()) {
       if (cb.status === 'dialling') dialling++;
       else pending++;
     }
@@ -193,7 +214,7 @@ export class CallbackService {
     this.timers.set(
       cb.id,
       this.ctx.clock.setTimer('callback-expiry', Math.max(0, cb.expiresAt - this.ctx.clock.now()), () => {
-        const cur = this.ctx.store.callbacks.get(cb.id);
+        const cur = this.active.get(cb.id);
         // A callback being dialled finishes its attempt first; the retry check then expires it.
         if (cur && cur.status === 'pending') this.finish(cur, 'expired');
       }),

@@ -12,7 +12,9 @@ const NUMBER_RE = /^\+?[0-9]{3,20}$/;
 
 interface Runner {
   rec: CampaignRecord;
-  /** Targets not yet final, in campaign order: kept in memory, so a tick does not re-read the list. */
+  /** Every target, in campaign order: the working copy (the store gets every change). */
+  all: TargetRecord[];
+  /** Targets not yet final, in campaign order (the same objects): a tick does not re-read the list. */
   open: TargetRecord[];
   inFlight: number;
   lastDialAt: number;
@@ -104,13 +106,13 @@ export class CampaignService {
 
   progress(): Array<{ id: string; name: string; status: string; done: number; total: number }> {
     return [...this.runners.values()].map((r) => {
-      const total = this.ctx.store.targets.forCampaign(r.rec.id).length;
-      return { id: r.rec.id, name: r.rec.name, status: r.rec.status, done: total - r.open.length, total };
+      return { id: r.rec.id, name: r.rec.name, status: r.rec.status, done: r.all.length - r.open.length, total: r.all.length };
     });
   }
 
   private startRunner(rec: CampaignRecord): void {
-    const r: Runner = { rec, open: this.ctx.store.targets.open(rec.id), inFlight: 0, lastDialAt: -Infinity, timer: undefined };
+    const all = this.ctx.store.targets.forCampaign(rec.id);
+    const r: Runner = { rec, all, open: all.filter((t) => t.status !== 'done'), inFlight: 0, lastDialAt: -Infinity, timer: undefined };
     this.runners.set(rec.id, r);
     this.wake(r, 0);
   }
@@ -193,7 +195,7 @@ export class CampaignService {
 
   private finishCampaign(r: Runner): void {
     const counts: Record<CampaignResult, number> = { answered: 0, confirmed: 0, busy: 0, noAnswer: 0, failed: 0 };
-    for (const t of this.ctx.store.targets.forCampaign(r.rec.id)) if (t.result) counts[t.result]++;
+    for (const t of r.all) if (t.result) counts[t.result]++;
     r.rec.status = 'finished';
     this.ctx.store.campaigns.put(r.rec);
     this.runners.delete(r.rec.id);

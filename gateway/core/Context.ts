@@ -1,4 +1,5 @@
 import type { CallRegistry } from '../calls/CallRegistry.ts';
+import type { ContactBook } from '../calls/ContactBook.ts';
 import type { CallbackService } from '../callback/CallbackService.ts';
 import type { CampaignService } from '../campaign/CampaignService.ts';
 import type { GatewayConfig } from '../config/types.ts';
@@ -26,6 +27,7 @@ export interface Ctx {
   readonly log: Logger;
   readonly tx: Transactor;
   readonly calls: CallRegistry;
+  readonly contacts: ContactBook;
   readonly agents: AgentRoster;
   readonly trunks: TrunkSet;
   queues: QueueService;

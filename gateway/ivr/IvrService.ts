@@ -25,13 +25,13 @@ export class IvrService {
   private offerAgentCallback(call: Call): boolean {
     const { ctx } = this;
     if (!call.number) return false;
-    const contact = ctx.store.contacts.get(call.number);
+    const contact = ctx.contacts.get(call.number);
     const now = ctx.clock.now();
     if (!contact || !contact.dropped || now - contact.endedAt > ctx.config.site.agentCallbackWindowMs) return false;
     const agent = ctx.agents.find(contact.agent);
     if (!agent || agent.rec.state === 'loggedOut' || !ctx.config.queues[contact.queue]) return false;
     // One offer per dropped call: a second re-call goes through the menu.
-    ctx.store.contacts.put({ ...contact, dropped: false });
+    ctx.contacts.remember({ ...contact, dropped: false });
     ctx.tx.emit({ type: 'agentCallbackOffered', callId: call.id, agent: contact.agent, queue: contact.queue });
     ctx.calls.update(call, { phase: 'agentCallbackOffer' });
     call.handler = {};

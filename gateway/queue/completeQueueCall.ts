@@ -26,5 +26,5 @@ export function completeQueueCall(ctx: Ctx, c: CompletedCall): void {
   const wrapUpMs = c.agent.cfg.wrapUpMs ?? ctx.queues.cfg(c.queue).wrapUpMs;
   ctx.queues.recordHandle(c.queue, c.talkMs + wrapUpMs);
   ctx.agents.callEnded(c.agent, wrapUpMs);
-  if (c.number) ctx.store.contacts.put({ number: c.number, agent: c.agent.cfg.id, queue: c.queue, endedAt: now, dropped: c.dropped });
+  if (c.number) ctx.contacts.remember({ number: c.number, agent: c.agent.cfg.id, queue: c.queue, endedAt: now, dropped: c.dropped });
 }

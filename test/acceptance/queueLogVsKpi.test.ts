@@ -130,7 +130,7 @@ function drain(u: Unit): void {
  */
 function crash(u: Unit): { dirty: boolean; lastSeq: number } {
   // Daemon keeps these private; a crash is the one thing allowed to reach past it.
-  const store = u.daemon['store'] as SqliteStore;
+  const store = u.daemon['store'];
   const queueLog = u.daemon['queueLog'];
   const state = { dirty: store.dirty, lastSeq: store.lastEventSeq() };
   queueLog?.close(); // the process's file descriptor goes away; lines held back are lost
