@@ -10,6 +10,7 @@ import { SinkLogger, type LogRecord } from '../../gateway/core/Logger.ts';
 import { SeededRandom, uniformInt } from '../../gateway/core/Random.ts';
 import type { StoredEvent } from '../../gateway/events.ts';
 import { Gateway } from '../../gateway/Gateway.ts';
+import { ResilientStore } from '../../gateway/store/ResilientStore.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
 import { RECORD_DAY_SITE, recordDayConfig } from './benchConfig.ts';
 import { forceGc, ioWriteBytes, maxRssMB, MB, round, RssSampler, yieldToLoop } from './rss.ts';
@@ -116,15 +117,15 @@ export async function runRecordDay(opts: RecordDayOptions): Promise<{ result: Re
   const CAMPAIGN_PREFIX = '+98935';
   net.addDirectory((n) => (n.startsWith(CAMPAIGN_PREFIX) ? (r) => ({ answer: r.next() < 0.8 ? 'answer' : 'noAnswer', answerAfterMs: uniformInt(r, 3_000, 12_000) }) : undefined));
 
-  const store = new SqliteStore(storePath);
+  const sqlite = new SqliteStore(storePath);
   // Count commits without touching the core: wrap the instance's method.
   let commitCalls = 0;
   let commits = 0;
   let commitMs = 0;
-  const commit = store.commit.bind(store);
-  store.commit = () => {
+  const commit = sqlite.commit.bind(sqlite);
+  sqlite.commit = () => {
     commitCalls++;
-    const dirty = store.dirty;
+    const dirty = sqlite.dirty;
     const c0 = performance.now();
     commit();
     commitMs += performance.now() - c0;
@@ -153,6 +154,8 @@ export async function runRecordDay(opts: RecordDayOptions): Promise<{ result: Re
       if (!mayReject) apiRejected++;
     }
   };
+  // The store as the daemon builds it: SQLite behind the journal that rides out a full disk.
+  const store = new ResilientStore(sqlite, logger);
   const gw = new Gateway({ config, store, trunks, clock, random: new SeededRandom(o.seed), logger });
 
   // --- counters from committed events ---------------------------------------
