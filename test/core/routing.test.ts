@@ -145,3 +145,37 @@ describe('strategies in a live queue', () => {
     expect(w.ofType('queueCompleted')).toHaveLength(1);
   });
 });
+
+describe('agents in several queues', () => {
+  it('serve the higher-weight queue first, then the longest waiting, and log out only after the call', () => {
+    const queues = `  flights:
+    weight: 10
+    wrapUpMs: 0
+    survey: { enabled: false }
+    callback: { enabled: false }
+  trains:
+    weight: 5
+    wrapUpMs: 0
+    survey: { enabled: false }
+    callback: { enabled: false }
+  hotels: {}`;
+    const agents = `  - { id: a1, endpoint: '+989120000001', queues: [flights, trains] }`;
+    const w = makeWorld(siteYaml({ queues, agents }));
+    w.login('a1');
+    w.gw.agentPause('a1', 'Break');
+    w.call(caller('+989127000001', { keys: { 'ivr-main': '2' }, talkMs: 30_000 }));
+    w.run(10_000);
+    w.call(caller('+989127000002', { keys: { 'ivr-main': '1' }, talkMs: 30_000 }));
+    w.run(10_000);
+    w.gw.agentUnpause('a1');
+    w.run(5_000);
+    // The trains caller waited longer, but flights weighs more.
+    expect(w.ofType('queueConnected').map((e) => e.queue)).toEqual(['flights']);
+    w.gw.agentLogout('a1');
+    expect(w.gw.snapshot().agents[0]!.state).toBe('onCall');
+    w.run(60_000);
+    expect(w.ofType('queueConnected').map((e) => e.queue)).toEqual(['flights']);
+    expect(w.gw.snapshot().agents[0]!.state).toBe('loggedOut');
+    expect(w.ofType('agentLoggedOut')).toHaveLength(1);
+  });
+});
