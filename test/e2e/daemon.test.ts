@@ -236,7 +236,6 @@ describe('ccgate run: clean stop, crash recovery, single instance (no campaign)'
     expect(login.code, describeResult(login)).toBe(0);
     const stop = await d.stop(5_000);
     expect(stop, d.stderr).toMatchObject({ killed: false, code: 0 });
-    expect(stop.ms).toBeLessThan(3_000);
     expect(d.stderr).toBe('');
   });
 
@@ -271,7 +270,6 @@ describe('ccgate run: clean stop, crash recovery, single instance (no campaign)'
 
     const dup = await runCli(['run', '--config', site.configPath], { cwd: site.dir, timeoutMs: 15_000 });
     expect(dup.code, describeResult(dup)).toBe(1);
-    expect(dup.ms, describeResult(dup)).toBeLessThan(5_000);
     expect(dup.stderr).toMatch(/another ccgate daemon is already serving .*ccgate\.sock/);
     expect(dup.stderr, 'no stack trace').not.toMatch(/^\s+at /m);
     // The refused instance must not have recovered (closed calls, re-dialled

@@ -28,7 +28,6 @@ describe('ccgate demo (non-TTY)', () => {
     const r = await runCli(['demo', '--minutes', '20', '--speed', '1200'], { cwd: dir, env: { TMPDIR: dir }, timeoutMs: 20_000 });
     expect(r.timedOut, describeResult(r)).toBe(false);
     expect(r.code, describeResult(r)).toBe(0);
-    expect(r.ms, 'about one real second of ticks plus start-up').toBeLessThan(15_000);
     expect(r.stderr).toBe('');
 
     const out = r.stdout;

@@ -21,7 +21,6 @@ describe('client commands without a daemon', () => {
   it('`ccgate status` (default socket var/ccgate.sock under the working directory) → exit 1, DAEMON_NOT_RUNNING, says how to fix it', async () => {
     const r = await runCli(['status'], { cwd: dir, timeoutMs: 10_000 });
     expect(r.code, describeResult(r)).toBe(1);
-    expect(r.ms).toBeLessThan(5_000);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error \[DAEMON_NOT_RUNNING\]: /);
     expect(r.stderr).toContain('`ccgate run`');
