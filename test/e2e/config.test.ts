@@ -4,33 +4,22 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeResult, killAll, removeDir, runCli, tempDir, type CliResult } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { describeResult, runCli, useScratchDir, type CliResult } from './helpers.ts';
 
-let dir: string;
-
-beforeAll(() => {
-  dir = tempDir();
-});
-
-afterEach(() => killAll());
-
-afterAll(() => {
-  killAll();
-  removeDir(dir);
-});
+const scratch = useScratchDir();
 
 /** Write `lines` to dir/name and run `ccgate run --config` on it (relative path, cwd = dir). */
 async function runWith(name: string, lines: string[]): Promise<CliResult> {
-  writeFileSync(join(dir, name), lines.join('\n') + '\n');
-  return runCli(['run', '--config', name], { cwd: dir, timeoutMs: 10_000 });
+  writeFileSync(join(scratch(), name), lines.join('\n') + '\n');
+  return runCli(['run', '--config', name], { cwd: scratch(), timeoutMs: 10_000 });
 }
 
 /** Every config error: exit 1 (never hangs: the timeout guards it), one `error [CONFIG_INVALID]` line naming the file, no stack trace, no daemon output. */
 function expectConfigError(r: CliResult, file: string): void {
   expect(r.timedOut, describeResult(r)).toBe(false);
   expect(r.code, describeResult(r)).toBe(1);
-  expect(r.stderr).toMatch(new RegExp(`^error \\[CONFIG_INVALID\\]: ${escape(join(dir, file))}: invalid configuration$`, 'm'));
+  expect(r.stderr).toMatch(new RegExp(`^error \\[CONFIG_INVALID\\]: ${escape(join(scratch(), file))}: invalid configuration$`, 'm'));
   expect(r.stderr, 'no stack trace').not.toMatch(/^\s+at /m);
   expect(r.stdout, 'the daemon never started').not.toContain('daemon started');
 }
@@ -79,13 +68,13 @@ describe('ccgate run: configuration errors', () => {
   });
 
   it('a missing file is CONFIG_NOT_FOUND with the absolute path', async () => {
-    const r = await runCli(['run', '--config', 'nope.yaml'], { cwd: dir, timeoutMs: 10_000 });
+    const r = await runCli(['run', '--config', 'nope.yaml'], { cwd: scratch(), timeoutMs: 10_000 });
     expect(r.code, describeResult(r)).toBe(1);
-    expect(r.stderr).toBe(`error [CONFIG_NOT_FOUND]: configuration file not found: ${join(dir, 'nope.yaml')}\n`);
+    expect(r.stderr).toBe(`error [CONFIG_NOT_FOUND]: configuration file not found: ${join(scratch(), 'nope.yaml')}\n`);
   });
 
   it('`run` without --config is a usage error (exit 2) showing the run help', async () => {
-    const r = await runCli(['run'], { cwd: dir, timeoutMs: 10_000 });
+    const r = await runCli(['run'], { cwd: scratch(), timeoutMs: 10_000 });
     expect(r.code, describeResult(r)).toBe(2);
     expect(r.stderr).toContain('missing --config FILE');
     expect(r.stderr).toContain('Usage: ccgate run --config FILE');

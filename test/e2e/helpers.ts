@@ -3,6 +3,7 @@
  * child process, the way a user or systemd does, with a timeout guard on
  * every child and a registry so afterEach/afterAll can kill whatever is left.
  */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,24 @@ export function tempDir(prefix = 'ccgate-e2e-'): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A temporary folder for the calling test file, created before its tests and
+ * removed after them, with every child process killed after each test.
+ * Returns a getter (the folder exists only once the hooks ran).
+ */
+export function useScratchDir(): () => string {
+  let dir = '';
+  beforeAll(() => {
+    dir = tempDir();
+  });
+  afterEach(() => killAll());
+  afterAll(() => {
+    killAll();
+    removeDir(dir);
+  });
+  return () => dir;
 }
 
 /** The environment for children: no inherited CCGATE_SOCKET (unless `extra` sets it), no colours. */
