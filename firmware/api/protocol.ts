@@ -37,6 +37,19 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   TRUNK_FAILED: 500,
   DAEMON_NOT_RUNNING: 500,
   DAEMON_ALREADY_RUNNING: 409,
+  SERIAL_OPEN_FAILED: 503,
+  SERIAL_CLOSED: 503,
+  AT_TIMEOUT: 504,
+  AT_ERROR: 502,
+  AT_CME: 502,
+  AT_CMS: 502,
+  AT_CALL_FAILED: 502,
+  AT_ABORTED: 503,
+  MODEM_UNRESPONSIVE: 503,
+  MODEM_NOT_REGISTERED: 503,
+  MODEM_SIM: 503,
+  MODEM_UNSUPPORTED: 501,
+  SMS_INVALID: 400,
 };
 
 /** True if `code` is one of ccgate's error codes (the client trusts nothing else from the wire). */

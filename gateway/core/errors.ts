@@ -14,7 +14,22 @@ export type ErrorCode =
   | 'TRUNK_FAILED'
   | 'API_BAD_REQUEST'
   | 'DAEMON_NOT_RUNNING'
-  | 'DAEMON_ALREADY_RUNNING';
+  | 'DAEMON_ALREADY_RUNNING'
+  // Serial/AT modem drivers (drivers/modem): one code per failure family; the
+  // device's own code (+CME/+CMS number) travels in `context`.
+  | 'SERIAL_OPEN_FAILED'
+  | 'SERIAL_CLOSED'
+  | 'AT_TIMEOUT'
+  | 'AT_ERROR'
+  | 'AT_CME'
+  | 'AT_CMS'
+  | 'AT_CALL_FAILED'
+  | 'AT_ABORTED'
+  | 'MODEM_UNRESPONSIVE'
+  | 'MODEM_NOT_REGISTERED'
+  | 'MODEM_SIM'
+  | 'MODEM_UNSUPPORTED'
+  | 'SMS_INVALID';
 
 export class CcgateError extends Error {
   readonly code: ErrorCode;
