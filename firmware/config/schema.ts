@@ -229,11 +229,45 @@ const vip = z.preprocess(
   obj({ number: phone(), priority: whole(1).default(1), name: text().optional() }, 'a phone number or {number, priority, name}'),
 );
 
-const trunk = obj({
+const simTrunk = obj({
   id: name('a trunk id'),
-  type: z.literal('sim', { error: expected(`'sim'`) }).default('sim'),
+  type: z.literal('sim').default('sim'),
   channels: whole(1, 480).default(8),
 });
+
+const BAUD_RATES = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600] as const;
+const modemTrunk = obj({
+  id: name('a trunk id'),
+  type: z.literal('modem'),
+  channels: z.literal(1, { error: expected('1 (a modem is one line)') }).default(1),
+  port: text(`a serial device path such as '/dev/serial/by-id/usb-…' or '/dev/ttyUSB2'`),
+  baudRate: z
+    .number({ error: expected(`a baud rate: one of ${BAUD_RATES.join(', ')}`) })
+    .refine((n) => (BAUD_RATES as readonly number[]).includes(n), { error: expected(`a baud rate: one of ${BAUD_RATES.join(', ')}`) })
+    .default(115200),
+  rtscts: bool().default(false),
+  family: oneOf(['auto', 'sim800', 'sim7600', 'quectel', 'huawei', 'generic']).default('auto'),
+  connect: oneOf(['conference', 'transfer']).default('conference'),
+  audio: obj({
+    kind: oneOf(['auto', 'module', 'pcm', 'silent']).default('auto'),
+    port: text('a serial device path for the PCM audio tty, or null').nullable().default(null),
+    promptDir: text('a folder of prompt files').default('./prompts'),
+  }).prefault({}),
+  sms: obj({ mode: oneOf(['pdu', 'text']).default('pdu') }).prefault({}),
+  dtmfDetect: bool().default(true),
+  powerCycle: z.array(text('a command-line word'), { error: expected(`a command as a list of words, e.g. ['uhubctl', '-a', 'cycle', '-p', '2'], or null`) }).min(1, { error: expected('a non-empty command') }).nullable().default(null),
+});
+
+/** `type` picks the shape; a mapping without `type` is a simulated trunk. */
+const trunk = z.preprocess(
+  (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) && !('type' in v) ? { ...v, type: 'sim' } : v),
+  z.discriminatedUnion('type', [simTrunk, modemTrunk], {
+    error: (iss) =>
+      iss.code === 'invalid_union' && iss.note === 'No matching discriminator'
+        ? `expected type 'sim' or 'modem', got ${show((iss.input as Record<string, unknown> | undefined)?.['type'])}`
+        : `expected a trunk mapping, got ${show(iss.input)}`,
+  }),
+);
 
 const nullablePath = (fallback: string) => text('a path, or null to disable').nullable().default(fallback);
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;

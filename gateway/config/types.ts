@@ -158,7 +158,47 @@ export interface VipEntry {
   name?: string;
 }
 
-export type TrunkConfig = { id: string; type: 'sim'; channels: number };
+/**
+ * A trunk as configured. The core only uses `id` (and the TrunkPort's own
+ * `channels`); the rest is driver settings that firmware/ hands to the driver.
+ */
+export type TrunkConfig = SimTrunkConfig | ModemTrunkConfig;
+
+/** The in-process telephone network simulator (demo, tests, `ccgate simulate`). */
+export interface SimTrunkConfig {
+  id: string;
+  type: 'sim';
+  channels: number;
+}
+
+/** Modem families with a driver profile; 'auto' detects from ATI/AT+CGMI/AT+CGMM. */
+export type ModemFamily = 'sim800' | 'sim7600' | 'quectel' | 'huawei' | 'generic';
+
+/** One GSM/LTE modem = one voice line (drivers/modem). */
+export interface ModemTrunkConfig {
+  id: string;
+  type: 'modem';
+  /** Always 1: a modem carries one call to the core (a second call is the agent leg of a connect). */
+  channels: 1;
+  /** Serial device, preferably /dev/serial/by-id/… so a re-enumerated USB modem is found again. */
+  port: string;
+  baudRate: number;
+  rtscts: boolean;
+  family: ModemFamily | 'auto';
+  /**
+   * How a caller reaches an agent: 'conference' (hold, dial the agent, join:
+   * the modem stays in the call, so the survey can follow) or 'transfer'
+   * (explicit call transfer AT+CHLD=4: the line is freed, no survey).
+   */
+  connect: 'conference' | 'transfer';
+  /** Prompt playback: module-side files, host PCM on the modem's audio tty, or none. */
+  audio: { kind: 'auto' | 'module' | 'pcm' | 'silent'; port: string | null; promptDir: string };
+  sms: { mode: 'pdu' | 'text' };
+  /** Enable the modem's DTMF detection URCs (AT+DDET, AT+QTONEDET, AT^DDTMFCFG). */
+  dtmfDetect: boolean;
+  /** Optional power-cycle hook (argv), run as the last step of the recovery ladder. */
+  powerCycle: string[] | null;
+}
 
 export interface CampaignDefaults {
   maxConcurrent: number;
