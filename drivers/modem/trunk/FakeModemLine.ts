@@ -1,0 +1,103 @@
+import { EventEmitter } from 'node:events';
+import { CcgateError } from '../../../gateway/core/errors.ts';
+import type { PromptRef } from '../../../gateway/trunk/TrunkPort.ts';
+import type { FailureReason } from '../session/AtCommand.ts';
+import type { LineHealth, ModemLine, ModemLineEvents } from './ModemLine.ts';
+
+type Method = 'answer' | 'hangupAll' | 'dial' | 'hold' | 'retrieve' | 'release' | 'conference' | 'transfer' | 'startAudio' | 'endAudio';
+
+/**
+ * An in-process ModemLine for unit tests of ModemTrunk: records every call,
+ * succeeds unless told to fail, and lets the test play the modem's events.
+ * Prompts finish when the test calls `finishPlay()`.
+ */
+export class FakeModemLine extends EventEmitter<ModemLineEvents> implements ModemLine {
+  readonly log: string[] = [];
+  private h: LineHealth = { up: true, canDial: true, detail: 'registered' };
+  private readonly failures = new Map<Method, FailureReason>();
+  private calls = 0;
+  private playing: Array<{ prompt: string; resolve: () => void }> = [];
+
+  constructor(readonly id = 'gsm1') {
+    super();
+  }
+
+  health(): LineHealth {
+    return this.h;
+  }
+
+  setHealth(h: Partial<LineHealth>): void {
+    this.h = { ...this.h, ...h };
+    this.emit('health', this.h);
+  }
+
+  /** The next call of `method` rejects like the session would with this reason. */
+  failNext(method: Method, reason: FailureReason): void {
+    this.failures.set(method, reason);
+  }
+
+  private async op(method: Method, detail = ''): Promise<void> {
+    this.log.push(detail ? `${method} ${detail}` : method);
+    const reason = this.failures.get(method);
+    if (reason) {
+      this.failures.delete(method);
+      throw Object.assign(new CcgateError('AT_ERROR', `${method} failed: ${reason}`, { reason }), { reason });
+    }
+  }
+
+  answer(callId: string): Promise<void> {
+    return this.op('answer', callId);
+  }
+  hangupAll(): Promise<void> {
+    return this.op('hangupAll');
+  }
+  async dial(number: string): Promise<string> {
+    await this.op('dial', number);
+    return `c${++this.calls}`;
+  }
+  hold(): Promise<void> {
+    return this.op('hold');
+  }
+  retrieve(): Promise<void> {
+    return this.op('retrieve');
+  }
+  release(callId: string): Promise<void> {
+    return this.op('release', callId);
+  }
+  conference(): Promise<void> {
+    return this.op('conference');
+  }
+  transfer(): Promise<void> {
+    return this.op('transfer');
+  }
+  startAudio(callId: string): Promise<void> {
+    return this.op('startAudio', callId);
+  }
+  endAudio(): Promise<void> {
+    return this.op('endAudio');
+  }
+
+  play(prompt: PromptRef, signal: AbortSignal): Promise<void> {
+    this.log.push(`play ${prompt.id}`);
+    return new Promise((resolve) => {
+      const entry = { prompt: prompt.id, resolve };
+      this.playing.push(entry);
+      signal.addEventListener('abort', () => {
+        this.playing = this.playing.filter((p) => p !== entry);
+        this.log.push(`abort ${prompt.id}`);
+        resolve();
+      });
+    });
+  }
+
+  /** The playing prompt(s) reached their end. */
+  finishPlay(): void {
+    const done = this.playing.splice(0);
+    for (const p of done) p.resolve();
+  }
+
+  /** The next call id dial() will return. */
+  nextCallId(): string {
+    return `c${this.calls + 1}`;
+  }
+}

@@ -1,0 +1,326 @@
+import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
+import type { Logger } from '../../../gateway/core/Logger.ts';
+import type { DialOutcome, DialRequest, PromptRef, TrunkHealth, TrunkPort, TrunkSignal } from '../../../gateway/trunk/TrunkPort.ts';
+import { toCallerId } from './callerId.ts';
+import { ConnectFlow, type ConnectMode } from './ConnectFlow.ts';
+import { failureReasonOf } from './failureReason.ts';
+import type { LineCallEnd, ModemLine } from './ModemLine.ts';
+
+export interface ModemTrunkOptions {
+  id: string;
+  line: ModemLine;
+  clock: Clock;
+  logger: Logger;
+  connect: ConnectMode;
+  /** Reported as `dialled` on offered calls: the SIM's number if known, else the trunk id. */
+  dialled?: string;
+}
+
+/** One call on the modem as the core sees it. */
+export interface ModemLeg {
+  readonly id: string;
+  callId: string | null;
+  readonly dir: 'in' | 'out';
+  state: 'offered' | 'answering' | 'up' | 'dialing' | 'ended';
+  playing: { prompt: string; bargeIn: boolean; abort: AbortController } | null;
+  connect: ConnectFlow | null;
+  ringTimer: Timer | null;
+}
+
+/**
+ * A GSM modem as one line of the core's trunk contract (TrunkPort). The
+ * modem carries one call to the core; reaching an agent uses the modem's
+ * second call (hold, dial, then conference or explicit transfer, see
+ * ConnectFlow). Signals are queued and delivered after the command method
+ * returned, in the order they happened, as the contract requires.
+ */
+export class ModemTrunk implements TrunkPort {
+  readonly channels = 1;
+  private listener: ((s: TrunkSignal) => void) | null = null;
+  private readonly legs = new Map<string, ModemLeg>();
+  private readonly pending: TrunkSignal[] = [];
+  private flushing = false;
+  private seq = 0;
+  /** The operator refused explicit call transfer once: conference from then on. */
+  ectRefused = false;
+
+  constructor(private readonly o: ModemTrunkOptions) {
+    const line = o.line;
+    line.on('incoming', (callId, callerId) => this.onIncoming(callId, callerId));
+    line.on('callerIdUpdated', (callId) => o.logger.debug({ trunk: o.id, callId }, 'caller ID arrived after the call was offered'));
+    line.on('active', (callId) => this.onActive(callId));
+    line.on('ended', (callId, why) => this.onEnded(callId, why));
+    line.on('dtmf', (callId, digit) => this.onDtmf(callId, digit));
+    line.on('health', () => this.onHealth());
+  }
+
+  get id(): string {
+    return this.o.id;
+  }
+
+  setListener(listener: (signal: TrunkSignal) => void): void {
+    this.listener = listener;
+  }
+
+  health(): TrunkHealth {
+    const h = this.o.line.health();
+    return { up: h.up, detail: h.detail, busyChannels: this.legs.size };
+  }
+
+  // --- commands from the core ------------------------------------------------
+
+  answer(legId: string): void {
+    const leg = this.legs.get(legId);
+    if (!leg || leg.state !== 'offered' || !leg.callId) return;
+    leg.state = 'answering';
+    this.o.line.answer(leg.callId).then(
+      () => {
+        if (leg.state !== 'answering') return;
+        leg.state = 'up';
+        this.startAudio(leg);
+        this.emit({ kind: 'answered', legId });
+      },
+      (e: unknown) => {
+        // The caller gave up between RING and ATA (NO CARRIER), or the modem failed.
+        this.o.logger.warn({ trunk: this.id, leg: legId, err: String(e) }, 'answer failed');
+        if (leg.state === 'answering') this.endLeg(leg, failureReasonOf(e) === 'noCarrier' ? 'remote' : 'lineFailed');
+      },
+    );
+  }
+
+  play(legId: string, prompt: PromptRef, opts?: { bargeIn?: boolean }): void {
+    const leg = this.legs.get(legId);
+    if (!leg || leg.state !== 'up') {
+      this.emit({ kind: 'playDone', legId, prompt: prompt.id, interrupted: true });
+      return;
+    }
+    this.interruptPlay(leg);
+    const abort = new AbortController();
+    const entry = { prompt: prompt.id, bargeIn: opts?.bargeIn ?? false, abort };
+    leg.playing = entry;
+    void this.o.line.play(prompt, abort.signal).then(() => {
+      if (leg.playing !== entry) return; // interrupted: its playDone went out then
+      leg.playing = null;
+      this.emit({ kind: 'playDone', legId, prompt: prompt.id, interrupted: false });
+    });
+  }
+
+  stopPlay(legId: string): void {
+    const leg = this.legs.get(legId);
+    if (leg) this.interruptPlay(leg);
+  }
+
+  dial(req: DialRequest): string {
+    const legId = this.newLegId();
+    const fail = (outcome: DialOutcome) => this.emit({ kind: 'dialResult', legId, outcome });
+    if (this.legs.size >= this.channels) {
+      fail('noChannel');
+      return legId;
+    }
+    if (!this.o.line.health().canDial) {
+      this.o.logger.warn({ trunk: this.id, number: req.number, detail: this.o.line.health().detail }, 'dial refused: modem not registered or not up');
+      fail('failed');
+      return legId;
+    }
+    const leg: ModemLeg = { id: legId, callId: null, dir: 'out', state: 'dialing', playing: null, connect: null, ringTimer: null };
+    this.legs.set(legId, leg);
+    leg.ringTimer = this.o.clock.setTimer('modem-ring', req.ringTimeoutMs, () => {
+      leg.ringTimer = null;
+      if (leg.state !== 'dialing') return;
+      this.dropLeg(leg);
+      this.hangupQuietly();
+      fail('noAnswer');
+    });
+    this.o.line.dial(req.number).then(
+      (callId) => {
+        if (leg.state !== 'dialing') return; // timed out meanwhile: already hung up
+        leg.callId = callId;
+      },
+      (e: unknown) => {
+        if (leg.state !== 'dialing') return;
+        this.dropLeg(leg);
+        fail(dialOutcomeOf(e));
+      },
+    );
+    return legId;
+  }
+
+  connect(legId: string, endpoint: string, opts: { ringTimeoutMs: number; callerId?: string }): void {
+    const leg = this.legs.get(legId);
+    if (!leg || leg.state !== 'up' || (leg.connect && !leg.connect.finished)) {
+      this.emit({ kind: 'connectResult', legId, outcome: 'failed' });
+      return;
+    }
+    const mode: ConnectMode = this.o.connect === 'transfer' && !this.ectRefused ? 'transfer' : 'conference';
+    leg.connect = new ConnectFlow({
+      leg,
+      line: this.o.line,
+      clock: this.o.clock,
+      logger: this.o.logger,
+      mode,
+      endpoint,
+      ringTimeoutMs: opts.ringTimeoutMs,
+      emit: (s) => this.emit(s),
+      onEctRefused: () => {
+        if (!this.ectRefused) this.o.logger.error({ trunk: this.id, code: 'MODEM_UNSUPPORTED' }, 'the operator refused explicit call transfer (AT+CHLD=4): using conference from now on');
+        this.ectRefused = true;
+      },
+      onTransferred: () => this.transferred(leg),
+    });
+    leg.connect.start();
+  }
+
+  cancelConnect(legId: string): void {
+    const leg = this.legs.get(legId);
+    if (leg?.connect) leg.connect.cancel();
+    // The core cancels after the caller left: whatever rings for that leg goes too.
+    else if (!leg) this.hangupQuietly();
+  }
+
+  hangup(legId: string): void {
+    const leg = this.legs.get(legId);
+    if (!leg) return;
+    this.hangupQuietly();
+    this.endLeg(leg, 'local');
+  }
+
+  // --- events from the modem -----------------------------------------------
+
+  private onIncoming(callId: string, callerId: Parameters<typeof toCallerId>[0]): void {
+    if (this.legs.size >= this.channels) {
+      this.o.logger.warn({ trunk: this.id, callId }, 'a second incoming call while the line is busy: left to the network (busy/waiting)');
+      return;
+    }
+    const legId = this.newLegId();
+    this.legs.set(legId, { id: legId, callId, dir: 'in', state: 'offered', playing: null, connect: null, ringTimer: null });
+    this.emit({ kind: 'offered', legId, channel: 1, callerId: toCallerId(callerId), dialled: this.o.dialled ?? this.id });
+  }
+
+  private onActive(callId: string): void {
+    for (const leg of this.legs.values()) {
+      if (leg.connect?.onActive(callId)) return;
+      if (leg.callId === callId && leg.state === 'dialing') {
+        leg.state = 'up';
+        leg.ringTimer?.clear();
+        leg.ringTimer = null;
+        this.startAudio(leg);
+        this.emit({ kind: 'dialResult', legId: leg.id, outcome: 'answered' });
+        return;
+      }
+    }
+  }
+
+  private onEnded(callId: string, why: LineCallEnd): void {
+    for (const leg of this.legs.values()) {
+      if (leg.connect?.onEnded(callId, why)) {
+        if (leg.connect.finished) leg.connect = null;
+        return;
+      }
+      if (leg.callId !== callId) continue;
+      if (leg.state === 'dialing') {
+        this.dropLeg(leg);
+        this.emit({ kind: 'dialResult', legId: leg.id, outcome: why === 'busy' ? 'busy' : why === 'noAnswer' ? 'noAnswer' : 'failed' });
+        return;
+      }
+      if (leg.connect?.finished) leg.connect = null;
+      if (leg.connect?.bridged) this.emit({ kind: 'bridgeEnded', legId: leg.id, by: why === 'lineFailed' ? 'line' : 'caller' });
+      if (leg.connect) {
+        leg.connect.abandon();
+        this.hangupQuietly(); // the agent must not stay on a call nobody is in
+      }
+      this.endLeg(leg, why === 'lineFailed' ? 'lineFailed' : 'remote');
+      return;
+    }
+  }
+
+  private onDtmf(callId: string, digit: string): void {
+    for (const leg of this.legs.values()) {
+      if (leg.callId !== callId || leg.state !== 'up') continue;
+      this.emit({ kind: 'dtmf', legId: leg.id, digit });
+      // Barge-in: the digit first, then the interrupted playDone (as every trunk does).
+      if (leg.playing?.bargeIn) this.interruptPlay(leg);
+      return;
+    }
+  }
+
+  private onHealth(): void {
+    this.emit({ kind: 'health', health: this.health() });
+    if (this.o.line.health().up) return;
+    // A dead line: every call on it fails now, not when the modem comes back.
+    for (const leg of [...this.legs.values()]) {
+      if (leg.state === 'dialing') {
+        this.dropLeg(leg);
+        this.emit({ kind: 'dialResult', legId: leg.id, outcome: 'failed' });
+        continue;
+      }
+      if (leg.connect) {
+        leg.connect.lineFailed();
+        leg.connect = null;
+      }
+      this.endLeg(leg, 'lineFailed');
+    }
+  }
+
+  // --- helpers ---------------------------------------------------------------
+
+  private transferred(leg: ModemLeg): void {
+    // After AT+CHLD=4 the caller and the agent talk on the network, not through
+    // us: the core sees the call complete now (no survey, talk time unknown).
+    leg.connect = null;
+    this.emit({ kind: 'bridgeEnded', legId: leg.id, by: 'caller' });
+    this.endLeg(leg, 'remote');
+  }
+
+  private startAudio(leg: ModemLeg): void {
+    if (leg.callId) this.o.line.startAudio(leg.callId).catch((e: unknown) => this.o.logger.warn({ trunk: this.id, err: String(e) }, 'could not enable call audio'));
+  }
+
+  private interruptPlay(leg: ModemLeg): void {
+    const p = leg.playing;
+    if (!p) return;
+    leg.playing = null;
+    p.abort.abort();
+    this.emit({ kind: 'playDone', legId: leg.id, prompt: p.prompt, interrupted: true });
+  }
+
+  /** The leg is gone: `ended` is its last signal; a prompt stops silently. */
+  private endLeg(leg: ModemLeg, cause: 'remote' | 'local' | 'lineFailed'): void {
+    this.dropLeg(leg);
+    this.emit({ kind: 'ended', legId: leg.id, cause });
+  }
+
+  private dropLeg(leg: ModemLeg): void {
+    leg.state = 'ended';
+    leg.playing?.abort.abort();
+    leg.playing = null;
+    leg.ringTimer?.clear();
+    leg.ringTimer = null;
+    this.legs.delete(leg.id);
+    if (this.legs.size === 0) this.o.line.endAudio().catch(() => undefined);
+  }
+
+  private hangupQuietly(): void {
+    this.o.line.hangupAll().catch((e: unknown) => this.o.logger.warn({ trunk: this.id, err: String(e) }, 'hang-up failed'));
+  }
+
+  private newLegId(): string {
+    return `${this.id}:${++this.seq}`;
+  }
+
+  private emit(signal: TrunkSignal): void {
+    this.pending.push(signal);
+    if (this.flushing) return;
+    this.flushing = true;
+    queueMicrotask(() => {
+      this.flushing = false;
+      const batch = this.pending.splice(0);
+      for (const s of batch) this.listener?.(s);
+    });
+  }
+}
+
+/** The dial outcome a failed ATD means. */
+export function dialOutcomeOf(e: unknown): DialOutcome {
+  const reason = failureReasonOf(e);
+  return reason === 'busy' ? 'busy' : reason === 'noAnswer' ? 'noAnswer' : 'failed';
+}
