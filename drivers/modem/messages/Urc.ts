@@ -21,8 +21,12 @@ export type Urc =
   | { kind: 'callEnded'; reason: 'noCarrier' | 'busy' | 'noAnswer' | 'noDialtone' }
   /** DTMF from the far end, any dialect (`+DTMF`, `+RXDTMF`, `+QTONEDET` ASCII code, `^DTMF`/`^DDTMF`). */
   | { kind: 'dtmf'; digit: string; durationMs: number | null; source: string }
-  /** `+CREG`/`+CGREG`/`+CEREG` as URC (never the solicited answer: that has <n> first). */
-  | { kind: 'registration'; domain: 'cs' | 'ps' | 'eps'; stat: number; lac: string | null; ci: string | null; act: number | null }
+  /**
+   * `+CREG`/`+CGREG`/`+CEREG` as URC (never the solicited answer: that has <n> first).
+   * '5gs' (`+C5GREG`, 27.007 §10.1.22) added by the messages layer: the registration fixtures
+   * (ModemManager test-modem-helpers.c) include it; none of the four target families send it.
+   */
+  | { kind: 'registration'; domain: 'cs' | 'ps' | 'eps' | '5gs'; stat: number; lac: string | null; ci: string | null; act: number | null }
   /** Signal quality pushed by the modem: `+CSQN`, `^RSSI`, `+QIND: "csq"`, `^HCSQ`. rssi 0–31, 99 unknown. */
   | { kind: 'signal'; rssi: number; ber: number | null; source: string }
   /** `+CMTI: <mem>,<index>` new SMS stored. */
