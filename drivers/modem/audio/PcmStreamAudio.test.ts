@@ -1,0 +1,201 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SystemClock } from '../../../gateway/core/Clock.ts';
+import { CcgateError } from '../../../gateway/core/errors.ts';
+import { FakeClock } from '../../../gateway/core/FakeClock.ts';
+import { capturingLogger } from '../../../gateway/core/Logger.ts';
+import type { AtCommand } from '../session/AtCommand.ts';
+import { PtyPair } from '../sim/PtyPair.ts';
+import type { ByteTransport, ByteTransportEvents } from '../transport/ByteTransport.ts';
+import { SerialTransport } from '../transport/SerialTransport.ts';
+import { PCM_COMMANDS, PCM_FRAME_BYTES, PcmStreamAudio, type PcmStreamAudioOptions } from './PcmStreamAudio.ts';
+import { PromptCatalog } from './PromptCatalog.ts';
+
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
+};
+async function advance(clock: FakeClock, ms: number): Promise<void> {
+  await flush();
+  const target = clock.now() + ms;
+  for (let due = clock.nextDue(); due !== undefined && due <= target; due = clock.nextDue()) {
+    clock.advanceTo(due);
+    await flush();
+  }
+  clock.advanceTo(target);
+  await flush();
+}
+
+/** 8 kHz 16-bit LE mono sine, `ms` long. */
+function sine(ms: number, hz = 440): Uint8Array {
+  const samples = (8_000 * ms) / 1_000;
+  const buf = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(12_000 * Math.sin((2 * Math.PI * hz * i) / 8_000)), i * 2);
+  return new Uint8Array(buf);
+}
+
+/** In-process audio tty: records each write with the virtual time. */
+class RecordingTransport extends EventEmitter<ByteTransportEvents> implements ByteTransport {
+  isOpen = false;
+  writes: Array<{ at: number; bytes: Uint8Array }> = [];
+  constructor(private readonly clock: FakeClock, private readonly failOpen = false) {
+    super();
+  }
+  async open(): Promise<void> {
+    if (this.failOpen) throw new CcgateError('SERIAL_OPEN_FAILED', 'no such tty');
+    this.isOpen = true;
+  }
+  async write(bytes: Uint8Array): Promise<void> {
+    this.writes.push({ at: this.clock.now(), bytes: new Uint8Array(bytes) });
+  }
+  async close(): Promise<void> {
+    this.isOpen = false;
+  }
+}
+
+function fakeSetup(clips: Record<string, Uint8Array>, extra: Partial<PcmStreamAudioOptions> & { failOpen?: boolean } = {}) {
+  const clock = new FakeClock();
+  const { logger, records } = capturingLogger();
+  const sent: string[] = [];
+  const tty = new RecordingTransport(clock, extra.failOpen);
+  const audio = new PcmStreamAudio({
+    openTransport: () => tty,
+    dir: '/unused',
+    commands: 'sim7600',
+    send: async (cmd: AtCommand) => {
+      sent.push(cmd.text);
+      return { lines: [] };
+    },
+    catalog: new PromptCatalog(),
+    clock,
+    logger,
+    readClip: async (id) => clips[id] ?? null,
+    ...extra,
+  });
+  return { clock, records, sent, tty, audio };
+}
+
+describe('PcmStreamAudio on a FakeClock', () => {
+  it('paces 20 ms frames with a 3-frame lead and resolves when the last frame played out', async () => {
+    const pcm = sine(200); // 10 frames
+    const { clock, sent, tty, audio } = fakeSetup({ welcome: pcm });
+    await audio.start(1);
+    expect(sent).toEqual(['AT+CPCMREG=1']);
+    const t0 = clock.now();
+    let finished = false;
+    const p = audio.play({ id: 'welcome' }, new AbortController().signal).then(() => (finished = true));
+    await flush();
+    expect(tty.writes).toHaveLength(4); // frames 0–3 at once: the playing one plus a 60 ms lead
+    await advance(clock, 19);
+    expect(tty.writes).toHaveLength(4);
+    await advance(clock, 1);
+    expect(tty.writes).toHaveLength(5);
+    await advance(clock, 100);
+    expect(tty.writes.map((w) => w.at - t0)).toEqual([0, 0, 0, 0, 20, 40, 60, 80, 100, 120]);
+    expect(finished).toBe(false);
+    await advance(clock, 79);
+    expect(finished).toBe(false);
+    await advance(clock, 1); // 10 frames × 20 ms
+    expect(finished).toBe(true);
+    await p;
+    expect(Buffer.concat(tty.writes.map((w) => w.bytes))).toEqual(Buffer.from(pcm));
+    await audio.end();
+    expect(sent).toEqual(['AT+CPCMREG=1', 'AT+CPCMREG=0']);
+    expect(tty.isOpen).toBe(false);
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('abort stops writing at once and resolves', async () => {
+    const { clock, tty, audio } = fakeSetup({ welcome: sine(400) });
+    await audio.start(1);
+    const ac = new AbortController();
+    const p = audio.play({ id: 'welcome' }, ac.signal);
+    await advance(clock, 50);
+    const written = tty.writes.length;
+    expect(written).toBe(6);
+    ac.abort();
+    await p;
+    await advance(clock, 1_000);
+    expect(tty.writes).toHaveLength(written);
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('skips a missing clip (logged), pads the last frame with silence, and continues the timeline across clips', async () => {
+    const odd = sine(30).subarray(0, 401); // 1 full frame + 81 bytes (half a sample too)
+    const { clock, records, tty, audio } = fakeSetup({ welcome: odd, 'digit-7': sine(20) });
+    await audio.start(3);
+    const p = audio.play({ id: 'welcome', say: [{ kind: 'digits', value: '57' }] }, new AbortController().signal);
+    await advance(clock, 1_000);
+    await p;
+    expect(records.filter((r) => r.msg === 'PCM clip missing; skipped').map((r) => r['clip'])).toEqual(['digit-5']);
+    expect(tty.writes.map((w) => w.bytes.length)).toEqual([PCM_FRAME_BYTES, PCM_FRAME_BYTES, PCM_FRAME_BYTES]);
+    const second = tty.writes[1]!.bytes;
+    expect(Buffer.from(second.subarray(0, 81))).toEqual(Buffer.from(odd.subarray(320)));
+    expect(second.subarray(81).every((b) => b === 0)).toBe(true);
+  });
+
+  it('without an audio tty (open failed), start logs and play still takes the nominal time', async () => {
+    const { clock, records, tty, audio } = fakeSetup({}, { failOpen: true, commands: PCM_COMMANDS.huawei });
+    await audio.start(1);
+    expect(records.some((r) => r.msg === 'cannot open the audio tty; prompts will be silent')).toBe(true);
+    let finished = false;
+    const p = audio.play({ id: 'welcome' }, new AbortController().signal).then(() => (finished = true));
+    await advance(clock, 1_999);
+    expect(finished).toBe(false);
+    await advance(clock, 1);
+    await p;
+    expect(finished).toBe(true);
+    expect(tty.writes).toHaveLength(0);
+  });
+});
+
+describe('PcmStreamAudio over a real PTY', () => {
+  let pair: PtyPair | null = null;
+  let dir: string | null = null;
+  afterEach(async () => {
+    await pair?.close();
+    pair = null;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the far end receives exactly the clip bytes, in order', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ccgate-pcm-'));
+    const welcome = sine(200, 440);
+    const digit = sine(100, 1_000);
+    writeFileSync(join(dir, 'welcome.pcm'), welcome);
+    writeFileSync(join(dir, 'digit-4.pcm'), digit);
+    pair = await PtyPair.open();
+    const modemSide = new SerialTransport({ path: pair.devicePath });
+    await modemSide.open();
+    const chunks: Buffer[] = [];
+    modemSide.on('data', (d) => chunks.push(Buffer.from(d)));
+    const clock = new SystemClock();
+    const sent: string[] = [];
+    const audio = new PcmStreamAudio({
+      openTransport: () => new SerialTransport({ path: pair!.hostPath }),
+      dir,
+      commands: 'quectel',
+      send: async (cmd) => {
+        sent.push(cmd.text);
+        return { lines: [] };
+      },
+      catalog: new PromptCatalog(),
+      clock,
+      logger: capturingLogger().logger,
+    });
+    await audio.start(1);
+    const started = performance.now();
+    await audio.play({ id: 'welcome', say: [{ kind: 'digits', value: '4' }] }, new AbortController().signal);
+    // 15 frames of 20 ms: the play lasts about 300 ms of real time.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    const expected = Buffer.concat([welcome, digit]);
+    await expect.poll(() => Buffer.concat(chunks).length, { timeout: 3_000 }).toBe(expected.length);
+    expect(Buffer.concat(chunks).equals(expected)).toBe(true);
+    await audio.end();
+    expect(sent).toEqual(['AT+QPCMV=1,0', 'AT+QPCMV=0']);
+    await modemSide.close();
+    clock.dispose();
+  });
+});
