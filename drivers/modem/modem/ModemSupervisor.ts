@@ -1,0 +1,356 @@
+import { EventEmitter } from 'node:events';
+import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
+import { isCcgateError } from '../../../gateway/core/errors.ts';
+import type { Logger } from '../../../gateway/core/Logger.ts';
+import { HealthCounters } from '../health/HealthCounters.ts';
+import { HealthMachine, type HealthState } from '../health/healthMachine.ts';
+import { RecoveryLadder } from '../health/RecoveryLadder.ts';
+import { RegistrationWatch } from '../health/RegistrationWatch.ts';
+import type { Urc } from '../messages/Urc.ts';
+import { parseCpin } from '../messages/network.ts';
+import { parseRegistrationResponse } from '../messages/registration.ts';
+import { parseCsq } from '../messages/signal.ts';
+import type { Family } from '../profiles/ModemProfile.ts';
+import type { AtSession } from '../session/AtSession.ts';
+import type { ByteTransport } from '../transport/ByteTransport.ts';
+import type { ModemLines } from '../transport/ModemLines.ts';
+import { reopenWithBackoff } from '../transport/reopen.ts';
+import type { LineHealth } from '../trunk/ModemLine.ts';
+import { initModem, type ModemFacts } from './initModem.ts';
+import { MODEM_TIMINGS, type ModemTimings } from './timings.ts';
+
+export interface ModemSupervisorOptions {
+  session: AtSession;
+  transport: ByteTransport;
+  clock: Clock;
+  logger: Logger;
+  lines: ModemLines;
+  family: Family | 'auto';
+  dtmfDetect: boolean;
+  smsMode: 'pdu' | 'text';
+  timings?: Partial<ModemTimings>;
+}
+
+export interface ModemSupervisorEvents {
+  /** Init finished (first time, after a reboot, after a recovery). */
+  ready: [facts: ModemFacts];
+  /** The modem lost its calls: it rebooted, stopped answering or its port closed. */
+  lost: [why: 'rebooted' | 'unresponsive' | 'portClosed'];
+  /** LineHealth changed. */
+  health: [health: LineHealth];
+}
+
+/**
+ * Keeps one modem usable (gsm-modems.md §7, §9): runs the init sequence,
+ * polls signal and registration while idle, notices reboots (boot markers
+ * mid-session, P13), counts timeouts into the health machine and, once the
+ * modem is unresponsive or its port closed, runs the recovery ladder (probe,
+ * soft reset, reopen, power-cycle, then dead with a long back-off). Every
+ * loss of the modem is reported once with `lost` so calls fail cleanly.
+ */
+export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
+  readonly machine: HealthMachine;
+  readonly counters: HealthCounters;
+  readonly registration: RegistrationWatch;
+  private readonly ladder: RecoveryLadder;
+  private readonly t: ModemTimings;
+  private readonly log: Logger;
+  private readonly ac = new AbortController();
+  private facts: ModemFacts | null = null;
+  private initRunning = false;
+  private pollTimer: Timer | null = null;
+  private retryTimer: Timer | null = null;
+  private rebootTimer: Timer | null = null;
+  private bootWaiters: Array<() => void> = [];
+  private lastHealth = '';
+
+  constructor(private readonly o: ModemSupervisorOptions) {
+    super();
+    this.t = { ...MODEM_TIMINGS, ...o.timings };
+    this.log = o.logger.child({ component: 'modem.supervisor' });
+    this.counters = new HealthCounters(o.clock);
+    this.machine = new HealthMachine({ logger: o.logger, unresponsiveAfter: this.t.unresponsiveAfter });
+    this.machine.on('changed', (_from, to) => this.onState(to));
+    const signal = this.ac.signal;
+    this.registration = new RegistrationWatch({
+      clock: o.clock,
+      logger: o.logger,
+      signal,
+      radioCycle: async (s) => {
+        await o.session.send({ text: 'AT+CFUN=0', timeout: 'reboot' }, { signal: s });
+        await o.session.send({ text: 'AT+CFUN=1', timeout: 'reboot' }, { signal: s });
+      },
+      checkSim: async (s) => {
+        const r = await o.session.send({ text: 'AT+CPIN?', expect: ['+CPIN:'], timeout: 'normal' }, { signal: s });
+        const st = r.lines.map(parseCpin).find((x) => x !== null);
+        return st?.status === 'ready' ? 'ready' : st?.status === 'pinRequired' || st?.status === 'pukRequired' ? 'pin' : 'missing';
+      },
+    });
+    this.registration.on('changed', () => this.publish());
+    this.registration.on('simChanged', (s) => {
+      if (s === 'ready' && this.machine.state === 'simMissing') {
+        this.machine.send({ kind: 'simReady' });
+        void this.init();
+      }
+    });
+    this.ladder = new RecoveryLadder({
+      clock: o.clock,
+      logger: o.logger,
+      signal,
+      canPowerCycle: () => o.lines.canPowerCycle,
+      timings: this.t.ladder,
+      steps: {
+        probe: () => o.session.probe(),
+        softReset: (s) => this.softReset(s),
+        reopen: (s) => this.reopen(s),
+        powerCycle: (s) => this.powerCycle(s),
+      },
+    });
+    this.ladder.on('stepStarted', (step) => this.counters.ladderStep(step));
+    this.ladder.on('recovered', () => {
+      this.machine.send({ kind: 'ladderSucceeded' });
+      o.session.resume();
+      void this.init();
+    });
+    this.ladder.on('dead', () => this.machine.send({ kind: 'ladderExhausted' }));
+
+    o.session.on('commandSucceeded', () => {
+      this.counters.commandOk();
+      this.machine.send({ kind: 'commandOk' });
+    });
+    o.session.on('commandFailed', (_cmd, reason) => {
+      this.counters.commandFailed(reason);
+      if (reason === 'timeout') this.machine.send({ kind: 'commandTimeout', consecutive: o.session.consecutiveFailures });
+    });
+    o.session.on('discarded', (f) => this.counters.discarded(f.bytes.length));
+    o.session.on('baudMismatch', () => this.machine.send({ kind: 'baudMismatch' }));
+    o.session.on('closed', (error) => {
+      if (error && !signal.aborted) this.machine.send({ kind: 'portClosed' });
+    });
+  }
+
+  /** What init learnt (null until the first init finished). */
+  get modem(): ModemFacts | null {
+    return this.facts;
+  }
+
+  /** Start the first init in the background; the health events tell how it goes. */
+  start(): void {
+    void this.init();
+  }
+
+  stop(): void {
+    this.ac.abort();
+    this.ladder.stop();
+    this.registration.stop();
+    for (const t of [this.pollTimer, this.retryTimer, this.rebootTimer]) t?.clear();
+    this.wakeBootWaiters();
+  }
+
+  health(): LineHealth {
+    const state = this.machine.state;
+    const reg = this.registration.snapshot();
+    const up = this.facts !== null && (state === 'ok' || state === 'degraded' || state === 'notRegistered');
+    const canDial = up && this.registration.canDial();
+    const sig = this.counters.snapshot().signal;
+    const parts = [healthWords[state], reg.detail, sig?.dbm != null ? `${sig.dbm} dBm` : null, this.counters.snapshot().operator].filter((p): p is string => !!p);
+    return { up, canDial, detail: parts.join(', ') };
+  }
+
+  /** URCs the supervisor cares about: boot markers, SIM, registration, signal. */
+  onUrc(urc: Urc): void {
+    switch (urc.kind) {
+      case 'boot':
+        return this.onBoot(urc.marker);
+      case 'simState':
+        if (/NOT INSERTED|REMOVED/i.test(urc.state)) {
+          this.registration.simMissing();
+          this.machine.send({ kind: 'simMissing' });
+        }
+        return;
+      case 'registration':
+        this.counters.registered(urc.domain, urc.stat);
+        this.registration.applyUrc(urc);
+        if (urc.domain === 'cs') this.machine.send({ kind: 'registration', stat: urc.stat });
+        return;
+      case 'signal':
+        this.counters.signalQuality(urc.rssi, urc.ber);
+        return;
+      case 'power':
+        this.log.warn({ text: urc.text }, 'modem power warning (supply too weak for transmit bursts?)');
+        return;
+      default:
+        return;
+    }
+  }
+
+  unknownUrc(line: string): void {
+    this.counters.unknownUrc(line);
+  }
+
+  // --- init -------------------------------------------------------------------
+
+  private async init(): Promise<void> {
+    if (this.initRunning || this.ac.signal.aborted) return;
+    this.initRunning = true;
+    this.pollTimer?.clear();
+    try {
+      const facts = await initModem((cmd) => this.o.session.send(cmd, { signal: this.ac.signal }), {
+        family: this.o.family,
+        dtmfDetect: this.o.dtmfDetect,
+        smsMode: this.o.smsMode,
+        logger: this.log,
+      });
+      this.facts = facts;
+      if (facts.registration !== null) this.registration.update('cs', facts.registration);
+      if (facts.rssi !== null) this.counters.signalQuality(facts.rssi);
+      this.counters.operator(facts.operator);
+      this.registration.simReady();
+      this.machine.send({ kind: 'initDone' });
+      if (facts.registration !== null) this.machine.send({ kind: 'registration', stat: facts.registration });
+      this.emit('ready', facts);
+      this.schedulePoll();
+    } catch (e) {
+      if (this.ac.signal.aborted) return;
+      if (isCcgateError(e, 'MODEM_SIM')) {
+        this.log.error({ err: e.message }, 'modem has no usable SIM: retrying slowly');
+        this.registration.simMissing();
+        this.machine.send({ kind: 'simMissing' });
+      } else {
+        this.log.warn({ err: String(e) }, 'modem init failed');
+        this.retryTimer = this.o.clock.setTimer('modem-init-retry', this.t.initRetryMs, () => void this.init());
+        if (!this.machine.responsive || this.o.session.isPaused) this.startLadder();
+      }
+    } finally {
+      this.initRunning = false;
+      this.publish();
+    }
+  }
+
+  private schedulePoll(): void {
+    this.pollTimer?.clear();
+    this.pollTimer = this.o.clock.setTimer('modem-health-poll', this.t.pollMs, () => void this.poll());
+  }
+
+  /** Idle keep-alive and status: signal and registration (the CLCC poll covers calls). */
+  private async poll(): Promise<void> {
+    const s = this.o.session;
+    const opts = { signal: this.ac.signal };
+    try {
+      const csq = await s.send({ text: 'AT+CSQ', expect: ['+CSQ:'], timeout: 'quick', retryable: true }, opts);
+      const q = csq.lines.map(parseCsq).find((x) => x !== null);
+      if (q) this.counters.signalQuality(q.rssi, q.ber);
+      const creg = await s.send({ text: 'AT+CREG?', expect: ['+CREG:'], timeout: 'quick', retryable: true }, opts);
+      const r = creg.lines.map(parseRegistrationResponse).find((x) => x !== null);
+      if (r) {
+        this.registration.update('cs', r.stat);
+        this.counters.registered('cs', r.stat);
+        this.machine.send({ kind: 'registration', stat: r.stat });
+      }
+    } catch (e) {
+      this.log.debug({ err: String(e) }, 'health poll failed');
+    } finally {
+      if (!this.ac.signal.aborted) this.schedulePoll();
+      this.publish();
+    }
+  }
+
+  // --- reboot and recovery ---------------------------------------------------------
+
+  private onBoot(marker: string): void {
+    this.wakeBootWaiters();
+    const profile = this.facts?.profile;
+    // Before the first init finished, boot markers are the modem powering up
+    // with us (its banner), not a reboot under live calls.
+    if (!profile) return;
+    if (!profile.rebootMarkers.includes(marker)) return;
+    if (this.ladder.running || this.rebootTimer?.pending) return;
+    // Boot markers come in a burst (RDY, +CFUN: 1, +CPIN: READY, Call Ready, SMS Ready): one reboot, one re-init.
+    this.log.warn({ marker }, 'modem rebooted mid-session');
+    this.counters.rebooted();
+    this.machine.send({ kind: 'rebooted' });
+    this.ladder.reset();
+    this.o.session.abortAll('rebooted');
+    this.emit('lost', 'rebooted');
+    this.rebootTimer = this.o.clock.setTimer('modem-reboot-settle', this.t.rebootSettleMs, () => void this.init());
+  }
+
+  private onState(to: HealthState): void {
+    if (to === 'unresponsive') {
+      this.emit('lost', 'unresponsive');
+      this.startLadder();
+    }
+    this.publish();
+  }
+
+  private startLadder(): void {
+    if (this.ladder.running || this.ac.signal.aborted) return;
+    this.machine.send({ kind: 'ladderStarted' });
+    void this.ladder.run();
+  }
+
+  private async softReset(signal: AbortSignal): Promise<boolean> {
+    const s = this.o.session;
+    try {
+      await s.send({ text: 'ATZ', timeout: 'quick' }, { signal });
+    } catch {
+      // ATZ often fails on a wedged modem; AT+CFUN=1,1 is the real reset.
+    }
+    const booted = this.waitBoot(this.t.rebootWaitMs, signal);
+    s.send({ text: 'AT+CFUN=1,1', timeout: 'quick' }, { signal }).catch(() => undefined);
+    return (await booted) || s.probe();
+  }
+
+  private async reopen(signal: AbortSignal): Promise<boolean> {
+    this.o.session.abortAll('portClosed');
+    await this.o.transport.close();
+    await reopenWithBackoff(this.o.transport, { clock: this.o.clock, logger: this.log, maxAttempts: this.t.reopenAttempts, signal });
+    return this.o.session.probe();
+  }
+
+  private async powerCycle(signal: AbortSignal): Promise<boolean> {
+    const booted = this.waitBoot(this.t.rebootWaitMs, signal);
+    await this.o.lines.powerCycle();
+    return (await booted) || this.o.session.probe();
+  }
+
+  private waitBoot(ms: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = this.o.clock.setTimer('modem-boot-wait', ms, () => finish(false));
+      const finish = (v: boolean) => {
+        timer.clear();
+        this.bootWaiters = this.bootWaiters.filter((w) => w !== onBoot);
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      };
+      const onBoot = () => finish(true);
+      const onAbort = () => finish(false);
+      this.bootWaiters.push(onBoot);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private wakeBootWaiters(): void {
+    for (const w of [...this.bootWaiters]) w();
+  }
+
+  private publish(): void {
+    const h = this.health();
+    const key = `${h.up}|${h.canDial}|${h.detail}`;
+    if (key === this.lastHealth) return;
+    this.lastHealth = key;
+    this.emit('health', h);
+  }
+}
+
+const healthWords: Record<HealthState, string> = {
+  starting: 'starting',
+  ok: 'in service',
+  degraded: 'slow to answer',
+  unresponsive: 'not answering',
+  recovering: 'recovering',
+  dead: 'dead (retrying later)',
+  simMissing: 'no usable SIM',
+  notRegistered: 'not registered',
+  baudMismatch: 'garbage on the line (baud rate?)',
+};
