@@ -24,6 +24,8 @@ export interface DemoOptions {
   speed: number;
   /** Stop after this many virtual minutes (> 0); null = run until interrupted (Ctrl-C). */
   minutes: number | null;
+  /** The trunks are fake GSM modems on pseudo-terminals, driven through the real modem driver. */
+  modemPty: boolean;
 }
 
 /** Options of `ccgate simulate`: a seeded virtual-time run of the queue engine (FakeClock), compared with Erlang C/A. */

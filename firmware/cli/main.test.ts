@@ -89,12 +89,14 @@ describe('argument errors exit 2 and name the flag', () => {
     expect(r.err).toContain('Usage: ccgate <command>');
   });
 
-  it('reserves --modem-pty', async () => {
+  it('passes --modem-pty with its gentler default speed', async () => {
     const rec = recorder();
-    const r = await cli(['demo', '--modem-pty'], rec.handlers);
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('not yet available');
-    expect(rec.got).toEqual([]);
+    expect((await cli(['demo', '--modem-pty'], rec.handlers)).code).toBe(0);
+    expect((await cli(['demo', '--modem-pty', '--speed', '2'], rec.handlers)).code).toBe(0);
+    expect(rec.got).toEqual([
+      { cmd: 'demo', opts: { configPath: null, speed: 10, minutes: null, modemPty: true } },
+      { cmd: 'demo', opts: { configPath: null, speed: 2, minutes: null, modemPty: true } },
+    ]);
   });
 });
 
@@ -107,8 +109,8 @@ describe('long-running commands go through the handler table', () => {
     expect((await cli(['simulate', '--calls-per-hour', '120', '--aht', '180', '--agents', '8', '--patience=60', '--hours', '2', '--seed', '0', '--json'], rec.handlers)).code).toBe(3);
     expect(rec.got).toEqual([
       { cmd: 'run', opts: { configPath: join(dir, 'site.yaml') } },
-      { cmd: 'demo', opts: { configPath: null, speed: 60, minutes: null } },
-      { cmd: 'demo', opts: { configPath: '/etc/ccgate.yaml', speed: 600, minutes: 90 } },
+      { cmd: 'demo', opts: { configPath: null, speed: 60, minutes: null, modemPty: false } },
+      { cmd: 'demo', opts: { configPath: '/etc/ccgate.yaml', speed: 600, minutes: 90, modemPty: false } },
       { cmd: 'simulate', opts: { callsPerHour: 120, ahtSec: 180, agents: 8, patienceSec: 60, hours: 2, seed: 0, json: true } },
     ]);
     expect((await cli(['simulate', '--calls-per-hour', '1', '--aht', '1', '--agents', '1'], rec.handlers)).code).toBe(3);

@@ -79,17 +79,17 @@ async function dispatch(argv: string[], d: MainDeps): Promise<number> {
     }
     case 'demo': {
       const { values } = parse(command, rest, { config: { type: 'string' }, speed: { type: 'string' }, minutes: { type: 'string' }, 'modem-pty': { type: 'boolean' } }, 0);
-      if (values['modem-pty']) {
-        d.io.err('ccgate demo: --modem-pty is not yet available (the PTY modem simulator is reserved for a later release)\n');
-        return 2;
-      }
+      const modemPty = values['modem-pty'] === true;
       const config = str(values.config);
       const speed = str(values.speed);
       const minutes = str(values.minutes);
       return d.handlers.demo({
         configPath: config === undefined ? null : path(config),
-        speed: speed === undefined ? 60 : numberFlag(command, 'speed', speed),
+        // Fake modems answer through real serial ports: the driver's timeouts run on the demo clock,
+        // so a gentler default keeps them far above the PTY round trip.
+        speed: speed === undefined ? (modemPty ? 10 : 60) : numberFlag(command, 'speed', speed),
         minutes: minutes === undefined ? null : numberFlag(command, 'minutes', minutes),
+        modemPty,
       });
     }
     case 'simulate': {

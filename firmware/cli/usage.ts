@@ -44,12 +44,13 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
 
   --config FILE   YAML configuration of this site (required)
 `,
-  demo: `Usage: ccgate demo [--config FILE] [--speed N] [--minutes N]
+  demo: `Usage: ccgate demo [--config FILE] [--speed N] [--minutes N] [--modem-pty]
 
   --config FILE   YAML configuration (default: the built-in demo site)
-  --speed N       virtual time runs N times faster than real time, N > 0 (default 60)
+  --speed N       virtual time runs N times faster than real time, N > 0 (default 60; 10 with --modem-pty)
   --minutes N     stop after N virtual minutes (default: run until Ctrl-C)
-  --modem-pty     reserved: drive a simulated modem over a PTY (not yet available)
+  --modem-pty     the trunks are four fake GSM modems (SIM800, SIM7600, Quectel EC25, Huawei)
+                  on pseudo-terminals, driven through the real modem driver (needs socat)
 `,
   status: `Usage: ccgate status [--json] [--socket PATH]
 

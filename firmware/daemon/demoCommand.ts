@@ -16,6 +16,8 @@ import { formatEvent } from '../view/formatEvent.ts';
 import { RECENT_LINES, renderStatus, renderStatusText } from '../view/renderStatus.ts';
 import { Daemon } from './Daemon.ts';
 import { buildTrunks } from './trunks.ts';
+import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
+import { startDemoModems } from '../demo/demoModems.ts';
 
 /** Real milliseconds between redraws of the live view. */
 const REDRAW_MS = 1_000;
@@ -40,7 +42,11 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const local = localParts(now, config.site.timeZone);
   const clock = new ScaledClock({ speed: opts.speed, startMs: now - (local.minuteOfDay - 9 * 60) * 60_000 - (now % 60_000) });
   const random = new SeededRandom(now % 2 ** 32);
-  const { trunks, network } = buildTrunks(config, clock, random, logger);
+  const network = new SimNetwork({ clock, random, logger });
+  const fakeModems = opts.modemPty ? await startDemoModems(network, clock, logger) : null;
+  if (fakeModems) config.trunks = fakeModems.trunks;
+  const built = await buildTrunks(config, clock, random, logger, network);
+  const { trunks } = built;
   const daemon = await Daemon.start({ config, trunks, clock, random, logger });
   const site = new DemoSite(daemon.gateway, config, network, clock, random);
   const recent: string[] = [];
@@ -61,7 +67,10 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       out.write('\x1b[H\x1b[2J' + renderStatus(snap, kpis, { width: out.columns ?? 100, color: true, recent, timeZone: config.site.timeZone }) + '\n  Ctrl-C to stop · `ccgate status` in another terminal\n');
     }
   };
-  out.write(`ccgate demo: ${config.site.name}, ${config.agents.length} agents, ${config.trunks.length} simulated trunks, ${opts.speed}× real time\n  database ${paths.storePath}\n  queue_log ${paths.queueLogPath}\n  logs ${logFile}\n`);
+  const trunkWords = fakeModems
+    ? `${fakeModems.trunks.length} fake GSM modems on pseudo-terminals (${fakeModems.trunks.map((t) => `${t.id} ${t.port}`).join(', ')})`
+    : `${config.trunks.length} simulated trunks`;
+  out.write(`ccgate demo: ${config.site.name}, ${config.agents.length} agents, ${trunkWords}, ${opts.speed}× real time\n  database ${paths.storePath}\n  queue_log ${paths.queueLogPath}\n  logs ${logFile}\n`);
   let lastPlain = startVirtual;
   const done = new Promise<void>((resolveDone) => {
     const tick = setInterval(() => {
@@ -84,6 +93,8 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   site.stop();
   out.write('\n' + renderStatusText(daemon.gateway.snapshot(), daemon.gateway.kpis(), { width: out.columns ?? 100, timeZone: config.site.timeZone }) + '\n');
   await daemon.stop();
+  await built.close();
+  await fakeModems?.close();
   clock.dispose();
   out.write(`\ndemo stopped after ${Math.round((clock.now() - startVirtual) / 60_000)} virtual minutes; database and queue_log kept in ${work}\n`);
   return 0;

@@ -12,7 +12,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const logger = jsonLogger(process.stdout, config.log.level);
   const clock = new SystemClock();
   const random = new SeededRandom(Date.now() % 2 ** 32);
-  const { trunks } = buildTrunks(config, clock, random, logger);
+  const built = await buildTrunks(config, clock, random, logger);
+  const { trunks } = built;
   if (config.trunks.every((t) => t.type === 'sim')) {
     logger.warn({}, 'only simulated trunks are configured: no calls will arrive (`ccgate demo` adds simulated traffic)');
   }
@@ -20,6 +21,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   try {
     daemon = await Daemon.start({ config, trunks, clock, random, logger });
   } catch (e) {
+    await built.close();
     clock.dispose();
     throw e;
   }
@@ -32,6 +34,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await daemon.stop();
+  await built.close();
   // The simulated lines' timers share this clock; nothing may run after the store closed.
   clock.dispose();
   return 0;

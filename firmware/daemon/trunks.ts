@@ -4,14 +4,47 @@ import type { Logger } from '../../gateway/core/Logger.ts';
 import type { Random } from '../../gateway/core/Random.ts';
 import type { TrunkPort } from '../../gateway/trunk/TrunkPort.ts';
 import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
+import { openModemTrunk, type OpenedModemTrunk } from '../../drivers/modem/openModemTrunk.ts';
+
+export interface BuiltTrunks {
+  trunks: TrunkPort[];
+  /** The simulated telephone network behind 'sim' trunks (and the demo's fake modems). */
+  network: SimNetwork;
+  /** The modem drivers, for status and shutdown. */
+  modems: OpenedModemTrunk[];
+  /** Close every modem port (after the gateway stopped). */
+  close(): Promise<void>;
+}
 
 /**
- * Build the configured trunks. Today every trunk type is the simulator; GSM
- * modems and E1 spans plug in here as drivers arrive, each behind TrunkPort.
+ * Build the configured trunks: simulated ones on one SimNetwork (with the
+ * agents' phones), GSM modems through their serial ports. A modem that is
+ * absent or dead does not stop the daemon: its trunk reports down and the
+ * driver keeps trying (recovery ladder). E1 spans plug in here next.
  */
-export function buildTrunks(config: GatewayConfig, clock: Clock, random: Random, logger: Logger): { trunks: TrunkPort[]; network: SimNetwork } {
-  const network = new SimNetwork({ clock, random, logger });
-  const trunks = config.trunks.map((t) => network.addTrunk(t.id, t.channels));
-  for (const a of config.agents) network.addAgentPhone(a.endpoint, { answerAfterMs: (r) => 2_000 + r.next() * 4_000, answer: (r) => (r.next() < 0.04 ? 'noAnswer' : 'answer') });
-  return { trunks, network };
+export async function buildTrunks(config: GatewayConfig, clock: Clock, random: Random, logger: Logger, network?: SimNetwork): Promise<BuiltTrunks> {
+  const net = network ?? new SimNetwork({ clock, random, logger });
+  const modems: OpenedModemTrunk[] = [];
+  const trunks: TrunkPort[] = [];
+  for (const t of config.trunks) {
+    if (t.type === 'sim') {
+      trunks.push(net.addTrunk(t.id, t.channels));
+      continue;
+    }
+    const m = await openModemTrunk(t, { clock, logger });
+    modems.push(m);
+    trunks.push(m.trunk);
+  }
+  for (const a of config.agents) {
+    if (net.agentPhone(a.endpoint)) continue;
+    net.addAgentPhone(a.endpoint, { answerAfterMs: (r) => 2_000 + r.next() * 4_000, answer: (r) => (r.next() < 0.04 ? 'noAnswer' : 'answer') });
+  }
+  return {
+    trunks,
+    network: net,
+    modems,
+    close: async () => {
+      for (const m of modems) await m.close().catch((e: unknown) => logger.warn({ err: String(e) }, 'closing a modem failed'));
+    },
+  };
 }

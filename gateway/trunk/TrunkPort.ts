@@ -64,6 +64,11 @@ export interface TrunkHealth {
   detail: string;
   /** Channels currently carrying legs. */
   busyChannels: number;
+  /**
+   * Driver figures for status and the cloud (plain JSON): a modem's signal,
+   * registration, command and recovery counters; an E1 span's alarms.
+   */
+  stats?: Readonly<Record<string, unknown>>;
 }
 
 export type DialOutcome = 'answered' | 'busy' | 'noAnswer' | 'failed' | 'noChannel';

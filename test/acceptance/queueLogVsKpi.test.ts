@@ -90,7 +90,7 @@ async function boot(f: Files, startMs: number, seed: number): Promise<Unit> {
   const clock = new FakeClock(startMs);
   const random = new SeededRandom(seed);
   const { logger, records } = capturingLogger('info');
-  const { trunks, network } = buildTrunks(f.config, clock, random, logger);
+  const { trunks, network } = await buildTrunks(f.config, clock, random, logger);
   const daemon = await Daemon.start({ config: f.config, trunks, clock, random, logger });
   const events: StoredEvent[] = [];
   daemon.gateway.subscribe((e) => events.push(e));

@@ -12,6 +12,7 @@ import { parseRegistrationResponse } from '../messages/registration.ts';
 import { parseCsq } from '../messages/signal.ts';
 import type { Family } from '../profiles/ModemProfile.ts';
 import type { AtSession } from '../session/AtSession.ts';
+import { PROBE } from '../session/Job.ts';
 import type { ByteTransport } from '../transport/ByteTransport.ts';
 import type { ModemLines } from '../transport/ModemLines.ts';
 import { reopenWithBackoff } from '../transport/reopen.ts';
@@ -118,9 +119,12 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
       this.counters.commandOk();
       this.machine.send({ kind: 'commandOk' });
     });
-    o.session.on('commandFailed', (_cmd, reason) => {
+    o.session.on('commandFailed', (cmd, reason) => {
       this.counters.commandFailed(reason);
       if (reason === 'timeout') this.machine.send({ kind: 'commandTimeout', consecutive: o.session.consecutiveFailures });
+      // The session's resync probe timed out: it pauses its queue until we probe or resume, so no
+      // further command can time out and count towards `unresponsiveAfter`. Nobody is listening.
+      if (reason === 'timeout' && cmd === PROBE.text) this.machine.send({ kind: 'probeFailed' });
     });
     o.session.on('discarded', (f) => this.counters.discarded(f.bytes.length));
     o.session.on('baudMismatch', () => this.machine.send({ kind: 'baudMismatch' }));
@@ -154,7 +158,21 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     const canDial = up && this.registration.canDial();
     const sig = this.counters.snapshot().signal;
     const parts = [healthWords[state], reg.detail, sig?.dbm != null ? `${sig.dbm} dBm` : null, this.counters.snapshot().operator].filter((p): p is string => !!p);
-    return { up, canDial, detail: parts.join(', ') };
+    return { up, canDial, detail: parts.join(', '), stats: this.stats() };
+  }
+
+  /** Everything a supervisor or the cloud may want to see about this modem, as plain JSON. */
+  stats(): Record<string, unknown> {
+    const f = this.facts;
+    return {
+      state: this.machine.state,
+      family: f?.profile.family ?? null,
+      model: f ? [f.manufacturer, f.model, f.revision].filter(Boolean).join(' ') : null,
+      imei: f?.imei ?? null,
+      network: this.registration.snapshot(),
+      ladder: this.ladder.counters,
+      ...this.counters.snapshot(),
+    };
   }
 
   /** URCs the supervisor cares about: boot markers, SIM, registration, signal. */
@@ -292,12 +310,13 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   private async softReset(signal: AbortSignal): Promise<boolean> {
     const s = this.o.session;
     try {
-      await s.send({ text: 'ATZ', timeout: 'quick' }, { signal });
+      // bypassPause: the failed probe before this step paused the session's queue.
+      await s.send({ text: 'ATZ', timeout: 'quick' }, { signal, bypassPause: true });
     } catch {
       // ATZ often fails on a wedged modem; AT+CFUN=1,1 is the real reset.
     }
     const booted = this.waitBoot(this.t.rebootWaitMs, signal);
-    s.send({ text: 'AT+CFUN=1,1', timeout: 'quick' }, { signal }).catch(() => undefined);
+    s.send({ text: 'AT+CFUN=1,1', timeout: 'quick' }, { signal, bypassPause: true }).catch(() => undefined);
     return (await booted) || s.probe();
   }
 

@@ -96,9 +96,11 @@ export class AtSession extends EventEmitter<AtSessionEvents> {
   /**
    * Queue a command; resolves with its answer, rejects with AtCommandError.
    * `signal` aborts it whether queued or in flight (then the next command is
-   * preceded by a resync, since the modem may still answer).
+   * preceded by a resync, since the modem may still answer). `bypassPause`:
+   * runs while the queue is paused and without a resync first, like `probe()`
+   * (the recovery ladder's ATZ / AT+CFUN=1,1 to a modem that stopped answering).
    */
-  send(cmd: AtCommand, opts: { signal?: AbortSignal } = {}): Promise<AtResponse> {
+  send(cmd: AtCommand, opts: { signal?: AbortSignal; bypassPause?: boolean } = {}): Promise<AtResponse> {
     // The caller's stack, for the timeout error (STYLE.md rule 13): the await chain loses it.
     const enqueuedAt = new Error('enqueued').stack;
     if (this.closed || !this.transport.isOpen) return Promise.reject(this.error(cmd, { ok: false, reason: 'portClosed' }, enqueuedAt));
@@ -112,7 +114,7 @@ export class AtSession extends EventEmitter<AtSessionEvents> {
       };
       const job: Job = {
         priority: cmd.priority ?? 'normal',
-        bypassPause: false,
+        bypassPause: opts.bypassPause ?? false,
         abortReason: null,
         run: async () => {
           const o = await this.runWithRetries(cmd, job);
@@ -302,7 +304,9 @@ export class AtSession extends EventEmitter<AtSessionEvents> {
   }
 
   private transportClosed(error: Error | null): void {
-    this.log.warn({ error: error?.message ?? null }, 'AT port closed');
+    // A requested close (shutdown) is routine; a port that vanished (EIO) is worth a warning.
+    if (error) this.log.warn({ error: error.message }, 'AT port closed under us');
+    else this.log.info({}, 'AT port closed');
     this.abortAll('portClosed');
     this.decoder.reset();
     this.inbound.reset();

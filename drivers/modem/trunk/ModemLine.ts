@@ -13,6 +13,8 @@ export interface LineHealth {
   canDial: boolean;
   /** Human detail for status: 'registered, -71 dBm', 'no SIM', 'unresponsive: recovery step 2'. */
   detail: string;
+  /** Driver figures (counters, signal, registration, recovery) as plain JSON, for status and the cloud. */
+  stats?: Readonly<Record<string, unknown>>;
 }
 
 export interface ModemLineEvents {

@@ -64,7 +64,7 @@ export class ModemTrunk implements TrunkPort {
 
   health(): TrunkHealth {
     const h = this.o.line.health();
-    return { up: h.up, detail: h.detail, busyChannels: this.legs.size };
+    return { up: h.up, detail: h.detail, busyChannels: this.legs.size, ...(h.stats ? { stats: h.stats } : {}) };
   }
 
   // --- commands from the core ------------------------------------------------
