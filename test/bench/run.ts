@@ -7,6 +7,8 @@
  *                two commit policies, each against a bare better-sqlite3 loop
  *                with the same rows and the same number of commits
  *   simulate     `ccgate simulate` throughput (1 000 calls/h, 55 agents, 10 h)
+ *   modemAt      AT transactions/s and URC latency of the modem driver on a PTY
+ *                against the fake modem (test/bench/modemAt.ts)
  *
  * Each job runs in its own child process (same node flags), so peak RSS is
  * per job and one job's heap does not inflate the next. `--job NAME` runs a
@@ -17,6 +19,7 @@ import { statfsSync } from 'node:fs';
 import { cpus, freemem, platform, arch, release, tmpdir, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RECORD_DAY_DEFAULTS, RECORD_DAY_SITE, runRecordDay } from './recordDay.ts';
+import { MODEM_AT_DEFAULTS, modemAtBench } from './modemAt.ts';
 import { MB, round } from './rss.ts';
 import { simulateBench } from './simulateBench.ts';
 import { DEPLOY_NODE_FLAGS } from '../../firmware/runtime/nodeFlags.ts';
@@ -25,7 +28,7 @@ import { sqliteReference } from './sqliteReference.ts';
 const AIMS = { wallSec: 10, peakRssMB: 150 } as const;
 /** The two record-day variants the aims are judged on, a diagnostic, and the simulate throughput. */
 const VERDICT_JOBS = ['recordDay-gc0', 'recordDay-gc1000'] as const;
-const JOBS = [...VERDICT_JOBS, 'recordDay-gc0-tmpfs', 'simulate'] as const;
+const JOBS = [...VERDICT_JOBS, 'recordDay-gc0-tmpfs', 'simulate', 'modemAt'] as const;
 /** tmpfs makes fsync nearly free: the same replay there shows the core's CPU cost without the disk. */
 const TMPFS = '/dev/shm';
 type JobName = (typeof JOBS)[number];
@@ -40,6 +43,10 @@ async function runJob(name: JobName): Promise<Record<string, unknown>> {
     const r = simulateBench();
     err(`simulate: ${r.wallSec} s, ${r.callsPerSec} calls/s`);
     return r;
+  }
+  if (name === 'modemAt') {
+    err(`modemAt: ${MODEM_AT_DEFAULTS.family} fake modem on a PTY, AT+CSQ ×${MODEM_AT_DEFAULTS.transactions}, ${MODEM_AT_DEFAULTS.urcs} DTMF URCs …`);
+    return modemAtBench(MODEM_AT_DEFAULTS, err);
   }
   const groupCommitMs = name === 'recordDay-gc1000' ? 1000 : 0;
   const tmpfs = name === 'recordDay-gc0-tmpfs';
