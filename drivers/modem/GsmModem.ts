@@ -198,6 +198,12 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
     for (const c of this.calls.calls()) this.calls.localHangup(c.callId);
   }
 
+  /** Send DTMF to the far end of a call (AT+VTS, Huawei AT^DTMF), one digit per command. */
+  async sendDtmf(callId: string, digits: string): Promise<void> {
+    const index = this.calls.calls().find((c) => c.callId === callId)?.index ?? 1;
+    for (const d of digits) await this.send(this.profile.sendDtmf(d, index));
+  }
+
   async startAudio(callId: string): Promise<void> {
     const index = this.calls.calls().find((c) => c.callId === callId)?.index ?? 1;
     await this.audio.start(index);
@@ -259,7 +265,7 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
       this.clccQueued = false;
       const list = parseClccList(r.lines);
       if (list.rejected.length > 0) this.log.warn({ rejected: list.rejected }, 'invalid +CLCC lines ignored');
-      this.calls.onClcc(list.entries);
+      this.calls.onClcc(list.entries, list.rejected.length === 0);
     } catch (e) {
       this.clccQueued = false;
       this.log.debug({ err: String(e) }, 'AT+CLCC failed');
