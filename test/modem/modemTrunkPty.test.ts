@@ -1,0 +1,86 @@
+/*
+ * The modem trunk on a real PTY against the fake modem, outside the core:
+ * outbound dial with DTMF, and a modem that goes silent mid-call — the call is
+ * failed into the core at once, the recovery ladder runs, and the trunk comes
+ * back when the modem answers again. Driver timeouts are shortened (the same
+ * code paths, in seconds instead of minutes).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { GsmModem } from '../../drivers/modem/GsmModem.ts';
+import { startFakeModemOnPty, type FakeModemOnPty } from '../../drivers/modem/sim/startFakeModemOnPty.ts';
+import { SerialTransport } from '../../drivers/modem/transport/SerialTransport.ts';
+import { ModemTrunk } from '../../drivers/modem/trunk/ModemTrunk.ts';
+import { SystemClock } from '../../gateway/core/Clock.ts';
+import { capturingLogger } from '../../gateway/core/Logger.ts';
+import type { TrunkSignal } from '../../gateway/trunk/TrunkPort.ts';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function until(what: string, cond: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function rig(): Promise<{ modem: GsmModem; trunk: ModemTrunk; fake: FakeModemOnPty; signals: TrunkSignal[]; logs: ReturnType<typeof capturingLogger>['records'] }> {
+  const clock = new SystemClock();
+  cleanups.push(() => clock.dispose());
+  const { logger, records } = capturingLogger('info');
+  const fake = await startFakeModemOnPty({ family: 'sim800', clock, logger });
+  cleanups.push(() => fake.close());
+  const modem = new GsmModem({
+    id: 'gsm1',
+    transport: new SerialTransport({ path: fake.hostPath }),
+    clock,
+    logger,
+    atTimeouts: { quick: 300, normal: 500, call: 800, resyncQuiet: 50 },
+    timings: { rebootWaitMs: 500, initRetryMs: 500, reopenAttempts: 1, ladder: { retryInitialMs: 1_000, retryMaxMs: 2_000 } },
+  });
+  cleanups.push(() => modem.close());
+  const trunk = new ModemTrunk({ id: 'gsm1', line: modem, clock, logger, connect: 'conference' });
+  const signals: TrunkSignal[] = [];
+  trunk.setListener((s) => signals.push(s));
+  await modem.start();
+  await until('modem up', () => trunk.health().up);
+  return { modem, trunk, fake, signals, logs: records };
+}
+
+describe('ModemTrunk on a PTY', () => {
+  it('dials out, reports the answer, and sends DTMF to the far end', async () => {
+    const { modem, trunk, fake, signals } = await rig();
+    fake.fake.dialOutcomes.set('+15550001111', 'answer');
+    const legId = trunk.dial({ number: '+15550001111', ringTimeoutMs: 20_000 });
+    await until('answered', () => signals.some((s) => s.kind === 'dialResult'));
+    expect(signals.find((s) => s.kind === 'dialResult')).toEqual({ kind: 'dialResult', legId, outcome: 'answered' });
+    const callId = modem.calls.calls()[0]!.callId;
+    await modem.sendDtmf(callId, '12#');
+    expect(fake.fake.sentDtmf).toEqual(['1', '2', '#']);
+    trunk.hangup(legId);
+    await until('ended', () => signals.some((s) => s.kind === 'ended'));
+    expect(fake.fake.received).toContain('AT+CHUP');
+  }, 30_000);
+
+  it('a modem going silent mid-call fails the call at once, runs the ladder, and comes back when it answers', async () => {
+    const { modem, trunk, fake, signals, logs } = await rig();
+    fake.fake.dialOutcomes.set('+15550002222', 'answer');
+    const legId = trunk.dial({ number: '+15550002222', ringTimeoutMs: 20_000 });
+    await until('answered', () => signals.some((s) => s.kind === 'dialResult'));
+    fake.fake.faults.goSilent();
+    // The CLCC poll during the call times out; three in a row make the modem unresponsive.
+    await until('call failed into the core', () => signals.some((s) => s.kind === 'ended'), 20_000);
+    expect(signals.filter((s) => s.kind === 'ended')).toEqual([{ kind: 'ended', legId, cause: 'lineFailed' }]);
+    expect(trunk.health().up).toBe(false);
+    await until('ladder ran to soft reset', () => logs.some((r) => r.msg === 'ladder step started' && r['step'] === 'softReset'), 20_000);
+    fake.fake.faults.wake();
+    await until('trunk up again', () => trunk.health().up, 30_000);
+    expect(modem.supervisor.machine.state).toBe('ok');
+    const steps = logs.filter((r) => r.msg === 'ladder step started').map((r) => r['step']);
+    expect(steps[0]).toBe('probe');
+    expect(signals.filter((s) => s.kind === 'health').map((s) => (s as { health: { up: boolean } }).health.up)).toContain(false);
+  }, 60_000);
+});
