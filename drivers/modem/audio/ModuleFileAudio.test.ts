@@ -5,20 +5,8 @@ import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import type { AtCommand } from '../session/AtCommand.ts';
 import { MODULE_FILE_COMMANDS, ModuleFileAudio, type ModuleFileFamily } from './ModuleFileAudio.ts';
 import { PromptCatalog } from './PromptCatalog.ts';
+import { advanceSettled as advance, settle as flush } from '../testing/fakeTime.ts';
 
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
-};
-async function advance(clock: FakeClock, ms: number): Promise<void> {
-  await flush();
-  const target = clock.now() + ms;
-  for (let due = clock.nextDue(); due !== undefined && due <= target; due = clock.nextDue()) {
-    clock.advanceTo(due);
-    await flush();
-  }
-  clock.advanceTo(target);
-  await flush();
-}
 
 function setup(family: ModuleFileFamily = 'sim800', opts: { failOn?: string; doneDuringSend?: boolean } = {}) {
   const clock = new FakeClock();

@@ -13,20 +13,8 @@ import type { ByteTransport, ByteTransportEvents } from '../transport/ByteTransp
 import { SerialTransport } from '../transport/SerialTransport.ts';
 import { PCM_COMMANDS, PCM_FRAME_BYTES, PcmStreamAudio, type PcmStreamAudioOptions } from './PcmStreamAudio.ts';
 import { PromptCatalog } from './PromptCatalog.ts';
+import { advanceSettled as advance, settle as flush } from '../testing/fakeTime.ts';
 
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
-};
-async function advance(clock: FakeClock, ms: number): Promise<void> {
-  await flush();
-  const target = clock.now() + ms;
-  for (let due = clock.nextDue(); due !== undefined && due <= target; due = clock.nextDue()) {
-    clock.advanceTo(due);
-    await flush();
-  }
-  clock.advanceTo(target);
-  await flush();
-}
 
 /** 8 kHz 16-bit LE mono sine, `ms` long. */
 function sine(ms: number, hz = 440): Uint8Array {

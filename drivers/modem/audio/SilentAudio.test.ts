@@ -3,20 +3,8 @@ import { FakeClock } from '../../../gateway/core/FakeClock.ts';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import { PromptCatalog } from './PromptCatalog.ts';
 import { SilentAudio } from './SilentAudio.ts';
+import { advanceSettled as advance, settle as flush } from '../testing/fakeTime.ts';
 
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
-};
-async function advance(clock: FakeClock, ms: number): Promise<void> {
-  await flush();
-  const target = clock.now() + ms;
-  for (let due = clock.nextDue(); due !== undefined && due <= target; due = clock.nextDue()) {
-    clock.advanceTo(due);
-    await flush();
-  }
-  clock.advanceTo(target);
-  await flush();
-}
 
 describe('SilentAudio', () => {
   it('takes the nominal duration of the prompt and its say-values on the clock', async () => {

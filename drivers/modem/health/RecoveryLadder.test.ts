@@ -3,23 +3,8 @@ import type { Clock } from '../../../gateway/core/Clock.ts';
 import { FakeClock } from '../../../gateway/core/FakeClock.ts';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import { RecoveryLadder, type LadderOutcome, type LadderStep, type LadderSteps } from './RecoveryLadder.ts';
+import { advanceSettled as advance, settle as flush } from '../testing/fakeTime.ts';
 
-/** Let promise continuations run (FakeClock.advance is synchronous). */
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
-};
-
-/** Advance virtual time timer by timer, flushing continuations after each. */
-async function advance(clock: FakeClock, ms: number): Promise<void> {
-  await flush();
-  const target = clock.now() + ms;
-  for (let due = clock.nextDue(); due !== undefined && due <= target; due = clock.nextDue()) {
-    clock.advanceTo(due);
-    await flush();
-  }
-  clock.advanceTo(target);
-  await flush();
-}
 
 /** Wait on the clock like a real step would (boot marker wait), honouring the signal. */
 const waitOn = (clock: Clock, ms: number, signal: AbortSignal) =>

@@ -3,20 +3,8 @@ import { FakeClock } from '../../../gateway/core/FakeClock.ts';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import { isDialableStat } from './registrationStat.ts';
 import { RegistrationWatch, type SimStatus } from './RegistrationWatch.ts';
+import { advanceSettled as advance, settle as flush } from '../testing/fakeTime.ts';
 
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
-};
-async function advance(clock: FakeClock, ms: number): Promise<void> {
-  await flush();
-  const target = clock.now() + ms;
-  for (let due = clock.nextDue(); due !== undefined && due <= target; due = clock.nextDue()) {
-    clock.advanceTo(due);
-    await flush();
-  }
-  clock.advanceTo(target);
-  await flush();
-}
 
 /** `+CREG: <stat>[,…]` URC as the parser delivers it. */
 const creg = (stat: number) => ({ kind: 'registration' as const, domain: 'cs' as const, stat, lac: null, ci: null, act: null });

@@ -1,21 +1,9 @@
+import { REGISTRATION_STAT_TEXT } from '../messages/registration.ts';
+
 /**
- * `<stat>` of +CREG / +CGREG / +CEREG (3GPP TS 27.007 §7.2, §10.1.20, §10.1.22)
- * and which values let ccgate place a voice call.
+ * Which `<stat>` of +CREG / +CGREG / +CEREG let ccgate place a voice call
+ * (3GPP TS 27.007 §7.2, §10.1.20, §10.1.22); the texts live with the parser.
  */
-export const REGISTRATION_STAT_TEXT: Readonly<Record<number, string>> = {
-  0: 'not registered, not searching',
-  1: 'registered, home network',
-  2: 'not registered, searching',
-  3: 'registration denied',
-  4: 'unknown',
-  5: 'registered, roaming',
-  6: 'registered for SMS only, home network',
-  7: 'registered for SMS only, roaming',
-  8: 'attached for emergency bearer services only',
-  9: 'registered for CSFB not preferred, home network',
-  10: 'registered for CSFB not preferred, roaming',
-  11: 'attached for access to RLOS',
-};
 
 /**
  * Whether a stat allows a normal voice call (gsm-modems.md §7: dials are

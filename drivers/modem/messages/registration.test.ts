@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTrace, toLines } from './atTraceFixtures.ts';
-import { isRegistered, parseRegistrationResponse, parseRegistrationUrc, registrationStatText } from './registration.ts';
+import { isDialableStat, registrationStatText } from '../health/registrationStat.ts';
+import { parseRegistrationResponse, parseRegistrationUrc } from './registration.ts';
 
 interface RegFixture {
   lines: Array<{ test: string; solicited: boolean; input: string; expected_src: string }>;
@@ -98,7 +99,7 @@ describe('scenario 16 URCs', () => {
   ])('%s', (line, stat, lac, registered) => {
     const r = parseRegistrationUrc(line);
     expect(r).toMatchObject({ kind: 'registration', domain: 'cs', stat, lac });
-    expect(isRegistered(r?.stat ?? -1)).toBe(registered);
+    expect(isDialableStat(r?.stat ?? -1)).toBe(registered);
   });
 });
 
@@ -109,11 +110,11 @@ describe('malformed and helpers', () => {
   it.each(['+CREG: 1', '+CREG: 7,1', '+CREG: 1,x'])('response null for %s', (line) => {
     expect(parseRegistrationResponse(line)).toBeNull();
   });
-  it('isRegistered: 1, 5, 9, 10 only', () => {
-    expect(Array.from({ length: 12 }, (_, s) => s).filter(isRegistered)).toEqual([1, 5, 9, 10]);
+  it('dialable: home and roaming only (1, 5)', () => {
+    expect(Array.from({ length: 12 }, (_, s) => s).filter(isDialableStat)).toEqual([1, 5]);
   });
   it('has text for every stat', () => {
     expect(registrationStatText(5)).toBe('registered, roaming');
-    expect(registrationStatText(42)).toBe('unknown stat 42');
+    expect(registrationStatText(42)).toBe('stat 42');
   });
 });

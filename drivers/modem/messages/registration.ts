@@ -116,23 +116,11 @@ export function parseRegistrationResponse(line: string): RegistrationAnswer | nu
 }
 
 /**
- * Whether <stat> means "registered for voice": 1 (home) and 5 (roaming; TinyGSM#654),
- * plus 9/10 (registered, "CSFB not preferred", home/roaming: still registered on E-UTRAN
- * and a CS-fallback call is possible, only not the network's preference).
- * Not registered: 0, 2 (searching), 3 (denied), 4 (unknown), 6/7 (registered for SMS only:
- * no voice service), 8 (attached for emergency bearer services only), 11 (RLOS access only).
- * 27.007 §7.2, §10.1.21.
+ * `<stat>` of +CREG / +CGREG / +CEREG as text (27.007 §7.2, §10.1.20,
+ * §10.1.22). Which stats allow a voice call is policy, decided in one place:
+ * health/registrationStat.ts `isDialableStat`.
  */
-export function isRegistered(stat: number): boolean {
-  return stat === 1 || stat === 5 || stat === 9 || stat === 10;
-}
-
-/** Human-readable <stat> for logs (27.007 §7.2). */
-export function registrationStatText(stat: number): string {
-  return STAT_TEXT[stat] ?? `unknown stat ${stat}`;
-}
-
-const STAT_TEXT: Readonly<Record<number, string>> = {
+export const REGISTRATION_STAT_TEXT: Readonly<Record<number, string>> = {
   0: 'not registered, not searching',
   1: 'registered, home network',
   2: 'not registered, searching',

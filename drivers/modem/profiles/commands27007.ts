@@ -1,6 +1,6 @@
 import { CcgateError } from '../../../gateway/core/errors.ts';
 import type { AtCommand } from '../session/AtCommand.ts';
-import type { InitOptions, InitStep, ModemProfile, ProfileQueries } from './ModemProfile.ts';
+import type { InitOptions, InitStep, ModemProfile, ModemQuirks, ProfileQueries } from './ModemProfile.ts';
 
 /**
  * Pure builders for the plain 3GPP TS 27.007 / 27.005 commands every family
@@ -145,3 +145,16 @@ export function standardCallControl(): Pick<
     clcc: clccCommand,
   };
 }
+
+/**
+ * A well-behaved 27.007 modem: standard finals, echo back on after a reboot
+ * (P7). Profiles spread this and name only where their family differs.
+ */
+export const STANDARD_QUIRKS: Readonly<ModemQuirks> = {
+  cpinNoOk: false,
+  atdOkOnlyOnAnswer: false,
+  bareOkIsReject: false,
+  commandNotSupportIsError: false,
+  echoAfterReboot: true,
+  clccStateSixIsEnded: false,
+};

@@ -1,4 +1,4 @@
-import { baseInitSteps, setting, smsAndRegistrationSteps, standardCallControl, standardQueries } from './commands27007.ts';
+import { baseInitSteps, setting, smsAndRegistrationSteps, standardCallControl, standardQueries, STANDARD_QUIRKS } from './commands27007.ts';
 import { CLCC_POLL_MS, type InitOptions, type InitStep, type ModemProfile } from './ModemProfile.ts';
 
 /**
@@ -22,14 +22,7 @@ export const generic: ModemProfile = {
 
   ...standardCallControl(),
   queries: standardQueries({ lte: true, cpinNoOk: false }),
-  quirks: {
-    cpinNoOk: false,
-    atdOkOnlyOnAnswer: false,
-    bareOkIsReject: false,
-    commandNotSupportIsError: false,
-    echoAfterReboot: true,
-    clccStateSixIsEnded: false,
-  },
+  quirks: STANDARD_QUIRKS,
   // The two markers 27.007-era modems commonly print at start-up (gsm-modems.md P13).
   rebootMarkers: ['RDY', '+CFUN: 1'],
   callStateSource: 'clccPoll',

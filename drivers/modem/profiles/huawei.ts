@@ -1,4 +1,4 @@
-import { assertDtmfDigit, baseInitSteps, setting, smsAndRegistrationSteps, standardCallControl, standardQueries } from './commands27007.ts';
+import { assertDtmfDigit, baseInitSteps, setting, smsAndRegistrationSteps, standardCallControl, standardQueries, STANDARD_QUIRKS } from './commands27007.ts';
 import { identMatches } from './ident.ts';
 import { CLCC_POLL_MS, type InitOptions, type InitStep, type ModemProfile } from './ModemProfile.ts';
 
@@ -35,15 +35,8 @@ export const huawei: ModemProfile = {
     return { text: `AT^DTMF=${callIndex},${digit}`, timeout: 'normal' };
   },
   queries: standardQueries({ lte: false, cpinNoOk: false }),
-  quirks: {
-    cpinNoOk: false,
-    atdOkOnlyOnAnswer: false,
-    bareOkIsReject: false,
-    // `COMMAND NOT SUPPORT` is a final (E1752 fake modem, python-gsmmodem; gsm-modems.md P6).
-    commandNotSupportIsError: true,
-    echoAfterReboot: true,
-    clccStateSixIsEnded: false,
-  },
+  // `COMMAND NOT SUPPORT` is a final (E1752 fake modem, python-gsmmodem; gsm-modems.md P6).
+  quirks: { ...STANDARD_QUIRKS, commandNotSupportIsError: true },
   // A Huawei reboot shows as the tty vanishing and re-enumerating; the periodic
   // ^BOOT:… line is noise, not a reboot sign (§5.5, P13).
   rebootMarkers: [],

@@ -4,6 +4,7 @@ import {
   smsAndRegistrationSteps,
   standardCallControl,
   standardQueries,
+  STANDARD_QUIRKS,
 } from './commands27007.ts';
 import { identMatches } from './ident.ts';
 import { CLCC_POLL_MS, type InitOptions, type InitStep, type ModemProfile } from './ModemProfile.ts';
@@ -45,14 +46,7 @@ export const quectel: ModemProfile = {
 
   ...standardCallControl(),
   queries: standardQueries({ lte: true, cpinNoOk: false }),
-  quirks: {
-    cpinNoOk: false,
-    atdOkOnlyOnAnswer: false,
-    bareOkIsReject: false,
-    commandNotSupportIsError: false,
-    echoAfterReboot: true,
-    clccStateSixIsEnded: false,
-  },
+  quirks: STANDARD_QUIRKS,
   // RDY about 11 s after reset, then +QUSIM: 1 (mbed-os#12618; ModemManager Quectel rdy_handler re-probes).
   rebootMarkers: ['RDY', '+QUSIM: 1'],
   callStateSource: 'quectelCcinfo',

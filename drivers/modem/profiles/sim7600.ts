@@ -4,6 +4,7 @@ import {
   smsAndRegistrationSteps,
   standardCallControl,
   standardQueries,
+  STANDARD_QUIRKS,
 } from './commands27007.ts';
 import { identMatches } from './ident.ts';
 import { CLCC_POLL_MS, type InitOptions, type InitStep, type ModemProfile } from './ModemProfile.ts';
@@ -42,15 +43,8 @@ export const sim7600: ModemProfile = {
 
   ...standardCallControl(),
   queries: standardQueries({ lte: true, cpinNoOk: false }),
-  quirks: {
-    cpinNoOk: false,
-    atdOkOnlyOnAnswer: false,
-    bareOkIsReject: false,
-    commandNotSupportIsError: false,
-    echoAfterReboot: true,
-    // AT+CLCC=1 URC blocks report stat 6 = terminated (ModemManager simtech plugin tests).
-    clccStateSixIsEnded: true,
-  },
+  // AT+CLCC=1 URC blocks report stat 6 = terminated (ModemManager simtech plugin tests).
+  quirks: { ...STANDARD_QUIRKS, clccStateSixIsEnded: true },
   // §5.5 "reboot sign": RDY, +CPIN: READY.
   rebootMarkers: ['RDY', '+CPIN: READY'],
   // The +CLCC URC blocks drive state, but some firmware never sends the termination

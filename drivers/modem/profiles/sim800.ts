@@ -4,6 +4,7 @@ import {
   smsAndRegistrationSteps,
   standardCallControl,
   standardQueries,
+  STANDARD_QUIRKS,
 } from './commands27007.ts';
 import { identMatches } from './ident.ts';
 import { CLCC_POLL_MS, type InitOptions, type InitStep, type ModemProfile } from './ModemProfile.ts';
@@ -39,14 +40,7 @@ export const sim800: ModemProfile = {
 
   ...standardCallControl(),
   queries: standardQueries({ lte: false, cpinNoOk: false }),
-  quirks: {
-    cpinNoOk: false,
-    atdOkOnlyOnAnswer: false,
-    bareOkIsReject: false,
-    commandNotSupportIsError: false,
-    echoAfterReboot: true,
-    clccStateSixIsEnded: false,
-  },
+  quirks: STANDARD_QUIRKS,
   // Boot URCs of the SIM800 (gsm-modems.md §5.1, scenario 13).
   rebootMarkers: ['RDY', '+CFUN: 1', '+CPIN: READY', 'Call Ready', 'SMS Ready'],
   // AT+CLCC=1 URCs on SIM800 are unverified (§5.1 "verify"): poll instead.
