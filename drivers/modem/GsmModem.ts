@@ -113,7 +113,7 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
     try {
       await this.o.transport.open();
     } catch (e) {
-      this.log.error({ err: String(e) }, 'cannot open the modem port; the recovery ladder will keep trying');
+      this.log.error({ code: (e as { code?: string }).code, err: (e as Error).message }, 'cannot open the modem port; the recovery ladder will keep trying');
     }
     this.supervisor.start();
   }

@@ -38,7 +38,7 @@ export class SerialTransport extends EventEmitter<ByteTransportEvents> implement
     this.closing = false;
     const port = new SerialPort({ path: this.opts.path, baudRate: this.opts.baudRate ?? 115200, rtscts: this.opts.rtscts ?? false, autoOpen: false });
     await new Promise<void>((resolve, reject) =>
-      port.open((e) => (e ? reject(new CcgateError('SERIAL_OPEN_FAILED', `cannot open ${this.opts.path}: ${e.message}`, { path: this.opts.path }, { cause: e })) : resolve())),
+      port.open((e) => (e ? reject(new CcgateError('SERIAL_OPEN_FAILED', `cannot open ${this.opts.path}: ${e.message.replace(/^Error: /, '').replace(/, cannot open .*$/, '')}`, { path: this.opts.path }, { cause: e })) : resolve())),
     );
     port.on('data', (chunk: Buffer) => this.emit('data', new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
     // serialport emits 'error' for read failures (EIO when the device vanishes) and then 'close'.
