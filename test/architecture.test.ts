@@ -55,6 +55,35 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
+  it('the modem driver layers point down: pure framing, messages and SMS codecs; no layer imports the ones above it', () => {
+    // transport → framing → session → messages/sms (pure) → profiles/call/health/audio → modem/ façade → trunk adapter; sim/ is the fake DCE beside them.
+    const above: Record<string, RegExp> = {
+      framing: /\/(transport|session|messages|sms|profiles|call|health|audio|modem|trunk|sim)\/|GsmModem|^serialport|^node:/,
+      messages: /\/(transport|profiles|call|health|audio|modem|trunk|sim)\/|GsmModem|^serialport|^node:/,
+      sms: /\/(transport|profiles|call|health|audio|modem|trunk|sim)\/|GsmModem|^serialport|^node:/,
+      session: /\/(profiles|call|health|audio|modem|trunk|sim)\/|GsmModem|^serialport/,
+      profiles: /\/(transport|call|health|audio|modem|trunk|sim)\/|GsmModem|^serialport|^node:/,
+      call: /\/(transport|health|audio|modem|trunk|sim)\/|GsmModem|^serialport|^node:/,
+    };
+    // Allowed: typed events (node:events), the AtCommand data types framing classifies finals into,
+    // and the test-only fixture loader and helpers that live beside the code they serve.
+    const allowed = (spec: string) => spec === 'node:events' || spec === '../session/AtCommand.ts';
+    const testOnly = (f: string) => /(atTraceFixtures|testing|testSupport)\.ts$/.test(f);
+    const bad: string[] = [];
+    for (const [layer, re] of Object.entries(above)) {
+      for (const f of sources(`drivers/modem/${layer}`)) {
+        if (testOnly(f)) continue;
+        for (const spec of imports(f)) if (re.test(spec) && !allowed(spec)) bad.push(`${f} imports ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+    // Pure layers keep no clocks of their own either (STYLE.md rule 5).
+    const timers = ['framing', 'messages', 'sms', 'profiles']
+      .flatMap((l) => sources(`drivers/modem/${l}`))
+      .filter((f) => /\bsetTimeout\(|\bsetInterval\(|Date\.now\(/.test(readFileSync(join(ROOT, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')));
+    expect(timers).toEqual([]);
+  });
+
   it('files stay small (one concept per file, review at 500 lines)', () => {
     const big = [...sources('gateway'), ...sources('drivers'), ...sources('firmware')]
       .map((f) => [relative(ROOT, join(ROOT, f)), readFileSync(join(ROOT, f), 'utf8').split('\n').length] as const)
