@@ -36,15 +36,24 @@ export class CallTracker extends CallSet {
     }
   }
 
-  /** The full answer of one AT+CLCC (an empty list = no calls). */
-  onClcc(entries: ClccEntry[]): void {
-    this.reconcile(entries, true);
+  /**
+   * The full answer of one AT+CLCC (an empty list = no calls). `complete`
+   * false: the modem listed lines that could not be parsed (gsm-modems.md §4,
+   * a number without <type>), so a call missing from `entries` may be one of
+   * them: apply what was listed, release nothing.
+   */
+  onClcc(entries: ClccEntry[], complete = true): void {
+    this.reconcile(entries, complete);
   }
 
   /** The host's ATA returned OK. */
   answered(callId: string): void {
     const call = this.find(callId, 'answered');
-    if (call) this.toState(call, 'active');
+    if (!call) return;
+    // The modem took ATA for this call, and any CLCC answered after that OK was written after it
+    // (one command at a time): a list without the call now means it is gone, not "not listed yet".
+    call.confirmed = true;
+    this.toState(call, 'active');
   }
 
   /** The host hung this call up (AT+CHUP / AT+CHLD=1x returned OK). */

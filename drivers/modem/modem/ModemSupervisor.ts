@@ -107,6 +107,9 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
         powerCycle: (s) => this.powerCycle(s),
       },
     });
+    // Every pass, the retry passes after `dead` included: a retry that recovers must find the machine
+    // `recovering`, or its ladderSucceeded is ignored in `dead` and the modem never comes back up.
+    this.ladder.on('started', () => this.machine.send({ kind: 'ladderStarted' }));
     this.ladder.on('stepStarted', (step) => this.counters.ladderStep(step));
     this.ladder.on('recovered', () => {
       this.machine.send({ kind: 'ladderSucceeded' });
@@ -303,7 +306,6 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
 
   private startLadder(): void {
     if (this.ladder.running || this.ac.signal.aborted) return;
-    this.machine.send({ kind: 'ladderStarted' });
     void this.ladder.run();
   }
 

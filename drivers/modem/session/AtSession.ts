@@ -278,7 +278,9 @@ export class AtSession extends EventEmitter<AtSessionEvents> {
 
   private quiet(): Promise<string> {
     this.needsQuiet = false;
-    return this.sleeps.sleep('at.quiet', this.timeouts.resyncQuiet, { restartOnActivity: true });
+    // Bytes restart the quiet period, for at most one quick-class timeout: a URC flood faster than
+    // resyncQuiet (^RSSI every 200 ms or less, P11) would otherwise stall the queue for good.
+    return this.sleeps.sleep('at.quiet', this.timeouts.resyncQuiet, { restartOnActivity: true, maxMs: this.timeouts.quick });
   }
 
   /** Writes go one at a time, in call order (the port takes no overlapping writes). */

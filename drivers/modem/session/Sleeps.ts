@@ -24,9 +24,12 @@ export class Sleeps<R extends string> {
 
   /**
    * Wait `ms` on the clock. `owner` tags it for `cancelOwned`;
-   * `restartOnActivity`: `activity()` starts the wait over (a quiet period).
+   * `restartOnActivity`: `activity()` starts the wait over (a quiet period),
+   * but never past `maxMs` after the sleep began (a byte stream that never
+   * pauses, e.g. a URC flood, must not hold the wait forever).
    */
-  sleep(name: string, ms: number, opts: { owner?: unknown; restartOnActivity?: boolean } = {}): Promise<SleepEnd<R>> {
+  sleep(name: string, ms: number, opts: { owner?: unknown; restartOnActivity?: boolean; maxMs?: number } = {}): Promise<SleepEnd<R>> {
+    const deadline = this.clock.now() + (opts.maxMs ?? Number.POSITIVE_INFINITY);
     return new Promise((resolve) => {
       const s: Sleep<R> = {
         timer: undefined as unknown as Timer, // set by rearm() below, before anything can read it
@@ -34,7 +37,8 @@ export class Sleeps<R extends string> {
         restartOnActivity: opts.restartOnActivity ?? false,
         rearm: () => {
           s.timer?.clear();
-          s.timer = this.clock.setTimer(name, ms, () => s.finish('elapsed'));
+          const wait = Math.min(ms, Math.max(0, deadline - this.clock.now()));
+          s.timer = this.clock.setTimer(name, wait, () => s.finish('elapsed'));
         },
         finish: (end) => {
           if (!this.live.delete(s)) return;
