@@ -63,6 +63,37 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
     expect(signals[0]).toMatchObject({ callerId: { kind: 'withheld' } });
   });
 
+  it('holds an incoming call without caller ID until the number arrives, or offers it as unavailable after a short wait', async () => {
+    make();
+    line.emit('incoming', 'c1', null);
+    await flush();
+    expect(signals).toEqual([]);
+    clock.advance(300);
+    line.emit('callerIdUpdated', 'c1', number('+989121231234'));
+    await flush();
+    expect(signals.map((s) => [s.kind, 'callerId' in s ? s.callerId : null])).toEqual([['offered', { kind: 'number', number: '+989121231234' }]]);
+    line.emit('ended', 'c1', 'remote');
+    await flush();
+    signals = [];
+    line.emit('incoming', 'c2', null);
+    clock.advance(1_499);
+    await flush();
+    expect(signals).toEqual([]);
+    clock.advance(1);
+    await flush();
+    expect(signals).toMatchObject([{ kind: 'offered', callerId: { kind: 'unavailable' } }]);
+    // A call that rings and goes before its number is known is never offered.
+    line.emit('ended', signals.length ? 'c2' : 'c2', 'remote');
+    await flush();
+    signals = [];
+    line.emit('incoming', 'c3', null);
+    line.emit('ended', 'c3', 'remote');
+    clock.advance(5_000);
+    await flush();
+    expect(signals).toEqual([]);
+    expect(clock.pendingTimers()).toEqual([]);
+  });
+
   it('reports a dial answered, busy, not answered in time (hanging up), and refused when not registered', async () => {
     const t = make();
     const a = t.dial({ number: '+15550001', ringTimeoutMs: 30_000 });

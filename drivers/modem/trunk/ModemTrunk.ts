@@ -16,6 +16,13 @@ export interface ModemTrunkOptions {
   dialled?: string;
 }
 
+/**
+ * How long an incoming call without caller ID waits for it before it is
+ * offered as 'unavailable': the tracker's CLIP grace (200 ms, oFono) plus one
+ * AT+CLCC round trip, with room for a slow modem.
+ */
+export const CALLER_ID_WAIT_MS = 1_500;
+
 /** One call on the modem as the core sees it. */
 export interface ModemLeg {
   readonly id: string;
@@ -39,6 +46,8 @@ export class ModemTrunk implements TrunkPort {
   private listener: ((s: TrunkSignal) => void) | null = null;
   private readonly legs = new Map<string, ModemLeg>();
   private readonly pending: TrunkSignal[] = [];
+  /** Incoming calls whose caller ID is not known yet, waiting (bounded) for it. */
+  private readonly unidentified = new Map<string, Timer>();
   private flushing = false;
   private seq = 0;
   /** The operator refused explicit call transfer once: conference from then on. */
@@ -47,7 +56,7 @@ export class ModemTrunk implements TrunkPort {
   constructor(private readonly o: ModemTrunkOptions) {
     const line = o.line;
     line.on('incoming', (callId, callerId) => this.onIncoming(callId, callerId));
-    line.on('callerIdUpdated', (callId) => o.logger.debug({ trunk: o.id, callId }, 'caller ID arrived after the call was offered'));
+    line.on('callerIdUpdated', (callId, callerId) => this.onCallerId(callId, callerId));
     line.on('active', (callId) => this.onActive(callId));
     line.on('ended', (callId, why) => this.onEnded(callId, why));
     line.on('dtmf', (callId, digit) => this.onDtmf(callId, digit));
@@ -187,6 +196,34 @@ export class ModemTrunk implements TrunkPort {
   // --- events from the modem -----------------------------------------------
 
   private onIncoming(callId: string, callerId: Parameters<typeof toCallerId>[0]): void {
+    if (callerId === null) {
+      // RING without +CLIP yet: the number decides VIP priority and the
+      // agent-callback offer, so wait for it (a late +CLIP or the CLCC answer
+      // after the tracker's grace window), but never long.
+      this.unidentified.set(
+        callId,
+        this.o.clock.setTimer('modem-caller-id-wait', CALLER_ID_WAIT_MS, () => {
+          this.unidentified.delete(callId);
+          this.offer(callId, null);
+        }),
+      );
+      return;
+    }
+    this.offer(callId, callerId);
+  }
+
+  private onCallerId(callId: string, callerId: NonNullable<Parameters<typeof toCallerId>[0]>): void {
+    const wait = this.unidentified.get(callId);
+    if (!wait) {
+      this.o.logger.debug({ trunk: this.id, callId }, 'caller ID arrived after the call was offered');
+      return;
+    }
+    wait.clear();
+    this.unidentified.delete(callId);
+    this.offer(callId, callerId);
+  }
+
+  private offer(callId: string, callerId: Parameters<typeof toCallerId>[0]): void {
     if (this.legs.size >= this.channels) {
       this.o.logger.warn({ trunk: this.id, callId }, 'a second incoming call while the line is busy: left to the network (busy/waiting)');
       return;
@@ -211,6 +248,13 @@ export class ModemTrunk implements TrunkPort {
   }
 
   private onEnded(callId: string, why: LineCallEnd): void {
+    const wait = this.unidentified.get(callId);
+    if (wait) {
+      // Rang and went before we knew who it was: never offered, nothing to end.
+      wait.clear();
+      this.unidentified.delete(callId);
+      return;
+    }
     for (const leg of this.legs.values()) {
       if (leg.connect?.onEnded(callId, why)) {
         if (leg.connect.finished) leg.connect = null;
