@@ -5,6 +5,9 @@
  * back when the modem answers again. Driver timeouts are shortened (the same
  * code paths, in seconds instead of minutes).
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GsmModem } from '../../drivers/modem/GsmModem.ts';
 import { startFakeModemOnPty, type FakeModemOnPty } from '../../drivers/modem/sim/startFakeModemOnPty.ts';
@@ -82,5 +85,38 @@ describe('ModemTrunk on a PTY', () => {
     const steps = logs.filter((r) => r.msg === 'ladder step started').map((r) => r['step']);
     expect(steps[0]).toBe('probe');
     expect(signals.filter((s) => s.kind === 'health').map((s) => (s as { health: { up: boolean } }).health.up)).toContain(false);
+  }, 60_000);
+
+  it('a USB modem that vanishes and comes back at the same path is reopened and back in service', async () => {
+    const clock = new SystemClock();
+    cleanups.push(() => clock.dispose());
+    const { logger, records } = capturingLogger('info');
+    const dir = mkdtempSync(join(tmpdir(), 'ccgate-usb-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    let fake = await startFakeModemOnPty({ family: 'quectel', clock, logger, dir, name: 'ttyUSB2' });
+    const modem = new GsmModem({
+      id: 'gsm1',
+      transport: new SerialTransport({ path: fake.hostPath }),
+      clock,
+      logger,
+      atTimeouts: { quick: 300, normal: 500, call: 800, resyncQuiet: 50 },
+      timings: { pollMs: 300, rebootWaitMs: 300, reopenAttempts: 1, portWatchMs: 200, ladder: { retryInitialMs: 60_000 } },
+    });
+    cleanups.push(() => modem.close());
+    const trunk = new ModemTrunk({ id: 'gsm1', line: modem, clock, logger, connect: 'conference' });
+    await modem.start();
+    await until('up', () => trunk.health().up);
+    // Unplugged: socat goes, the links vanish; the next health poll's write fails with EIO.
+    await fake.close();
+    await until('down', () => !trunk.health().up, 20_000);
+    await until('dead, watching the port', () => modem.supervisor.machine.state === 'dead', 20_000);
+    // Plugged back in: the same path appears; the port watch reopens it long before the 60 s ladder retry.
+    mkdirSync(dir, { recursive: true });
+    fake = await startFakeModemOnPty({ family: 'quectel', clock, logger, dir, name: 'ttyUSB2' });
+    cleanups.push(() => fake.close());
+    await until('up again', () => trunk.health().up, 20_000);
+    expect(modem.supervisor.machine.state).toBe('ok');
+    expect(records.some((r) => r.msg === 'modem port is back: recovering now')).toBe(true);
+    expect(fake.fake.received).toContain('ATE0');
   }, 60_000);
 });

@@ -62,6 +62,7 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   private pollTimer: Timer | null = null;
   private retryTimer: Timer | null = null;
   private rebootTimer: Timer | null = null;
+  private portWatch: Timer | null = null;
   private bootWaiters: Array<() => void> = [];
   private lastHealth = '';
 
@@ -150,7 +151,7 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     this.ac.abort();
     this.ladder.stop();
     this.registration.stop();
-    for (const t of [this.pollTimer, this.retryTimer, this.rebootTimer]) t?.clear();
+    for (const t of [this.pollTimer, this.retryTimer, this.rebootTimer, this.portWatch]) t?.clear();
     this.wakeBootWaiters();
   }
 
@@ -239,8 +240,14 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
         this.machine.send({ kind: 'simMissing' });
       } else {
         this.log.warn({ err: String(e) }, 'modem init failed');
-        this.retryTimer = this.o.clock.setTimer('modem-init-retry', this.t.initRetryMs, () => void this.init());
-        if (!this.machine.responsive || this.o.session.isPaused) this.startLadder();
+        if (this.machine.state === 'dead') {
+          // The ladder's own long back-off (and the port watch) decide the next attempt.
+        } else if (!this.machine.responsive || this.o.session.isPaused || !this.o.transport.isOpen) {
+          this.startLadder();
+        } else {
+          // It answers but refused a required step: try the init again shortly.
+          this.retryTimer = this.o.clock.setTimer('modem-init-retry', this.t.initRetryMs, () => void this.init());
+        }
       }
     } finally {
       this.initRunning = false;
@@ -301,7 +308,29 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
       this.emit('lost', 'unresponsive');
       this.startLadder();
     }
+    if (to === 'dead' && !this.o.transport.isOpen) this.watchPort();
     this.publish();
+  }
+
+  /**
+   * A dead modem whose port is gone (USB unplugged, hub power lost): try to
+   * open the port every `portWatchMs`, and the moment it is back run a ladder
+   * pass at once instead of waiting out the long back-off.
+   */
+  private watchPort(): void {
+    this.portWatch?.clear();
+    this.portWatch = this.o.clock.setTimer('modem-port-watch', this.t.portWatchMs, () => {
+      this.portWatch = null;
+      if (this.ac.signal.aborted || this.machine.state !== 'dead') return;
+      this.o.transport.open().then(
+        () => {
+          this.log.info({}, 'modem port is back: recovering now');
+          this.ladder.reset();
+          void this.ladder.run();
+        },
+        () => this.watchPort(),
+      );
+    });
   }
 
   private startLadder(): void {

@@ -14,6 +14,8 @@ export interface ModemTimings {
   initRetryMs: number;
   /** Reopen attempts in the ladder's reopen step (USB re-enumeration takes a few seconds). */
   reopenAttempts: number;
+  /** While dead with the port gone: how often to look for it again (an open of a missing tty fails at once). */
+  portWatchMs: number;
   ladder?: Partial<Omit<LadderTimings, 'stepTimeoutMs'>>;
 }
 
@@ -24,4 +26,5 @@ export const MODEM_TIMINGS: ModemTimings = {
   rebootWaitMs: 15_000,
   initRetryMs: 10_000,
   reopenAttempts: 4,
+  portWatchMs: 10_000,
 };
