@@ -15,9 +15,9 @@ import type { AtSession } from '../session/AtSession.ts';
 import { PROBE } from '../session/Job.ts';
 import type { ByteTransport } from '../transport/ByteTransport.ts';
 import type { ModemLines } from '../transport/ModemLines.ts';
-import { reopenWithBackoff } from '../transport/reopen.ts';
 import type { LineHealth } from '../trunk/ModemLine.ts';
 import { initModem, type ModemFacts } from './initModem.ts';
+import { RecoveryActions } from './RecoveryActions.ts';
 import { MODEM_TIMINGS, type ModemTimings } from './timings.ts';
 
 export interface ModemSupervisorOptions {
@@ -63,7 +63,7 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   private retryTimer: Timer | null = null;
   private rebootTimer: Timer | null = null;
   private portWatch: Timer | null = null;
-  private bootWaiters: Array<() => void> = [];
+  private readonly actions: RecoveryActions;
   private lastHealth = '';
 
   constructor(private readonly o: ModemSupervisorOptions) {
@@ -95,6 +95,7 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
         void this.init();
       }
     });
+    this.actions = new RecoveryActions({ session: o.session, transport: o.transport, lines: o.lines, clock: o.clock, logger: this.log, timings: this.t });
     this.ladder = new RecoveryLadder({
       clock: o.clock,
       logger: o.logger,
@@ -103,9 +104,9 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
       timings: this.t.ladder,
       steps: {
         probe: () => o.session.probe(),
-        softReset: (s) => this.softReset(s),
-        reopen: (s) => this.reopen(s),
-        powerCycle: (s) => this.powerCycle(s),
+        softReset: (s) => this.actions.softReset(s),
+        reopen: (s) => this.actions.reopen(s),
+        powerCycle: (s) => this.actions.powerCycle(s),
       },
     });
     // Every pass, the retry passes after `dead` included: a retry that recovers must find the machine
@@ -152,7 +153,7 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     this.ladder.stop();
     this.registration.stop();
     for (const t of [this.pollTimer, this.retryTimer, this.rebootTimer, this.portWatch]) t?.clear();
-    this.wakeBootWaiters();
+    this.actions.bootSeen();
   }
 
   health(): LineHealth {
@@ -286,7 +287,7 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   // --- reboot and recovery ---------------------------------------------------------
 
   private onBoot(marker: string): void {
-    this.wakeBootWaiters();
+    this.actions.bootSeen();
     const profile = this.facts?.profile;
     // Before the first init finished, boot markers are the modem powering up
     // with us (its banner), not a reboot under live calls.
@@ -336,52 +337,6 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   private startLadder(): void {
     if (this.ladder.running || this.ac.signal.aborted) return;
     void this.ladder.run();
-  }
-
-  private async softReset(signal: AbortSignal): Promise<boolean> {
-    const s = this.o.session;
-    try {
-      // bypassPause: the failed probe before this step paused the session's queue.
-      await s.send({ text: 'ATZ', timeout: 'quick' }, { signal, bypassPause: true });
-    } catch {
-      // ATZ often fails on a wedged modem; AT+CFUN=1,1 is the real reset.
-    }
-    const booted = this.waitBoot(this.t.rebootWaitMs, signal);
-    s.send({ text: 'AT+CFUN=1,1', timeout: 'quick' }, { signal, bypassPause: true }).catch(() => undefined);
-    return (await booted) || s.probe();
-  }
-
-  private async reopen(signal: AbortSignal): Promise<boolean> {
-    this.o.session.abortAll('portClosed');
-    await this.o.transport.close();
-    await reopenWithBackoff(this.o.transport, { clock: this.o.clock, logger: this.log, maxAttempts: this.t.reopenAttempts, signal });
-    return this.o.session.probe();
-  }
-
-  private async powerCycle(signal: AbortSignal): Promise<boolean> {
-    const booted = this.waitBoot(this.t.rebootWaitMs, signal);
-    await this.o.lines.powerCycle();
-    return (await booted) || this.o.session.probe();
-  }
-
-  private waitBoot(ms: number, signal: AbortSignal): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = this.o.clock.setTimer('modem-boot-wait', ms, () => finish(false));
-      const finish = (v: boolean) => {
-        timer.clear();
-        this.bootWaiters = this.bootWaiters.filter((w) => w !== onBoot);
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      };
-      const onBoot = () => finish(true);
-      const onAbort = () => finish(false);
-      this.bootWaiters.push(onBoot);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private wakeBootWaiters(): void {
-    for (const w of [...this.bootWaiters]) w();
   }
 
   private publish(): void {
