@@ -204,6 +204,12 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
     for (const d of digits) await this.send(this.profile.sendDtmf(d, index));
   }
 
+  async rejectWaiting(): Promise<void> {
+    // 27.007 §7.13 / 22.030: CHLD=0 sets User Determined User Busy for a waiting call.
+    await this.send({ text: 'AT+CHLD=0', timeout: 'call', priority: 'urgent' });
+    this.requestClcc();
+  }
+
   async startAudio(callId: string): Promise<void> {
     const index = this.calls.calls().find((c) => c.callId === callId)?.index ?? 1;
     await this.audio.start(index);

@@ -14,6 +14,8 @@ import { startFakeModemOnPty, type FakeModemOnPty } from '../../drivers/modem/si
 import { SerialTransport } from '../../drivers/modem/transport/SerialTransport.ts';
 import { ModemTrunk } from '../../drivers/modem/trunk/ModemTrunk.ts';
 import { SystemClock } from '../../gateway/core/Clock.ts';
+import { SeededRandom } from '../../gateway/core/Random.ts';
+import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
 import { capturingLogger } from '../../gateway/core/Logger.ts';
 import type { TrunkSignal } from '../../gateway/trunk/TrunkPort.ts';
 
@@ -119,4 +121,32 @@ describe('ModemTrunk on a PTY', () => {
     expect(records.some((r) => r.msg === 'modem port is back: recovering now')).toBe(true);
     expect(fake.fake.received).toContain('ATE0');
   }, 60_000);
+
+  it('a one-line modem that is busy: a second caller gets busy from the network and never reaches the core', async () => {
+    const clock = new SystemClock();
+    cleanups.push(() => clock.dispose());
+    const { logger } = capturingLogger('warn');
+    const net = new SimNetwork({ clock, random: new SeededRandom(3) });
+    const line = net.addTrunk('line', 2);
+    const fake = await startFakeModemOnPty({ family: 'sim800', clock, logger, line });
+    cleanups.push(() => fake.close());
+    const modem = new GsmModem({ id: 'gsm1', transport: new SerialTransport({ path: fake.hostPath }), clock, logger, audio: { kind: 'silent', promptDir: '.' } });
+    cleanups.push(() => modem.close());
+    const trunk = new ModemTrunk({ id: 'gsm1', line: modem, clock, logger, connect: 'conference' });
+    const signals: TrunkSignal[] = [];
+    trunk.setListener((s) => {
+      signals.push(s);
+      if (s.kind === 'offered') trunk.answer(s.legId);
+    });
+    await modem.start();
+    await until('up', () => trunk.health().up);
+    const first = net.placeCall({ callerId: { kind: 'number', number: '+989120000001' }, trunk: 'line', patienceMs: null });
+    await until('first answered', () => signals.some((s) => s.kind === 'answered'));
+    const second = net.placeCall({ callerId: { kind: 'number', number: '+989120000002' }, trunk: 'line', patienceMs: null });
+    await until('second caller turned away', () => second.outcome !== null);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(signals.filter((s) => s.kind === 'offered')).toHaveLength(1);
+    expect(first.outcome).toBeNull();
+    expect(fake.fake.calls.size).toBe(1);
+  }, 30_000);
 });

@@ -29,6 +29,12 @@ const END_OF: Record<Exclude<RingResult, 'answered'>, EndCause> = { busy: 'busy'
 export class CallControl implements NetworkEvents {
   net!: NetworkSide;
   ectSupported = true;
+  /**
+   * The subscription's call waiting. Off (the usual default, and what a
+   * one-line trunk wants): a call arriving while the modem has one is given
+   * busy by the network and never reaches the DCE. On: it shows as waiting.
+   */
+  callWaiting = false;
   /** DTMF digits the host sent (AT+VTS, AT^DTMF), in order. */
   readonly sentDtmf: string[] = [];
   private readonly alertTimers = new Map<number, Timer>();
@@ -180,6 +186,10 @@ export class CallControl implements NetworkEvents {
 
   incoming(legId: string, callerId: CallerId): void {
     const busy = this.table.size > 0;
+    if (busy && !this.callWaiting) {
+      this.net.hangup({ legId });
+      return;
+    }
     const number = callerId.kind === 'number' ? callerId.number : '';
     const validity = callerId.kind === 'number' ? 0 : callerId.kind === 'withheld' ? 1 : 2;
     this.table.add({

@@ -4,7 +4,7 @@ import type { PromptRef } from '../../../gateway/trunk/TrunkPort.ts';
 import type { FailureReason } from '../session/AtCommand.ts';
 import type { LineHealth, ModemLine, ModemLineEvents } from './ModemLine.ts';
 
-type Method = 'answer' | 'hangupAll' | 'dial' | 'hold' | 'retrieve' | 'release' | 'conference' | 'transfer' | 'startAudio' | 'endAudio';
+type Method = 'answer' | 'hangupAll' | 'dial' | 'hold' | 'retrieve' | 'release' | 'conference' | 'transfer' | 'rejectWaiting' | 'startAudio' | 'endAudio';
 
 /**
  * An in-process ModemLine for unit tests of ModemTrunk: records every call,
@@ -69,6 +69,9 @@ export class FakeModemLine extends EventEmitter<ModemLineEvents> implements Mode
   }
   transfer(): Promise<void> {
     return this.op('transfer');
+  }
+  rejectWaiting(): Promise<void> {
+    return this.op('rejectWaiting');
   }
   startAudio(callId: string): Promise<void> {
     return this.op('startAudio', callId);

@@ -54,6 +54,8 @@ export interface ModemLine extends EventEmitter<ModemLineEvents> {
   conference(): Promise<void>;
   /** Explicit call transfer (AT+CHLD=4): the two calls are joined and the modem leaves them. */
   transfer(): Promise<void>;
+  /** Turn a waiting call away as busy (AT+CHLD=0, UDUB), leaving the call in progress alone. */
+  rejectWaiting(): Promise<void>;
   /** Audio on: the call is connected (e.g. AT+CPCMREG=1). */
   startAudio(callId: string): Promise<void>;
   /** Play a prompt; resolves when it finished or `signal` aborted it. Never rejects. */

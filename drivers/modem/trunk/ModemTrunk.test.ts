@@ -56,6 +56,16 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
     expect(t.health().busyChannels).toBe(0);
   });
 
+  it('turns a waiting call away as busy while the line carries a caller', async () => {
+    const t = make();
+    await answeredCall(t);
+    line.emit('incoming', 'c10', number('+15550000002'));
+    await flush();
+    expect(signals.filter((s) => s.kind === 'offered')).toHaveLength(1);
+    expect(line.log.at(-1)).toBe('rejectWaiting');
+    expect(t.health().busyChannels).toBe(1);
+  });
+
   it('maps withheld and missing caller IDs', async () => {
     make();
     line.emit('incoming', 'c1', withheld);

@@ -225,7 +225,9 @@ export class ModemTrunk implements TrunkPort {
 
   private offer(callId: string, callerId: Parameters<typeof toCallerId>[0]): void {
     if (this.legs.size >= this.channels) {
-      this.o.logger.warn({ trunk: this.id, callId }, 'a second incoming call while the line is busy: left to the network (busy/waiting)');
+      // Call waiting is on for this SIM: one line carries one caller, so the newcomer gets busy.
+      this.o.logger.info({ trunk: this.id, callId }, 'a waiting call on a busy line: rejected as busy');
+      this.o.line.rejectWaiting().catch((e: unknown) => this.o.logger.warn({ trunk: this.id, err: String(e) }, 'could not reject the waiting call'));
       return;
     }
     const legId = this.newLegId();

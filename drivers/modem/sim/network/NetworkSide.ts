@@ -13,7 +13,7 @@ export type RingResult = 'answered' | 'busy' | 'noAnswer' | 'failed';
 export interface NetworkSide {
   answer(call: ModemCall): void;
   /** Release a call that owns its leg (and so everything on that leg). */
-  hangup(call: ModemCall): void;
+  hangup(call: Pick<ModemCall, 'legId'>): void;
   /** Place an outbound call; returns the leg id; `dialResult` follows. */
   dial(number: string): string;
   /** Ring `number` for the call held on `legId` (the host's second call); `connectResult` follows. */
