@@ -26,7 +26,9 @@ function gammuInstalled(): boolean {
 }
 
 const HAVE_GAMMU = gammuInstalled();
-if (!HAVE_GAMMU) console.warn('fidelity.test.ts: skipped, gammu is not installed (apt-get install gammu)');
+// On a developer's machine without gammu the check is skipped with a word; in CI (.ci/run installs gammu) it must run.
+const SKIP = !HAVE_GAMMU && !process.env['CI'];
+if (SKIP) console.warn('fidelity.test.ts: skipped, gammu is not installed (apt-get install gammu)');
 
 function gammu(rc: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -46,7 +48,7 @@ beforeEach(() => {
   expect.hasAssertions();
 });
 
-describe.skipIf(!HAVE_GAMMU).each(Object.keys(EXPECTED) as ModemFamily[])('gammu against the fake %s', (family) => {
+describe.skipIf(SKIP).each(Object.keys(EXPECTED) as ModemFamily[])('gammu against the fake %s', (family) => {
   const want = EXPECTED[family]!;
   let clock: SystemClock;
   let m: FakeModemOnPty;
