@@ -94,6 +94,8 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
     });
     this.supervisor.on('ready', (facts) => {
       this.profile = facts.profile;
+      // After a reboot or recovery the family may differ (a swapped modem): rebuild the audio path, closing the old one.
+      void this.audio.end().catch(() => undefined);
       this.audio = this.makeAudio();
     });
     this.supervisor.on('lost', (why) => {
