@@ -94,12 +94,16 @@ export class ConnectFlow {
       this.giveUp(why === 'busy' ? 'busy' : why === 'noAnswer' ? 'noAnswer' : 'failed');
       return true;
     }
-    if (this.phase === 'bridged' || this.phase === 'joining') {
-      const wasBridged = this.phase === 'bridged';
+    if (this.phase === 'joining') {
+      // The agent went between answering and the join: the caller is still on hold, take them back.
+      this.agentCallId = null;
+      this.giveUp('failed');
+      return true;
+    }
+    if (this.phase === 'bridged') {
       this.phase = 'done';
       this.agentCallId = null;
-      if (wasBridged) this.o.emit({ kind: 'bridgeEnded', legId: this.o.leg.id, by: why === 'lineFailed' ? 'line' : 'agent' });
-      else this.o.emit({ kind: 'connectResult', legId: this.o.leg.id, outcome: 'failed' });
+      this.o.emit({ kind: 'bridgeEnded', legId: this.o.leg.id, by: why === 'lineFailed' ? 'line' : 'agent' });
       return true;
     }
     return this.phase === 'done' || this.phase === 'restoring';

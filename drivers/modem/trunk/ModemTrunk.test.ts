@@ -167,6 +167,19 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
     expect(kinds().slice(3)).toEqual(['connectResult:busy']);
   });
 
+  it('an agent who answers and leaves before the join: the caller is taken off hold, connect reported failed', async () => {
+    const t = make();
+    const legId = await answeredCall(t);
+    t.connect(legId, '+15559000', { ringTimeoutMs: 20_000 });
+    await flush();
+    line.failNext('conference', 'cme');
+    line.emit('active', 'c1');
+    line.emit('ended', 'c1', 'remote');
+    await flush();
+    expect(line.log.slice(2)).toEqual(['hold', 'dial +15559000', 'conference', 'retrieve']);
+    expect(kinds().slice(2)).toEqual(['connectResult:failed']);
+  });
+
   it('the caller hanging up while bridged ends the agent call too', async () => {
     const t = make();
     const legId = await answeredCall(t);
