@@ -206,6 +206,10 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
     for (const d of digits) await this.send(this.profile.sendDtmf(d, index));
   }
 
+  async refreshCalls(): Promise<void> {
+    await this.pollClcc();
+  }
+
   async rejectWaiting(): Promise<void> {
     // 27.007 §7.13 / 22.030: CHLD=0 sets User Determined User Busy for a waiting call.
     await this.send({ text: 'AT+CHLD=0', timeout: 'call', priority: 'urgent' });

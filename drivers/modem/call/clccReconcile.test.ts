@@ -136,10 +136,10 @@ const ROWS: Row[] = [
     expect: { adopted: [entry(1, 'in', 'incoming')] },
   },
   {
-    name: 'duplicate index in one answer: first line wins',
+    name: 'duplicate index in one answer: the later line (newer state) wins',
     calls: [known('a', 1)],
     entries: [entry(1, 'in', 'active'), entry(1, 'in', 'held')],
-    expect: { matched: [{ callId: 'a', entry: entry(1, 'in', 'active') }], released: [] },
+    expect: { matched: [{ callId: 'a', entry: entry(1, 'in', 'held') }], released: [] },
   },
 ];
 

@@ -70,7 +70,11 @@ export function reconcileClcc(calls: readonly ReconcileCall[], entries: readonly
   const plan: ReconcilePlan = { released: [], matched: [], adopted: [], missed: [], ignored: [] };
   const listed = new Set<string>();
   const released = new Set<string>();
-  const seenIndex = new Set<number>();
+  // One index listed twice: the later line is the newer state. A SIM7600 pushes
+  // +CLCC blocks (AT+CLCC=1) that can land inside the answer to our AT+CLCC,
+  // e.g. `1,1,0,…` then `1,1,6,…` when the caller hangs up mid-answer.
+  const last = new Map<number, ClccEntry>();
+  for (const e of entries) last.set(e.index, e);
   const unmatched: ClccEntry[] = [];
 
   for (const entry of entries) {
@@ -78,11 +82,10 @@ export function reconcileClcc(calls: readonly ReconcileCall[], entries: readonly
       plan.ignored.push({ entry, why: `not a voice call (mode ${entry.mode})` });
       continue;
     }
-    if (seenIndex.has(entry.index)) {
-      plan.ignored.push({ entry, why: 'duplicate index in one answer' });
+    if (last.get(entry.index) !== entry) {
+      plan.ignored.push({ entry, why: 'superseded by a later line for the same index in one answer' });
       continue;
     }
-    seenIndex.add(entry.index);
     const call = calls.find((c) => c.index === entry.index && !released.has(c.callId));
     if (call && sameCall(call, entry)) {
       listed.add(call.callId);

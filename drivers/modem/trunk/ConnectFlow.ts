@@ -6,10 +6,10 @@ import type { LineCallEnd, ModemLine } from './ModemLine.ts';
 
 export type ConnectMode = 'conference' | 'transfer';
 
-type Phase = 'holding' | 'dialing' | 'joining' | 'bridged' | 'restoring' | 'done';
+type Phase = 'holding' | 'dialing' | 'joining' | 'bridged' | 'agentLeaving' | 'restoring' | 'done';
 
 export interface ConnectFlowOptions {
-  leg: { readonly id: string; callId: string | null };
+  leg: { readonly id: string; callId: string | null; state: string };
   line: ModemLine;
   clock: Clock;
   logger: Logger;
@@ -42,7 +42,7 @@ export class ConnectFlow {
   constructor(private readonly o: ConnectFlowOptions) {}
 
   get bridged(): boolean {
-    return this.phase === 'bridged';
+    return this.phase === 'bridged' || this.phase === 'agentLeaving';
   }
 
   get finished(): boolean {
@@ -101,9 +101,21 @@ export class ConnectFlow {
       return true;
     }
     if (this.phase === 'bridged') {
-      this.phase = 'done';
+      // When the caller hangs up, the network often ends both calls at once and
+      // the modem reports the agent's end first. Ask the modem for its calls
+      // before telling the core who left: if the caller's call went too, the
+      // trunk reports the caller (no survey to an empty line).
+      this.phase = 'agentLeaving';
       this.agentCallId = null;
-      this.o.emit({ kind: 'bridgeEnded', legId: this.o.leg.id, by: why === 'lineFailed' ? 'line' : 'agent' });
+      const by = why === 'lineFailed' ? 'line' : 'agent';
+      void this.o.line
+        .refreshCalls()
+        .catch(() => undefined)
+        .then(() => {
+          if (this.phase !== 'agentLeaving') return;
+          this.phase = 'done';
+          this.o.emit({ kind: 'bridgeEnded', legId: this.o.leg.id, by });
+        });
       return true;
     }
     return this.phase === 'done' || this.phase === 'restoring';
@@ -126,7 +138,7 @@ export class ConnectFlow {
   /** The modem died: report the connect as failed if it was still pending. */
   lineFailed(): void {
     const pending = this.phase === 'holding' || this.phase === 'dialing' || this.phase === 'joining';
-    const bridged = this.phase === 'bridged';
+    const bridged = this.bridged;
     this.abandon();
     if (pending) this.o.emit({ kind: 'connectResult', legId: this.o.leg.id, outcome: 'failed' });
     if (bridged) this.o.emit({ kind: 'bridgeEnded', legId: this.o.leg.id, by: 'line' });
@@ -173,7 +185,11 @@ export class ConnectFlow {
     release
       .catch(() => undefined)
       .then(() => this.o.line.retrieve())
-      .catch((e: unknown) => this.o.logger.warn({ leg: this.o.leg.id, err: String(e) }, 'could not take the caller off hold'))
+      .catch((e: unknown) => {
+        // Routine when the caller hung up meanwhile (nothing left to retrieve); a problem otherwise.
+        if (this.o.leg.state === 'ended') this.o.logger.info({ leg: this.o.leg.id }, 'caller gone before being taken off hold');
+        else this.o.logger.warn({ leg: this.o.leg.id, err: String(e) }, 'could not take the caller off hold');
+      })
       .finally(() => {
         if (this.phase === 'restoring') this.finish(outcome);
       });

@@ -4,7 +4,7 @@ import type { PromptRef } from '../../../gateway/trunk/TrunkPort.ts';
 import type { FailureReason } from '../session/AtCommand.ts';
 import type { LineHealth, ModemLine, ModemLineEvents } from './ModemLine.ts';
 
-type Method = 'answer' | 'hangupAll' | 'dial' | 'hold' | 'retrieve' | 'release' | 'conference' | 'transfer' | 'rejectWaiting' | 'startAudio' | 'endAudio';
+type Method = 'answer' | 'hangupAll' | 'dial' | 'hold' | 'retrieve' | 'release' | 'conference' | 'transfer' | 'rejectWaiting' | 'refreshCalls' | 'startAudio' | 'endAudio';
 
 /**
  * An in-process ModemLine for unit tests of ModemTrunk: records every call,
@@ -72,6 +72,18 @@ export class FakeModemLine extends EventEmitter<ModemLineEvents> implements Mode
   }
   rejectWaiting(): Promise<void> {
     return this.op('rejectWaiting');
+  }
+  /** Resolves when the test calls `answerRefresh()` (so a test can end calls "during" the query). */
+  refreshCalls(): Promise<void> {
+    this.log.push('refreshCalls');
+    if (!this.holdRefresh) return Promise.resolve();
+    return new Promise((resolve) => this.refreshWaiters.push(resolve));
+  }
+  /** Make refreshCalls() wait until answerRefresh(). */
+  holdRefresh = false;
+  private refreshWaiters: Array<() => void> = [];
+  answerRefresh(): void {
+    for (const r of this.refreshWaiters.splice(0)) r();
   }
   startAudio(callId: string): Promise<void> {
     return this.op('startAudio', callId);

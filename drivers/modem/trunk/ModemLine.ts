@@ -56,6 +56,8 @@ export interface ModemLine extends EventEmitter<ModemLineEvents> {
   transfer(): Promise<void>;
   /** Turn a waiting call away as busy (AT+CHLD=0, UDUB), leaving the call in progress alone. */
   rejectWaiting(): Promise<void>;
+  /** Ask the modem for its calls now (AT+CLCC); resolves once the answer has been applied (`ended` events included). */
+  refreshCalls(): Promise<void>;
   /** Audio on: the call is connected (e.g. AT+CPCMREG=1). */
   startAudio(callId: string): Promise<void>;
   /** Play a prompt; resolves when it finished or `signal` aborted it. Never rejects. */

@@ -180,6 +180,23 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
     expect(kinds().slice(2)).toEqual(['connectResult:failed']);
   });
 
+  it('both calls ending together: the caller, not the agent, is reported as leaving (no survey to an empty line)', async () => {
+    const t = make();
+    const legId = await answeredCall(t);
+    t.connect(legId, '+15559000', { ringTimeoutMs: 20_000 });
+    await flush();
+    line.emit('active', 'c1');
+    await flush();
+    line.holdRefresh = true;
+    line.emit('ended', 'c1', 'remote'); // the modem reports the agent's end first …
+    await flush();
+    line.emit('ended', 'c9', 'remote'); // … and the caller's within the confirming AT+CLCC
+    line.answerRefresh();
+    await flush();
+    expect(kinds().slice(2)).toEqual(['connectResult:answered', 'bridgeEnded:caller', 'ended:remote']);
+    void legId;
+  });
+
   it('the caller hanging up while bridged ends the agent call too', async () => {
     const t = make();
     const legId = await answeredCall(t);
