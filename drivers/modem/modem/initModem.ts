@@ -66,7 +66,8 @@ export async function initModem(send: Send, o: { family: Family | 'auto'; dtmfDe
     } catch (e) {
       if (!step.optional) throw e;
       skipped.push(step.cmd.text);
-      o.logger.warn({ cmd: step.cmd.text, why: step.why, err: String(e) }, 'optional init step refused by this firmware');
+      // Expected on some firmware (that is why the step is optional): worth a line, not a warning.
+      o.logger.info({ cmd: step.cmd.text, why: step.why, err: String(e) }, 'optional init step refused by this firmware');
     }
   }
 
