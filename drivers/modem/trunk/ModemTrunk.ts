@@ -182,8 +182,9 @@ export class ModemTrunk implements TrunkPort {
   cancelConnect(legId: string): void {
     const leg = this.legs.get(legId);
     if (leg?.connect) leg.connect.cancel();
-    // The core cancels after the caller left: whatever rings for that leg goes too.
-    else if (!leg) this.hangupQuietly();
+    // The core cancels after the caller left: whatever still rings for that leg
+    // goes too — unless the line already carries a new call.
+    else if (!leg && this.legs.size === 0) this.hangupQuietly();
   }
 
   hangup(legId: string): void {
