@@ -46,6 +46,8 @@ export interface GsmModemOptions {
   smsMode?: 'pdu' | 'text';
   audio?: AudioChoice;
   lines?: ModemLines;
+  /** Rates to hunt through on a baud mismatch, the configured one first (see ModemSupervisor). */
+  baudRates?: readonly number[];
   timings?: Partial<ModemTimings>;
   atTimeouts?: Partial<AtTimeouts>;
 }
@@ -90,6 +92,7 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
       family: o.family ?? 'auto',
       dtmfDetect: o.dtmfDetect ?? true,
       smsMode: o.smsMode ?? 'pdu',
+      ...(o.baudRates ? { baudRates: o.baudRates } : {}),
       ...(o.timings ? { timings: o.timings } : {}),
     });
     this.supervisor.on('ready', (facts) => {

@@ -8,6 +8,9 @@ import { CommandHookLines, NoModemLines } from './transport/ModemLines.ts';
 import { SerialTransport } from './transport/SerialTransport.ts';
 import { ModemTrunk } from './trunk/ModemTrunk.ts';
 
+/** Rates a modem is commonly left at (SIM800 factory 115200 or autobaud, others 9600 after AT+IPR), most likely first. */
+const HUNT_RATES: readonly number[] = [115200, 9600, 57600, 38400, 19200, 230400, 460800, 921600];
+
 export interface OpenedModemTrunk {
   trunk: ModemTrunk;
   modem: GsmModem;
@@ -40,6 +43,7 @@ export async function openModemTrunk(
       ...(audioPort ? { openPcmPort: () => new SerialTransport({ path: audioPort, baudRate: cfg.baudRate }) } : {}),
     },
     lines: cfg.powerCycle ? new CommandHookLines({ argv: cfg.powerCycle, logger }) : new NoModemLines(),
+    baudRates: cfg.autoBaud ? [cfg.baudRate, ...HUNT_RATES.filter((r) => r !== cfg.baudRate)] : [cfg.baudRate],
     ...(deps.timings ? { timings: deps.timings } : {}),
     ...(deps.atTimeouts ? { atTimeouts: deps.atTimeouts } : {}),
   });

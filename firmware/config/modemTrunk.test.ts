@@ -22,6 +22,7 @@ describe('modem trunks in the config', () => {
         channels: 1,
         port: '/dev/serial/by-id/usb-Quectel_EC25-if02',
         baudRate: 115200,
+        autoBaud: true,
         rtscts: false,
         family: 'auto',
         connect: 'conference',

@@ -245,6 +245,7 @@ const modemTrunk = obj({
     .number({ error: expected(`a baud rate: one of ${BAUD_RATES.join(', ')}`) })
     .refine((n) => (BAUD_RATES as readonly number[]).includes(n), { error: expected(`a baud rate: one of ${BAUD_RATES.join(', ')}`) })
     .default(115200),
+  autoBaud: bool().default(true),
   rtscts: bool().default(false),
   family: oneOf(['auto', 'sim800', 'sim7600', 'quectel', 'huawei', 'generic']).default('auto'),
   connect: oneOf(['conference', 'transfer']).default('conference'),

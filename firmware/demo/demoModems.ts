@@ -40,6 +40,7 @@ export async function startDemoModems(network: SimNetwork, clock: Clock, logger:
         channels: 1,
         port: fake.hostPath,
         baudRate: 115200,
+        autoBaud: false,
         rtscts: false,
         family: 'auto',
         connect: 'conference',

@@ -183,6 +183,8 @@ export interface ModemTrunkConfig {
   /** Serial device, preferably /dev/serial/by-id/… so a re-enumerated USB modem is found again. */
   port: string;
   baudRate: number;
+  /** On garbage with no valid answer, try the other common baud rates (the configured one first). */
+  autoBaud: boolean;
   rtscts: boolean;
   family: ModemFamily | 'auto';
   /**

@@ -29,6 +29,12 @@ export interface ModemSupervisorOptions {
   family: Family | 'auto';
   dtmfDetect: boolean;
   smsMode: 'pdu' | 'text';
+  /**
+   * Line speeds to try, in order, when the line carries garbage (a UART modem
+   * fixed at another rate with AT+IPR): the configured rate first. One entry
+   * or none: no hunting, the mismatch is only reported.
+   */
+  baudRates?: readonly number[];
   timings?: Partial<ModemTimings>;
 }
 
@@ -63,6 +69,8 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   private retryTimer: Timer | null = null;
   private rebootTimer: Timer | null = null;
   private portWatch: Timer | null = null;
+  private baudHunt: Timer | null = null;
+  private hunting = false;
   private readonly actions: RecoveryActions;
   private lastHealth = '';
 
@@ -132,7 +140,11 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
       if (reason === 'timeout' && cmd === PROBE.text) this.machine.send({ kind: 'probeFailed' });
     });
     o.session.on('discarded', (f) => this.counters.discarded(f.bytes.length));
-    o.session.on('baudMismatch', () => this.machine.send({ kind: 'baudMismatch' }));
+    o.session.on('baudMismatch', () => {
+      this.machine.send({ kind: 'baudMismatch' });
+      // Whatever else is going on (a ladder pass probing into the garbage included): find the rate.
+      void this.huntBaud();
+    });
     o.session.on('closed', (error) => {
       if (error && !signal.aborted) this.machine.send({ kind: 'portClosed' });
     });
@@ -152,7 +164,7 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     this.ac.abort();
     this.ladder.stop();
     this.registration.stop();
-    for (const t of [this.pollTimer, this.retryTimer, this.rebootTimer, this.portWatch]) t?.clear();
+    for (const t of [this.pollTimer, this.retryTimer, this.rebootTimer, this.portWatch, this.baudHunt]) t?.clear();
     this.actions.bootSeen();
   }
 
@@ -311,6 +323,38 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     }
     if (to === 'dead' && !this.o.transport.isOpen) this.watchPort();
     this.publish();
+  }
+
+  /**
+   * Garbage and no valid answer (gsm-modems.md §10 scenario 9): probe `AT` at
+   * each candidate rate until the modem answers, then re-init at that rate;
+   * if none answers, stay `baudMismatch` and try again later.
+   */
+  private async huntBaud(): Promise<void> {
+    const rates = this.o.baudRates ?? [];
+    const set = this.o.transport.setBaudRate?.bind(this.o.transport);
+    if (this.hunting || !set || rates.length < 2 || this.ac.signal.aborted) return;
+    this.hunting = true;
+    try {
+      for (const rate of rates) {
+        await set(rate);
+        if (await this.o.session.probe()) {
+          this.log.info({ baudRate: rate }, 'the modem answers at this baud rate');
+          this.o.session.resume();
+          void this.init();
+          return;
+        }
+        if (this.ac.signal.aborted) return;
+      }
+      this.log.error({ tried: rates }, 'no baud rate gives a valid answer: check the wiring and the modem (AT+IPR)');
+      this.baudHunt = this.o.clock.setTimer('modem-baud-hunt', this.t.baudHuntRetryMs, () => {
+        if (!this.machine.responsive) void this.huntBaud();
+      });
+    } catch (e) {
+      this.log.warn({ err: String(e) }, 'baud rate hunt failed');
+    } finally {
+      this.hunting = false;
+    }
   }
 
   /**

@@ -16,6 +16,8 @@ export interface ModemTimings {
   reopenAttempts: number;
   /** While dead with the port gone: how often to look for it again (an open of a missing tty fails at once). */
   portWatchMs: number;
+  /** After a baud hunt found no rate: when to try again (the modem may have been mid-reboot). */
+  baudHuntRetryMs: number;
   ladder?: Partial<Omit<LadderTimings, 'stepTimeoutMs'>>;
 }
 
@@ -27,4 +29,5 @@ export const MODEM_TIMINGS: ModemTimings = {
   initRetryMs: 10_000,
   reopenAttempts: 4,
   portWatchMs: 10_000,
+  baudHuntRetryMs: 60_000,
 };

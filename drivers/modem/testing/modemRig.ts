@@ -30,6 +30,8 @@ export interface RigOptions {
   atTimeouts?: Partial<AtTimeouts>;
   lines?: ModemLines;
   connect?: 'conference' | 'transfer';
+  /** Baud rates the supervisor may hunt through (default: none, no hunting). */
+  baudRates?: number[];
 }
 
 export interface Rig {
@@ -73,6 +75,7 @@ export function createRig(mode: SplitMode, opts: RigOptions = {}): Rig {
     family: 'auto',
     audio: { kind: 'silent', promptDir: '/nonexistent' },
     ...(opts.lines ? { lines: opts.lines } : {}),
+    ...(opts.baudRates ? { baudRates: opts.baudRates } : {}),
     ...(opts.timings ? { timings: opts.timings } : {}),
     ...(opts.atTimeouts ? { atTimeouts: opts.atTimeouts } : {}),
   });

@@ -22,4 +22,9 @@ export interface ByteTransport extends EventEmitter<ByteTransportEvents> {
   write(bytes: Uint8Array): Promise<void>;
   /** Close; idempotent. Emits `closed` with null. */
   close(): Promise<void>;
+  /**
+   * Change the line speed of an open port (a UART; a USB or PTY port ignores
+   * it). Optional: transports without a baud rate do not implement it.
+   */
+  setBaudRate?(baudRate: number): Promise<void>;
 }

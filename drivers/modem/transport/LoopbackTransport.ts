@@ -34,6 +34,13 @@ export class LoopbackTransport extends EventEmitter<ByteTransportEvents> impleme
     return this.open_;
   }
 
+  /** The line speed the host set last (tests script a DCE that only understands one). */
+  baudRate = 115200;
+
+  async setBaudRate(baudRate: number): Promise<void> {
+    this.baudRate = baudRate;
+  }
+
   async open(): Promise<void> {
     this.open_ = true;
   }

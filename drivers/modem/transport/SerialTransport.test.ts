@@ -29,6 +29,21 @@ describe('SerialTransport over a PTY pair', () => {
     await dev.close();
   });
 
+  it('changes the line speed of an open port (the baud hunt) and keeps moving bytes', async () => {
+    pair = await PtyPair.open();
+    const host = new SerialTransport({ path: pair.hostPath, baudRate: 115200 });
+    const dev = new SerialTransport({ path: pair.devicePath });
+    await host.open();
+    await dev.open();
+    await host.setBaudRate(9600);
+    expect(host.baudRate).toBe(9600);
+    const got = new Promise<string>((r) => dev.once('data', (d) => r(text(d))));
+    await host.write(new TextEncoder().encode('AT\r'));
+    expect(await got).toBe('AT\r');
+    await host.close();
+    await dev.close();
+  });
+
   it('reports the device vanishing (socat killed) with an error on the next write, and a missing path as SERIAL_OPEN_FAILED', async () => {
     pair = await PtyPair.open();
     const host = new SerialTransport({ path: pair.hostPath });

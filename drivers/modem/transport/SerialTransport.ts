@@ -20,6 +20,7 @@ export interface SerialTransportOptions {
 export class SerialTransport extends EventEmitter<ByteTransportEvents> implements ByteTransport {
   private port: SerialPort | null = null;
   private closing = false;
+  private rate: number | null = null;
 
   constructor(private readonly opts: SerialTransportOptions) {
     super();
@@ -36,7 +37,7 @@ export class SerialTransport extends EventEmitter<ByteTransportEvents> implement
   async open(): Promise<void> {
     if (this.isOpen) return;
     this.closing = false;
-    const port = new SerialPort({ path: this.opts.path, baudRate: this.opts.baudRate ?? 115200, rtscts: this.opts.rtscts ?? false, autoOpen: false });
+    const port = new SerialPort({ path: this.opts.path, baudRate: this.baudRate, rtscts: this.opts.rtscts ?? false, autoOpen: false });
     await new Promise<void>((resolve, reject) =>
       port.open((e) => (e ? reject(new CcgateError('SERIAL_OPEN_FAILED', `cannot open ${this.opts.path}: ${e.message.replace(/^Error: /, '').replace(/, cannot open .*$/, '')}`, { path: this.opts.path }, { cause: e })) : resolve())),
     );
@@ -66,6 +67,20 @@ export class SerialTransport extends EventEmitter<ByteTransportEvents> implement
         port.drain((d) => (d ? reject(new CcgateError('SERIAL_CLOSED', `drain failed on ${this.opts.path}: ${d.message}`, { path: this.opts.path }, { cause: d })) : resolve()));
       });
     });
+  }
+
+  /** The speed the port runs at now. */
+  get baudRate(): number {
+    return this.rate ?? this.opts.baudRate ?? 115200;
+  }
+
+  async setBaudRate(baudRate: number): Promise<void> {
+    this.rate = baudRate;
+    const port = this.port;
+    if (!port?.isOpen) return; // used at the next open
+    await new Promise<void>((resolve, reject) =>
+      port.update({ baudRate }, (e) => (e ? reject(new CcgateError('SERIAL_CLOSED', `cannot set ${this.opts.path} to ${baudRate} baud: ${e.message}`, { path: this.opts.path, baudRate }, { cause: e })) : resolve())),
+    );
   }
 
   async close(): Promise<void> {
