@@ -332,20 +332,17 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
    */
   private async huntBaud(): Promise<void> {
     const rates = this.o.baudRates ?? [];
-    const set = this.o.transport.setBaudRate?.bind(this.o.transport);
-    if (this.hunting || !set || rates.length < 2 || this.ac.signal.aborted) return;
+    if (this.hunting || !this.o.transport.setBaudRate || rates.length < 2 || this.ac.signal.aborted) return;
     this.hunting = true;
     try {
-      for (const rate of rates) {
-        await set(rate);
-        if (await this.o.session.probe()) {
-          this.log.info({ baudRate: rate }, 'the modem answers at this baud rate');
-          this.o.session.resume();
-          void this.init();
-          return;
-        }
-        if (this.ac.signal.aborted) return;
+      const rate = await this.actions.findBaudRate(rates, this.ac.signal);
+      if (rate !== null) {
+        this.log.info({ baudRate: rate }, 'the modem answers at this baud rate');
+        this.o.session.resume();
+        void this.init();
+        return;
       }
+      if (this.ac.signal.aborted) return;
       this.log.error({ tried: rates }, 'no baud rate gives a valid answer: check the wiring and the modem (AT+IPR)');
       this.baudHunt = this.o.clock.setTimer('modem-baud-hunt', this.t.baudHuntRetryMs, () => {
         if (!this.machine.responsive) void this.huntBaud();

@@ -47,6 +47,18 @@ export class RecoveryActions {
     return (await booted) || (!signal.aborted && this.o.session.probe());
   }
 
+  /** Probe `AT` at each rate in turn; the first that answers stays set. Null: none did. */
+  async findBaudRate(rates: readonly number[], signal: AbortSignal): Promise<number | null> {
+    const set = this.o.transport.setBaudRate?.bind(this.o.transport);
+    if (!set) return null;
+    for (const rate of rates) {
+      if (signal.aborted) return null;
+      await set(rate);
+      if (await this.o.session.probe()) return rate;
+    }
+    return null;
+  }
+
   /** A boot marker arrived: wake whoever waits for one. */
   bootSeen(): void {
     for (const w of [...this.bootWaiters]) w();
