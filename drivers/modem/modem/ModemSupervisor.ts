@@ -19,6 +19,7 @@ import type { LineHealth } from '../trunk/ModemLine.ts';
 import { initModem, type ModemFacts } from './initModem.ts';
 import { RecoveryActions } from './RecoveryActions.ts';
 import { MODEM_TIMINGS, type ModemTimings } from './timings.ts';
+import { lineHealth, modemStats, type ModemView } from './modemView.ts';
 
 export interface ModemSupervisorOptions {
   session: AtSession;
@@ -169,27 +170,16 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   }
 
   health(): LineHealth {
-    const state = this.machine.state;
-    const reg = this.registration.snapshot();
-    const up = this.facts !== null && (state === 'ok' || state === 'degraded' || state === 'notRegistered');
-    const canDial = up && this.registration.canDial();
-    const sig = this.counters.snapshot().signal;
-    const parts = [healthWords[state], reg.detail, sig?.dbm != null ? `${sig.dbm} dBm` : null, this.counters.snapshot().operator].filter((p): p is string => !!p);
-    return { up, canDial, detail: parts.join(', '), stats: this.stats() };
+    return lineHealth(this.view());
   }
 
   /** Everything a supervisor or the cloud may want to see about this modem, as plain JSON. */
   stats(): Record<string, unknown> {
-    const f = this.facts;
-    return {
-      state: this.machine.state,
-      family: f?.profile.family ?? null,
-      model: f ? [f.manufacturer, f.model, f.revision].filter(Boolean).join(' ') : null,
-      imei: f?.imei ?? null,
-      network: this.registration.snapshot(),
-      ladder: this.ladder.counters,
-      ...this.counters.snapshot(),
-    };
+    return modemStats(this.view());
+  }
+
+  private view(): ModemView {
+    return { state: this.machine.state, facts: this.facts, registration: this.registration, counters: this.counters.snapshot(), ladder: this.ladder.counters };
   }
 
   /** URCs the supervisor cares about: boot markers, SIM, registration, signal. */
@@ -388,15 +378,3 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     this.emit('health', h);
   }
 }
-
-const healthWords: Record<HealthState, string> = {
-  starting: 'starting',
-  ok: 'in service',
-  degraded: 'slow to answer',
-  unresponsive: 'not answering',
-  recovering: 'recovering',
-  dead: 'dead (retrying later)',
-  simMissing: 'no usable SIM',
-  notRegistered: 'not registered',
-  baudMismatch: 'garbage on the line (baud rate?)',
-};
