@@ -4,7 +4,7 @@
  *   GsmModem ─ ModemLine façade: calls, DTMF, prompts, SMS, health
  *     ├ ModemSupervisor  init · idle poll · reboot · recovery ladder · registration
  *     ├ CallTracker      RING/CLIP/state URCs + AT+CLCC → one truth about calls
- *     ├ AudioPath        module files · host PCM · silent
+ *     ├ AudioPath        module files · host PCM (+ InBandDtmf: caller's tones → dtmf URCs) · silent
  *     └ SmsService       PDU/text send with the > prompt, +CMTI receive
  *   AtSession  ─ one command in flight, per-class timeouts, resync, URCs typed by messages/
  *   AtLineDecoder ─ bytes → lines | prompt | discarded
@@ -16,14 +16,13 @@ import { CcgateError } from '../../gateway/core/errors.ts';
 import type { Logger } from '../../gateway/core/Logger.ts';
 import type { PromptRef } from '../../gateway/trunk/TrunkPort.ts';
 import type { AudioPath } from './audio/AudioPath.ts';
-import { SilentAudio } from './audio/SilentAudio.ts';
-import { PromptCatalog } from './audio/PromptCatalog.ts';
 import { CallTracker } from './call/CallTracker.ts';
 import { describeModemError } from './messages/modemError.ts';
 import { parseClccList } from './messages/clcc.ts';
 import { parseUrc, urcShape } from './messages/urcTable.ts';
 import type { Urc } from './messages/Urc.ts';
-import { audioFor, type AudioChoice } from './modem/audioFor.ts';
+import { audioFor, PlaybackDone, silentAudio, type AudioChoice } from './modem/audioFor.ts';
+import { InBandDtmf } from './modem/InBandDtmf.ts';
 import { ModemSupervisor } from './modem/ModemSupervisor.ts';
 import type { ModemTimings } from './modem/timings.ts';
 import { SmsService } from './modem/SmsService.ts';
@@ -62,7 +61,8 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
   private profile: ModemProfile = PROFILES.generic;
   private audio: AudioPath;
   private readonly log: Logger;
-  private readonly playbackListeners = new Set<() => void>();
+  private readonly playbackDone = new PlaybackDone();
+  private readonly inBand: InBandDtmf;
   private clccQueued = false;
 
   constructor(private readonly o: GsmModemOptions) {
@@ -83,6 +83,7 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
     this.calls.on('active', (e) => this.emit('active', e.callId));
     this.calls.on('ended', (e) => this.emit('ended', e.callId, e.reason));
     this.calls.on('dtmf', (e) => this.emit('dtmf', e.callId, e.digit));
+    this.inBand = new InBandDtmf({ calls: this.calls, logger: this.log, enabled: o.dtmfDetect !== false });
     this.supervisor = new ModemSupervisor({
       session: this.session,
       transport: o.transport,
@@ -108,7 +109,7 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
     this.supervisor.on('health', (h) => this.emit('health', h));
     this.sms = new SmsService({ send: (c) => this.send(c), clock: o.clock, logger: this.log, mode: o.smsMode ?? 'pdu' });
     this.sms.on('received', (m) => this.log.info({ from: m.from, parts: m.parts, chars: m.text.length }, 'SMS received'));
-    this.audio = new SilentAudio({ clock: o.clock, catalog: new PromptCatalog(), logger: this.log });
+    this.audio = silentAudio(o.clock, this.log);
     this.session.on('urc', (line, trailing, known) => this.onUrcLine(line, trailing, known));
     this.session.on('strayFinal', (line) => this.log.debug({ line }, 'final result with no command waiting'));
   }
@@ -258,8 +259,7 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
       case 'statusReport':
         return this.sms.onUrc(urc);
       case 'playbackDone':
-        for (const l of [...this.playbackListeners]) l();
-        return;
+        return this.playbackDone.notify();
       case 'noise':
         return;
       default:
@@ -288,15 +288,12 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
   }
 
   private makeAudio(): AudioPath {
-    const choice = this.o.audio ?? { kind: 'auto', promptDir: './prompts' };
-    return audioFor(this.profile, choice, {
+    return audioFor(this.profile, this.o.audio, {
       send: (cmd, opts) => this.session.send(cmd, opts),
-      onPlaybackDone: (cb) => {
-        this.playbackListeners.add(cb);
-        return () => this.playbackListeners.delete(cb);
-      },
+      onPlaybackDone: (cb) => this.playbackDone.subscribe(cb),
       clock: this.o.clock,
       logger: this.log,
+      onPcm: this.inBand.sinkFor(this.profile),
     });
   }
 }

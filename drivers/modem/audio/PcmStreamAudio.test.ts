@@ -139,6 +139,52 @@ describe('PcmStreamAudio on a FakeClock', () => {
   });
 });
 
+describe('PcmStreamAudio: received audio (onPcm)', () => {
+  it('hands the caller audio on in whole samples from start() to end(), while prompts play as before', async () => {
+    const got: Uint8Array[] = [];
+    const pcm = sine(200);
+    const { clock, tty, audio } = fakeSetup({ welcome: pcm }, { onPcm: (c) => got.push(new Uint8Array(c)) });
+    tty.emit('data', Uint8Array.of(1, 2)); // before start: not ours
+    await audio.start(1);
+    const p = audio.play({ id: 'welcome' }, new AbortController().signal);
+    // The OS splits reads anywhere: 3 + 1 + 5 + 3 bytes come out as samples only.
+    for (const chunk of [[1, 2, 3], [4], [5, 6, 7, 8, 9], [10, 11, 12]]) tty.emit('data', Uint8Array.from(chunk));
+    await advance(clock, 300);
+    await p;
+    expect(got.map((c) => [...c])).toEqual([[1, 2], [3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
+    expect(Buffer.concat(tty.writes.map((w) => w.bytes))).toEqual(Buffer.from(pcm));
+    tty.emit('data', Uint8Array.of(13)); // an odd byte left over at the end of the call…
+    await audio.end();
+    tty.emit('data', Uint8Array.of(14, 15)); // …and after end(): nothing more is delivered
+    await audio.start(1); // the next call is a new stream: the stale odd byte is gone
+    tty.emit('data', Uint8Array.of(20, 21));
+    expect(got.slice(4).map((c) => [...c])).toEqual([[20, 21]]);
+    expect(tty.listenerCount('data')).toBe(1);
+    await audio.end();
+    expect(tty.listenerCount('data')).toBe(0);
+  });
+
+  it('a throwing consumer is logged, and the tty and playback carry on', async () => {
+    const { records, tty, audio } = fakeSetup({}, {
+      onPcm: () => {
+        throw new CcgateError('AT_ERROR', 'consumer bug');
+      },
+    });
+    await audio.start(1);
+    expect(() => tty.emit('data', new Uint8Array(4))).not.toThrow();
+    expect(records.filter((r) => r.msg === 'received-audio consumer failed; chunk dropped')).toHaveLength(1);
+    expect(tty.isOpen).toBe(true);
+    await audio.end();
+  });
+
+  it('without onPcm nothing listens to the tty', async () => {
+    const { tty, audio } = fakeSetup({});
+    await audio.start(1);
+    expect(tty.listenerCount('data')).toBe(0);
+    await audio.end();
+  });
+});
+
 describe('PcmStreamAudio over a real PTY', () => {
   let pair: PtyPair | null = null;
   let dir: string | null = null;

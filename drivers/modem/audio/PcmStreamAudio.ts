@@ -48,6 +48,14 @@ export interface PcmStreamAudioOptions {
    * jitter on the host never starves the modem's playout buffer.
    */
   leadFrames?: number;
+  /**
+   * Receives what the modem sends on the audio tty while the path is started:
+   * the caller's voice, 8 kHz s16le mono, in whole samples (even lengths; a
+   * byte split by the OS is held back), a new stream at each tty open. Used
+   * for in-band DTMF on modems without a DTMF URC (Huawei E1550,
+   * gsm-modems.md §5.4). Without it received bytes are dropped.
+   */
+  onPcm?: (chunk: Uint8Array) => void;
   /** Test seam: reads a clip's PCM; null when there is none. Default: `<dir>/<id>.pcm`. */
   readClip?: (id: string) => Promise<Uint8Array | null>;
 }
@@ -65,6 +73,28 @@ export class PcmStreamAudio implements AudioPath {
   private readonly lead: number;
   private transport: ByteTransport | null = null;
   private callEnded = new AbortController();
+  /** First byte of a sample the OS split across two reads, or null. */
+  private oddByte: number | null = null;
+  /** Hands received audio on in whole samples; a throwing consumer must not break the tty's data event. */
+  private readonly received = (chunk: Uint8Array): void => {
+    let bytes = chunk;
+    if (this.oddByte !== null && bytes.length > 0) {
+      bytes = new Uint8Array(chunk.length + 1);
+      bytes[0] = this.oddByte;
+      bytes.set(chunk, 1);
+      this.oddByte = null;
+    }
+    if (bytes.length % 2 === 1) {
+      this.oddByte = bytes[bytes.length - 1] ?? 0;
+      bytes = bytes.subarray(0, bytes.length - 1);
+    }
+    if (bytes.length === 0) return;
+    try {
+      this.opts.onPcm?.(bytes);
+    } catch (e) {
+      this.log.warn({ err: message(e) }, 'received-audio consumer failed; chunk dropped');
+    }
+  };
 
   constructor(private readonly opts: PcmStreamAudioOptions) {
     this.commands = typeof opts.commands === 'string' ? PCM_COMMANDS[opts.commands] : opts.commands;
@@ -83,10 +113,14 @@ export class PcmStreamAudio implements AudioPath {
     }
     // start() twice without end() (a second call leg): keep one tty, not two.
     if (this.transport?.isOpen) return;
+    this.transport?.off('data', this.received); // a tty that closed under us: stop listening to it
     const transport = this.opts.openTransport();
     try {
       await transport.open();
       this.transport = transport;
+      this.oddByte = null;
+      // The tty stays open from here to end(), so the caller's audio flows between prompts too.
+      if (this.opts.onPcm) transport.on('data', this.received);
     } catch (e) {
       this.log.error({ callIndex, err: message(e) }, 'cannot open the audio tty; prompts will be silent');
     }
@@ -125,6 +159,7 @@ export class PcmStreamAudio implements AudioPath {
     }
     const transport = this.transport;
     this.transport = null;
+    transport?.off('data', this.received);
     await transport?.close().catch((e: unknown) => this.log.warn({ err: message(e) }, 'closing the audio tty failed'));
   }
 
