@@ -27,6 +27,16 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
   });
   const kinds = () => signals.map((s) => ('outcome' in s ? `${s.kind}:${s.outcome}` : 'by' in s ? `${s.kind}:${s.by}` : 'cause' in s ? `${s.kind}:${s.cause}` : s.kind));
 
+  /** An answered caller put through to the agent: the agent's call (c1) is up and joined. */
+  async function bridgedCall(t: ModemTrunk): Promise<string> {
+    const legId = await answeredCall(t);
+    t.connect(legId, '+15559000', { ringTimeoutMs: 20_000 });
+    await flush();
+    line.emit('active', 'c1');
+    await flush();
+    return legId;
+  }
+
   async function answeredCall(t: ModemTrunk): Promise<string> {
     line.emit('incoming', 'c9', number('+989121234567'));
     await flush();
@@ -136,11 +146,7 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
 
   it('conference: holds, dials the agent, joins; the agent leaving leaves the caller for the survey', async () => {
     const t = make();
-    const legId = await answeredCall(t);
-    t.connect(legId, '+15559000', { ringTimeoutMs: 20_000 });
-    await flush();
-    line.emit('active', 'c1');
-    await flush();
+    const legId = await bridgedCall(t);
     expect(line.log.slice(2)).toEqual(['hold', 'dial +15559000', 'conference']);
     line.emit('ended', 'c1', 'remote');
     await flush();
@@ -182,11 +188,7 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
 
   it('both calls ending together: the caller, not the agent, is reported as leaving (no survey to an empty line)', async () => {
     const t = make();
-    const legId = await answeredCall(t);
-    t.connect(legId, '+15559000', { ringTimeoutMs: 20_000 });
-    await flush();
-    line.emit('active', 'c1');
-    await flush();
+    await bridgedCall(t);
     line.holdRefresh = true;
     line.emit('ended', 'c1', 'remote'); // the modem reports the agent's end first …
     await flush();
@@ -194,30 +196,20 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
     line.answerRefresh();
     await flush();
     expect(kinds().slice(2)).toEqual(['connectResult:answered', 'bridgeEnded:caller', 'ended:remote']);
-    void legId;
   });
 
   it('the caller hanging up while bridged ends the agent call too', async () => {
     const t = make();
-    const legId = await answeredCall(t);
-    t.connect(legId, '+15559000', { ringTimeoutMs: 20_000 });
-    await flush();
-    line.emit('active', 'c1');
-    await flush();
+    await bridgedCall(t);
     line.emit('ended', 'c9', 'remote');
     await flush();
     expect(kinds().slice(2)).toEqual(['connectResult:answered', 'bridgeEnded:caller', 'ended:remote']);
     expect(line.log.at(-2)).toBe('hangupAll');
-    void legId;
   });
 
   it('transfer: hands the call over (the core sees it complete); an operator refusing ECT falls back to conference', async () => {
     const t = make('transfer');
-    const legId = await answeredCall(t);
-    t.connect(legId, '+15559000', { ringTimeoutMs: 20_000 });
-    await flush();
-    line.emit('active', 'c1');
-    await flush();
+    const legId = await bridgedCall(t);
     expect(kinds().slice(2)).toEqual(['connectResult:answered', 'bridgeEnded:caller', 'ended:remote']);
     expect(t.health().busyChannels).toBe(0);
 
@@ -235,11 +227,7 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
 
   it('a line that goes down fails every call on it', async () => {
     const t = make();
-    const legId = await answeredCall(t);
-    t.connect(legId, '+15559000', { ringTimeoutMs: 20_000 });
-    await flush();
-    line.emit('active', 'c1');
-    await flush();
+    const legId = await bridgedCall(t);
     line.setHealth({ up: false, canDial: false, detail: 'unresponsive' });
     await flush();
     expect(kinds().slice(2)).toEqual(['connectResult:answered', 'health', 'bridgeEnded:line', 'ended:lineFailed']);
