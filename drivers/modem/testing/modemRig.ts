@@ -20,6 +20,7 @@ import { LoopbackTransport } from '../transport/LoopbackTransport.ts';
 import type { ModemLines } from '../transport/ModemLines.ts';
 import { ModemTrunk } from '../trunk/ModemTrunk.ts';
 import { ScriptedDce } from './ScriptedDce.ts';
+import { signalName } from '../../sim/fakeCore.ts';
 
 export interface RigOptions {
   /** The family the DCE pretends to be (default sim800); the modem detects it ('auto'). */
@@ -129,27 +130,14 @@ export function createRig(mode: SplitMode, opts: RigOptions = {}): Rig {
   };
 }
 
-/** A compact rendering of a signal for readable assertions: `offered:+2782…`, `ended:remote`, `dtmf:5`. */
+/**
+ * A compact rendering of a signal for readable assertions: the simulator's
+ * own names (`ended:remote`, `dtmf:5` …), with the caller ID on `offered`
+ * because these tests are about caller IDs reaching the core unaltered.
+ */
 export function brief(s: TrunkSignal): string {
-  switch (s.kind) {
-    case 'offered':
-      return `offered:${s.callerId.kind === 'number' ? s.callerId.number : s.callerId.kind}`;
-    case 'dtmf':
-      return `dtmf:${s.digit}`;
-    case 'dialResult':
-    case 'connectResult':
-      return `${s.kind}:${s.outcome}`;
-    case 'bridgeEnded':
-      return `bridgeEnded:${s.by}`;
-    case 'ended':
-      return `ended:${s.cause}`;
-    case 'health':
-      return `health:${s.health.up ? 'up' : 'down'}`;
-    case 'playDone':
-      return `playDone:${s.prompt}${s.interrupted ? ':interrupted' : ''}`;
-    default:
-      return s.kind;
-  }
+  if (s.kind === 'offered') return `offered:${s.callerId.kind === 'number' ? s.callerId.number : s.callerId.kind}`;
+  return signalName(s);
 }
 
 /** Command lines in the host's writes (`AT+CLCC`, `ATA` …), in order. */
