@@ -185,6 +185,9 @@ export class Gateway implements GatewayApi {
         case 'answered':
           call.handler?.onAnswered?.();
           break;
+        case 'callerIdUpdated':
+          ctx.calls.updateCallerId(call, s.callerId);
+          break;
         case 'dtmf':
           call.dtmf(s.digit);
           break;

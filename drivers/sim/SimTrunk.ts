@@ -1,3 +1,4 @@
+import type { Timer } from '../../gateway/core/Clock.ts';
 import type { DialRequest, PromptRef, TrunkHealth, TrunkPort, TrunkSignal } from '../../gateway/trunk/TrunkPort.ts';
 import type { PartyBehaviour } from './behaviours.ts';
 import type { SimContext, TrunkSide } from './context.ts';
@@ -20,6 +21,8 @@ import { SimCallRecord, type SimCaller } from './SimParty.ts';
 export class SimTrunk implements TrunkPort, TrunkSide {
   private listener: ((signal: TrunkSignal) => void) | null = null;
   private readonly legs = new Map<string, SimLeg>();
+  /** Caller IDs still to arrive late, by leg (see CallerScript.lateCallerIdMs). */
+  private readonly lateCallerIds = new Map<string, Timer>();
   /** slots[i] is true when channel i+1 is busy. */
   private readonly slots: boolean[];
   private busy = 0;
@@ -142,8 +145,20 @@ export class SimTrunk implements TrunkPort, TrunkSide {
     caller.trunkId = this.id;
     caller.note(this.ctx.clock.now(), `offered on ${legId} channel ${channel}`);
     leg.arrive(behaviour, caller.callerId.kind === 'number' ? caller.callerId.number : null);
-    this.emit({ kind: 'offered', legId, channel, callerId: caller.callerId, dialled: caller.dialled });
+    const lateMs = caller.callerId.kind === 'number' ? caller.script.lateCallerIdMs : undefined;
+    const offered = lateMs === undefined ? caller.callerId : { kind: 'unavailable' as const };
+    this.emit({ kind: 'offered', legId, channel, callerId: offered, dialled: caller.dialled });
+    if (lateMs !== undefined) this.sendCallerIdLate(legId, caller, lateMs);
     return true;
+  }
+
+  private sendCallerIdLate(legId: string, caller: SimCaller, afterMs: number): void {
+    const timer = this.ctx.clock.setTimer('sim', afterMs, () => {
+      this.lateCallerIds.delete(legId);
+      caller.note(this.ctx.clock.now(), 'caller ID sent late');
+      this.emit({ kind: 'callerIdUpdated', legId, callerId: caller.callerId });
+    });
+    this.lateCallerIds.set(legId, timer);
   }
 
   // --- TrunkSide ------------------------------------------------------------------
@@ -177,6 +192,8 @@ export class SimTrunk implements TrunkPort, TrunkSide {
 
   forget(legId: string): void {
     this.legs.delete(legId);
+    this.lateCallerIds.get(legId)?.clear();
+    this.lateCallerIds.delete(legId);
   }
 
   // --- internals -----------------------------------------------------------------

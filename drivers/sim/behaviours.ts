@@ -78,6 +78,13 @@ export interface CallerScript extends Partial<Omit<PartyBehaviour, 'answer' | 'a
   dialled?: string;
   /** Force the trunk the call arrives on; if it is full or down the call is blocked. */
   trunk?: string;
+  /**
+   * The number reaches the gateway late (a +CLIP after the modem gave up
+   * waiting for it): the call is offered as 'unavailable' and `callerId`
+   * follows as callerIdUpdated this long after the offer, if the leg is
+   * still there. Only for a `callerId` that is a number.
+   */
+  lateCallerIdMs?: number;
 }
 
 /** Timing constants of the simulated network; each may be overridden in `SimNetworkOptions`. */
@@ -133,7 +140,7 @@ export function vary<T>(v: Varying<T>, random: Random): T {
 
 /** A full party behaviour for an inbound caller's script. */
 export function callerBehaviour(script: CallerScript): PartyBehaviour {
-  const { callerId: _c, dialled: _d, trunk: _t, ...rest } = script;
+  const { callerId: _c, dialled: _d, trunk: _t, lateCallerIdMs: _l, ...rest } = script;
   return { ...DEFAULT_PARTY, ...dropUndefined(rest) };
 }
 

@@ -62,6 +62,8 @@ export function signalName(s: TrunkSignal): string {
     case 'offered':
     case 'answered':
       return s.kind;
+    case 'callerIdUpdated':
+      return `callerIdUpdated:${s.callerId.kind === 'number' ? s.callerId.number : s.callerId.kind}`;
     case 'dtmf':
       return `dtmf:${s.digit}`;
     case 'playDone':

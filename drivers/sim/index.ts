@@ -21,6 +21,8 @@
  *
  * - inbound: offered → [answered] → (play: playDone; barge-in: dtmf → playDone{interrupted})
  *   → connect: connectResult{answered|busy|noAnswer|failed}
+ * - inbound with lateCallerIdMs: offered{unavailable}, then callerIdUpdated with
+ *   the number lateCallerIdMs later, among the other signals (none if the leg ended first).
  * - bridge ends, customer side is the leg's party (inbound caller, dialled customer):
  *   endBy caller → bridgeEnded{caller} → ended{remote};
  *   endBy agent → bridgeEnded{agent} (leg stays up, e.g. survey);

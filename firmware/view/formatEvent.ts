@@ -23,6 +23,8 @@ export function describeEvent(ev: StoredEvent): string {
   switch (ev.type) {
     case 'callOffered':
       return `call ${ev.callId} offered on ${ev.trunkId} from ${ev.callerId.kind === 'number' ? ev.callerId.number : ev.callerId.kind}`;
+    case 'callerIdUpdated':
+      return `call ${ev.callId} caller ID now ${ev.callerId.kind === 'number' ? ev.callerId.number : ev.callerId.kind}`;
     case 'callEnded':
       return `call ${ev.callId} ended (${ev.cause})`;
     case 'queueEntered':

@@ -37,9 +37,23 @@ export class Call {
     readonly trunk: TrunkPort,
     readonly legId: string,
     readonly record: CallRecord,
-    readonly callerId: CallerId | null,
+    callerId: CallerId | null,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this._callerId = callerId;
+  }
+
+  private _callerId: CallerId | null;
+
+  /** As offered, or as updated when the number came late (CallRegistry.updateCallerId). */
+  get callerId(): CallerId | null {
+    return this._callerId;
+  }
+
+  /** @internal CallRegistry keeps the record in step. */
+  setCallerId(callerId: CallerId): void {
+    this._callerId = callerId;
+  }
 
   get number(): string {
     return this.record.number;

@@ -110,6 +110,19 @@ export class CallRegistry {
     if (!onlyPhase || fields.phase === 'connected') this.store.calls.put(call.record);
   }
 
+  /**
+   * The caller's number arrived after the offer (a late +CLIP): it counts for
+   * everything decided from now on (VIP priority on queue entry, callback
+   * offers), which all read `call.number` when they decide. Kept in the store
+   * so recovery and reports see the number too.
+   */
+  updateCallerId(call: Call, callerId: CallerId): void {
+    if (call.ended) return;
+    call.setCallerId(callerId);
+    this.update(call, { number: callerId.kind === 'number' ? callerId.number : '', callerKind: callerId.kind });
+    this.tx.emit({ type: 'callerIdUpdated', callId: call.id, callerId });
+  }
+
   /** Mark ended in the store and drop from memory. */
   end(call: Call, cause: 'caller' | 'agent' | 'system' | 'lineFailed' | 'restart'): void {
     if (call.ended && !this.byId.has(call.id)) return;

@@ -76,6 +76,12 @@ export type ConnectOutcome = 'answered' | 'busy' | 'noAnswer' | 'failed' | 'unsu
 
 export type TrunkSignal =
   | { kind: 'offered'; legId: string; channel: number; callerId: CallerId; dialled: string }
+  /**
+   * The caller's number arrived after `offered` (a late +CLIP, the network's
+   * CLCC answer): at most once per leg, and only when it differs from the
+   * caller ID offered. What the core decides from then on uses it.
+   */
+  | { kind: 'callerIdUpdated'; legId: string; callerId: CallerId }
   | { kind: 'answered'; legId: string }
   | { kind: 'dtmf'; legId: string; digit: string }
   | { kind: 'playDone'; legId: string; prompt: string; interrupted: boolean }

@@ -1,9 +1,11 @@
 import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
 import type { Logger } from '../../../gateway/core/Logger.ts';
+import type { CallerId } from '../../../gateway/events.ts';
 import type { DialOutcome, DialRequest, PromptRef, TrunkHealth, TrunkPort, TrunkSignal } from '../../../gateway/trunk/TrunkPort.ts';
 import { toCallerId } from './callerId.ts';
 import { ConnectFlow, type ConnectMode } from './ConnectFlow.ts';
 import { failureReasonOf } from './failureReason.ts';
+import type { ModemCallerId } from '../messages/Urc.ts';
 import type { LineCallEnd, ModemLine } from './ModemLine.ts';
 
 export interface ModemTrunkOptions {
@@ -32,6 +34,9 @@ export interface ModemLeg {
   playing: { prompt: string; bargeIn: boolean; abort: AbortController } | null;
   connect: ConnectFlow | null;
   ringTimer: Timer | null;
+  /** Inbound: the caller ID the core was offered, and whether a late one was reported since (only one is). */
+  offeredCallerId?: CallerId;
+  lateCallerIdSent?: boolean;
 }
 
 /**
@@ -213,10 +218,10 @@ export class ModemTrunk implements TrunkPort {
     this.offer(callId, callerId);
   }
 
-  private onCallerId(callId: string, callerId: NonNullable<Parameters<typeof toCallerId>[0]>): void {
+  private onCallerId(callId: string, callerId: ModemCallerId): void {
     const wait = this.unidentified.get(callId);
     if (!wait) {
-      this.o.logger.debug({ trunk: this.id, callId }, 'caller ID arrived after the call was offered');
+      this.lateCallerId(callId, callerId);
       return;
     }
     wait.clear();
@@ -232,8 +237,29 @@ export class ModemTrunk implements TrunkPort {
       return;
     }
     const legId = this.newLegId();
-    this.legs.set(legId, { id: legId, callId, dir: 'in', state: 'offered', playing: null, connect: null, ringTimer: null });
-    this.emit({ kind: 'offered', legId, channel: 1, callerId: toCallerId(callerId), dialled: this.o.dialled ?? this.id });
+    const offeredCallerId = toCallerId(callerId);
+    this.legs.set(legId, { id: legId, callId, dir: 'in', state: 'offered', playing: null, connect: null, ringTimer: null, offeredCallerId });
+    this.emit({ kind: 'offered', legId, channel: 1, callerId: offeredCallerId, dialled: this.o.dialled ?? this.id });
+  }
+
+  /**
+   * The number came after the wait for it ran out. The core still decides
+   * things from it later (VIP priority on queue entry, the callback offer), so
+   * it is reported once; a withheld/unavailable or repeated answer adds
+   * nothing and is only logged.
+   */
+  private lateCallerId(callId: string, modemCallerId: ModemCallerId): void {
+    const callerId = toCallerId(modemCallerId);
+    const leg = [...this.legs.values()].find((l) => l.dir === 'in' && l.callId === callId);
+    const offered = leg?.offeredCallerId;
+    const news = callerId.kind === 'number' && !(offered?.kind === 'number' && offered.number === callerId.number);
+    if (!leg || leg.lateCallerIdSent || !news) {
+      this.o.logger.debug({ trunk: this.id, callId, callerId }, 'late caller ID not reported');
+      return;
+    }
+    leg.lateCallerIdSent = true;
+    this.o.logger.info({ trunk: this.id, leg: leg.id, callerId }, 'caller ID arrived after the call was offered');
+    this.emit({ kind: 'callerIdUpdated', legId: leg.id, callerId });
   }
 
   private onActive(callId: string): void {
