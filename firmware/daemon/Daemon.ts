@@ -41,8 +41,8 @@ export class Daemon {
   static async start(parts: DaemonParts): Promise<Daemon> {
     const { config, logger } = parts;
     const log = logger.child({ component: 'daemon' });
-    // The socket is the single-instance guard: check it before touching the
-    // store, so a second daemon never runs recovery on a live one's data.
+    // One daemon per socket (the command already took the database's lock,
+    // dbLock.ts): checked before touching the store all the same.
     if (config.api.socketPath) await prepareSocketPath(config.api.socketPath, logger);
     if (config.store.path !== ':memory:') mkdirSync(dirname(config.store.path), { recursive: true });
     // Wrapped so a full disk never interrupts call handling: changes wait in memory until they can be written.
