@@ -13,6 +13,7 @@
 import { CallRegistry } from './calls/CallRegistry.ts';
 import { ContactBook } from './calls/ContactBook.ts';
 import { CallbackService } from './callback/CallbackService.ts';
+import { CapacityDispatcher } from './capacity/CapacityDispatcher.ts';
 import { CampaignService } from './campaign/CampaignService.ts';
 import type { GatewayConfig } from './config/types.ts';
 import type { Clock, Timer } from './core/Clock.ts';
@@ -27,12 +28,15 @@ import { KpiAggregator, rebuildFromMs } from './kpi/KpiAggregator.ts';
 import type { KpiSnapshot } from './kpi/types.ts';
 import { AgentRoster } from './queue/AgentRoster.ts';
 import { QueueService } from './queue/QueueService.ts';
-import { recover } from './recovery.ts';
+import { HEARTBEAT_KEY, recover } from './recovery.ts';
 import { buildSnapshot } from './snapshot.ts';
 import type { Store } from './store/Store.ts';
 import { SurveyService } from './survey/SurveyService.ts';
 import type { TrunkPort, TrunkSignal } from './trunk/TrunkPort.ts';
 import { TrunkSet } from './trunk/TrunkSet.ts';
+
+/** How often the store heartbeat is written when nothing else was. */
+const HEARTBEAT_MS = 60_000;
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -97,9 +101,11 @@ class TransactionalClock implements Clock {
 export class Gateway implements GatewayApi {
   private readonly ctx: Ctx;
   private readonly timers: TransactionalClock;
+  private readonly capacity: CapacityDispatcher;
   readonly kpi: KpiAggregator;
   private started = false;
   private stopped = false;
+  private draining: Promise<{ finished: number; ended: number }> | undefined;
 
   constructor(opts: GatewayOptions) {
     const log = opts.logger.child({ component: 'gateway' });
@@ -111,13 +117,17 @@ export class Gateway implements GatewayApi {
     const agents = new AgentRoster(opts.config, opts.store, clock, tx);
     const trunks = new TrunkSet(opts.trunks, log);
     const contacts = new ContactBook(opts.store, clock, opts.config.site.agentCallbackWindowMs);
-    const ctx = { ...base, calls, contacts, agents, trunks } as Ctx;
+    const ctx = { ...base, calls, contacts, agents, trunks, lifecycle: { draining: false } } as Ctx;
     ctx.queues = new QueueService(ctx);
     ctx.callbacks = new CallbackService(ctx);
     ctx.surveys = new SurveyService(ctx);
     ctx.ivr = new IvrService(ctx);
     ctx.campaigns = new CampaignService(ctx);
-    agents.onReady = () => ctx.queues.dispatch();
+    this.capacity = new CapacityDispatcher(ctx.queues, ctx.campaigns);
+    tx.onSettle(() => {
+      if (this.started) this.capacity.settle();
+    });
+    tx.onIdle(() => trunks.settled());
     this.ctx = ctx;
     this.kpi = new KpiAggregator(opts.config.kpi, opts.config.site.timeZone);
     tx.addConsumer(this.kpi);
@@ -145,6 +155,67 @@ export class Gateway implements GatewayApi {
     this.ctx.tx.run('start', () => recover(this.ctx));
     for (const t of this.ctx.trunks.all()) t.setListener((s) => this.onSignal(t, s));
     this.ctx.tx.durable();
+    this.heartbeat();
+  }
+
+  /**
+   * Note in the store that the unit is alive, once a minute when nothing
+   * else was written (events carry their own time), so a restart closes the
+   * calls that died with the process at the moment it died, not when it came back.
+   */
+  private heartbeat(): void {
+    this.timers.setTimer('store-heartbeat', HEARTBEAT_MS, () => {
+      const now = this.ctx.clock.now();
+      if (now - this.ctx.tx.lastEmitAt >= HEARTBEAT_MS) this.ctx.store.setMeta(HEARTBEAT_KEY, String(now));
+      this.heartbeat();
+    });
+  }
+
+  /**
+   * A clean stop (SIGTERM, as systemd sends on every restart and update):
+   * take no new call and dial nothing new, let the calls in progress finish
+   * for up to `drainMs`, then end the rest with their exit lines. Resolves
+   * when no call is left; `stop()` follows.
+   */
+  drain(drainMs = this.ctx.config.site.drainMs): Promise<{ finished: number; ended: number }> {
+    const { ctx } = this;
+    if (this.draining) return this.draining;
+    const inProgress = ctx.calls.liveCount;
+    this.draining = new Promise((resolve) => {
+      let done = false;
+      const finish = (ended: number): void => {
+        if (done) return;
+        done = true;
+        deadline.clear();
+        ctx.tx.emit({ type: 'gatewayStopped', finished: inProgress - ended, ended });
+        resolve({ finished: inProgress - ended, ended });
+      };
+      const deadline = this.timers.setTimer('drain-deadline', drainMs, () => finish(this.endAllCalls()));
+      ctx.tx.run('drain', () => {
+        ctx.lifecycle.draining = true;
+        ctx.tx.emit({ type: 'gatewayDraining', inProgress, drainMs });
+        this.capacity.stopOutbound(() => {
+          if (ctx.calls.liveCount === 0) finish(0);
+        });
+      });
+      ctx.tx.durable();
+    });
+    return this.draining;
+  }
+
+  /** The drain time is over: end every call still up, each with its exit events. */
+  private endAllCalls(): number {
+    const { ctx } = this;
+    const calls = ctx.calls.all();
+    for (const call of calls) {
+      // Handlers see an ended call and record their exits; the trunk hangs up
+      // afterwards and its 'ended' finds the call already closed.
+      call.markEnded();
+      call.handler?.onEnded?.('local');
+      ctx.calls.end(call, 'system');
+      call.trunk.hangup(call.legId);
+    }
+    return calls.length;
   }
 
   /**
@@ -157,6 +228,8 @@ export class Gateway implements GatewayApi {
     this.stopped = true;
     this.timers.cancelAll();
     for (const t of this.ctx.trunks.all()) t.setListener(() => {});
+    // A clean stop is the last moment known alive.
+    if (this.started) this.ctx.store.batch(() => this.ctx.store.setMeta(HEARTBEAT_KEY, String(this.ctx.clock.now())));
     this.ctx.tx.durable();
   }
 
@@ -166,12 +239,18 @@ export class Gateway implements GatewayApi {
     ctx.tx.run(`signal:${s.kind}`, () => {
       if (s.kind === 'health') {
         ctx.tx.emit({ type: 'trunkHealthChanged', trunkId: trunk.id, up: s.health.up, detail: s.health.detail });
-        if (s.health.up) ctx.queues.dispatch();
         return;
       }
       if (s.kind === 'offered') {
         const call = ctx.calls.createInbound(trunk, s.legId, s.callerId, s.dialled);
         ctx.tx.emit({ type: 'callOffered', callId: call.id, trunkId: trunk.id, channel: s.channel, callerId: s.callerId, dialled: s.dialled });
+        if (ctx.lifecycle.draining) {
+          // Stopping: not answered, so the network gives the caller busy or
+          // another route rather than a menu that is about to go away.
+          ctx.calls.end(call, 'system');
+          trunk.hangup(s.legId);
+          return;
+        }
         call.handler = { onAnswered: () => this.answered(call.id) };
         trunk.answer(s.legId);
         return;
@@ -261,9 +340,9 @@ export class Gateway implements GatewayApi {
     return () => this.ctx.tx.removeConsumer(c);
   }
 
-  /** Timers of the core not yet fired or cleared (a quiet gateway holds none). */
+  /** Timers of the core not yet fired or cleared (a quiet gateway holds only its heartbeat). */
   get pendingTimerCount(): number {
-    return this.timers.pendingCount;
+    return this.timers.pendingCount - (this.started && !this.stopped ? 1 : 0);
   }
 
   /** Direct access for tests and the simulator. */

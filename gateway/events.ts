@@ -32,6 +32,8 @@ export type GatewayEvent = Base &
     | { type: 'ivrInputInvalid'; callId: string; menu: string; reason: 'invalid' | 'timeout'; attempt: number }
     | { type: 'ivrClosed'; callId: string; reason: 'outOfHours' | 'holiday'; menu: string }
     | { type: 'callEnded'; callId: string; cause: 'caller' | 'agent' | 'system' | 'lineFailed' | 'restart' }
+    /** The caller's number arrived after the call was offered (a late +CLIP). */
+    | { type: 'callerIdUpdated'; callId: string; callerId: CallerId }
     // --- queue lifecycle (maps 1:1 to queue_log verbs) ------------------
     | {
         type: 'queueEntered';
@@ -72,11 +74,30 @@ export type GatewayEvent = Base &
         origPosition: number;
       }
     | {
+        /**
+         * The agent took the call over by explicit call transfer: the line is
+         * free, the talk time is unknown (queue_log TRANSFER, legacy form).
+         */
+        type: 'queueTransferred';
+        callId: string;
+        queue: string;
+        agent: string;
+        /** The agent's endpoint the call was handed to. */
+        endpoint: string;
+        waitMs: number;
+        origPosition: number;
+      }
+    | {
         type: 'queueExited';
         callId: string;
         queue: string;
-        /** abandon = caller hung up; timeout = max wait; key = pressed an exit key (callback); empty = no agents; restart = process died */
-        reason: 'abandon' | 'timeout' | 'key' | 'empty' | 'restart';
+        /**
+         * abandon = caller hung up; timeout = max wait; key = pressed an exit
+         * key (callback); empty = no agents (join or leave when empty);
+         * restart = process died; shutdown = the unit stopped before the
+         * caller was served (drain time over).
+         */
+        reason: 'abandon' | 'timeout' | 'key' | 'empty' | 'restart' | 'shutdown';
         key?: string;
         position: number;
         origPosition: number;
@@ -89,9 +110,13 @@ export type GatewayEvent = Base &
     | { type: 'callbackDuplicate'; callbackId: string; callId: string; queue: string; number: string }
     | { type: 'callbackOfferDeclined'; callId: string; queue: string; reason: 'withheld' | 'declined' | 'noInput' }
     | { type: 'callbackDialled'; callbackId: string; attempt: number; agent: string; number: string; mode: 'agentFirst' | 'customerFirst' }
-    | { type: 'callbackAttemptFailed'; callbackId: string; queue: string; attempt: number; reason: 'busy' | 'noAnswer' | 'failed' | 'agentNoAnswer'; nextAt?: number }
+    | { type: 'callbackAttemptFailed'; callbackId: string; queue: string; attempt: number; reason: 'busy' | 'noAnswer' | 'failed' | 'agentNoAnswer' | 'hungUp'; nextAt?: number }
     | { type: 'callbackConnected'; callbackId: string; callId: string; agent: string; queue: string; delayMs: number }
-    | { type: 'callbackFinished'; callbackId: string; outcome: 'completed' | 'failed' | 'expired' | 'canceled'; attempts: number }
+    /**
+     * satisfied = the customer rang again and an agent of the queue answered
+     * them live (`callId` is that call), so the callback is no longer owed.
+     */
+    | { type: 'callbackFinished'; callbackId: string; outcome: 'completed' | 'failed' | 'expired' | 'canceled' | 'satisfied'; attempts: number; callId?: string }
     // --- agent callback (same agent within the window) -------------------
     | { type: 'agentCallbackOffered'; callId: string; agent: string; queue: string }
     | { type: 'agentCallbackAccepted'; callId: string; agent: string; queue: string }
@@ -115,6 +140,10 @@ export type GatewayEvent = Base &
     // --- lines --------------------------------------------------------------
     | { type: 'trunkHealthChanged'; trunkId: string; up: boolean; detail: string }
     | { type: 'gatewayStarted'; recovered: { liveCallsClosed: number; callbacksPending: number; campaignsActive: number } }
+    /** A clean stop began: no new calls; `inProgress` calls may finish within the drain time. */
+    | { type: 'gatewayDraining'; inProgress: number; drainMs: number }
+    /** The stop finished: `finished` calls ended by themselves while draining, `ended` were cut at the drain deadline. */
+    | { type: 'gatewayStopped'; finished: number; ended: number }
   );
 
 export type GatewayEventType = GatewayEvent['type'];

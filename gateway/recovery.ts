@@ -8,7 +8,10 @@ import type { Ctx } from './core/Context.ts';
  * continue where they were.
  */
 export function recover(ctx: Ctx): void {
-  const now = ctx.clock.now();
+  // Calls that died with the process are closed at the last moment the unit
+  // was known alive, not now: after an hour's power cut that hour is neither
+  // wait nor talk time.
+  const now = lastAlive(ctx);
   let liveCallsClosed = 0;
   const entries = ctx.store.entries.all();
   const liveEntries = new Map(entries.filter((e) => e.kind === 'live' && e.callId).map((e) => [e.callId!, e]));
@@ -33,20 +36,27 @@ export function recover(ctx: Ctx): void {
     ctx.tx.emit({ type: 'queueExited', callId: entry.callId!, queue: entry.queue, reason: 'restart', position: 1, origPosition: entry.origPosition, waitMs: Math.max(0, now - entry.enteredAt) });
     ctx.store.entries.delete(entry.id);
   }
-  for (const agent of ctx.agents.all()) {
-    const s = agent.rec.state;
-    if (s === 'ringing' || s === 'onCall' || s === 'wrapUp') {
-      ctx.tx.emit({ type: 'agentStateChanged', agent: agent.cfg.id, from: s, to: 'available' });
-      agent.rec.state = 'available';
-      agent.rec.idleSince = now;
-      ctx.store.agents.put(agent.rec);
-    }
-  }
+  ctx.agents.afterRestart();
   const callbacksPending = ctx.callbacks.restore();
   const campaignsActive = ctx.campaigns.restore();
   ctx.tx.emit({ type: 'gatewayStarted', recovered: { liveCallsClosed, callbacksPending, campaignsActive } });
   ctx.log.info({ liveCallsClosed, callbacksPending, campaignsActive }, 'gateway started');
-  ctx.queues.dispatch();
+}
+
+/** Key of the store heartbeat (epoch ms), written while the unit runs quietly. */
+export const HEARTBEAT_KEY = 'heartbeatAt';
+
+/**
+ * The last moment the previous run was known alive: its heartbeat or its
+ * last event, whichever is later (the heartbeat skips beats when events were
+ * written), never later than now.
+ */
+export function lastAlive(ctx: Pick<Ctx, 'store' | 'clock'>): number {
+  const now = ctx.clock.now();
+  let at = Number(ctx.store.getMeta(HEARTBEAT_KEY) ?? '0') || 0;
+  const seq = ctx.store.lastEventSeq();
+  if (seq > 0) at = Math.max(at, ctx.store.readEvents(seq - 1, 1)[0]?.at ?? 0);
+  return at > 0 ? Math.min(at, now) : now;
 }
 
 /** A call that was talking to an agent at the crash: close it as completed by the caller, dropped. */

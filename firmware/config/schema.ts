@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { GatewayConfig, IvrAction, IvrConfig, QueueConfig, Strategy } from '../../gateway/config/types.ts';
+import type { GatewayConfig, IvrAction, EmptyRule, IvrConfig, QueueConfig, Strategy } from '../../gateway/config/types.ts';
 import { isValidTimeZone } from '../../gateway/core/localTime.ts';
 import { parseInterval } from '../../gateway/ivr/schedule.ts';
 import { parseDuration } from './duration.ts';
@@ -167,6 +167,8 @@ const menu = obj({
 
 const STRATEGIES = ['longestIdle', 'roundRobin', 'fewestCalls', 'ringAllInOrder', 'random'] as const satisfies readonly Strategy[];
 
+const EMPTY_RULES = ['off', 'noneLoggedIn', 'noneUnpaused'] as const satisfies readonly EmptyRule[];
+
 const queue = obj({
   /** Display name; defaults to the key. */
   name: text().optional(),
@@ -207,6 +209,11 @@ const queue = obj({
     timeoutMs: duration(true).default(10 * SECOND),
   }).prefault({}),
   agentCallbackWaitMs: duration().default(60 * SECOND),
+  // app_queue joinempty / leavewhenempty. Paused members count as present by
+  // default (a break ends); nobody logged in means nobody will come.
+  joinEmpty: oneOf(EMPTY_RULES).default('noneLoggedIn'),
+  leaveWhenEmpty: oneOf(EMPTY_RULES).default('noneLoggedIn'),
+  leaveEmptyAfterMs: duration().default(0),
 });
 
 /** An agent's queue: `flights` or `{queue: flights, penalty: 2}`. */
@@ -282,6 +289,9 @@ const base = obj({
       .refine(isValidTimeZone, { error: expected(`an IANA time zone such as 'Asia/Tehran'`) })
       .default('UTC'),
     agentCallbackWindowMs: duration().default(30 * MINUTE),
+    agentCallbackOffer: oneOf(['ready', 'unpaused', 'loggedIn']).default('unpaused'),
+    // systemd's default stop timeout is 90 s; the unit's TimeoutStopSec matches this plus a margin.
+    drainMs: duration().default(60 * SECOND),
   }).prefault({}),
   schedules: z.record(text('a schedule name'), schedule, { error: expected('a mapping of schedule names') }).default(() => ({})),
   store: obj({ path: text('a path').default('./var/ccgate.db'), groupCommitMs: duration().default(0) }).prefault({}),
@@ -315,6 +325,7 @@ const base = obj({
     retryGapMs: duration().default(10 * MINUTE),
     ringTimeoutMs: duration(true).default(30 * SECOND),
     agentQueue: text('a queue name, or null').nullable().default(null),
+    keepFreeLines: whole(0).default(1),
   }).prefault({}),
   api: obj({ socketPath: nullablePath('./var/ccgate.sock') }).prefault({}),
   log: obj({ level: oneOf(LEVELS).default('info') }).prefault({}),

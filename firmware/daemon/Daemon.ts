@@ -90,7 +90,13 @@ export class Daemon {
     return new Daemon(gateway, store, queueLog, api, log);
   }
 
+  /**
+   * Drain calls (up to the site's drainMs: no new calls, the ones in progress
+   * may finish, then the rest are ended with their exit lines) and close.
+   */
   async stop(): Promise<void> {
+    const drained = await this.gateway.drain();
+    this.log.info(drained, 'calls drained');
     this.gateway.stop();
     await this.api?.close();
     this.queueLog?.close();

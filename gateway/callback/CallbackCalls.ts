@@ -38,7 +38,6 @@ export class AgentFirstCallback implements LegHandler {
       if (outcome === 'noAnswer' || outcome === 'busy') this.ctx.agents.noAnswer(this.agent, this.ctx.queues.cfg(this.cb.queue).autoPauseAfter);
       else this.ctx.agents.release(this.agent);
       this.ctx.calls.end(this.call, 'system');
-      this.ctx.queues.dispatch();
       return;
     }
     this.phase = 'intro';
@@ -49,6 +48,16 @@ export class AgentFirstCallback implements LegHandler {
 
   private dialCustomer(): void {
     if (this.phase !== 'intro' || this.call.ended) return;
+    // The window is checked again now: the agent was reserved inside it, but
+    // the intro may have run past closing time (or the callback's expiry).
+    if (!this.ctx.callbacks.inWindow(this.cb)) {
+      this.phase = 'done';
+      if (this.ctx.callbacks.get(this.cb.id)) this.ctx.callbacks.agentSideFailed(this.entry, this.cb);
+      else this.entry.ringing = null;
+      this.ctx.agents.callEnded(this.agent, 0);
+      this.call.hangup();
+      return;
+    }
     this.phase = 'dialling';
     this.cb.attempts++;
     this.ctx.callbacks.save(this.cb);
@@ -73,7 +82,6 @@ export class AgentFirstCallback implements LegHandler {
     // The agent heard the intro and waited: a short call, no wrap-up.
     this.ctx.agents.callEnded(this.agent, 0);
     this.call.hangup();
-    this.ctx.queues.dispatch();
   }
 
   onEnded(): void {
@@ -91,7 +99,6 @@ export class AgentFirstCallback implements LegHandler {
     this.ctx.callbacks.agentSideFailed(this.entry, this.cb);
     if (before === 'ringingAgent') this.ctx.agents.release(this.agent);
     else this.ctx.agents.callEnded(this.agent, 0);
-    this.ctx.queues.dispatch();
   }
 }
 
@@ -119,7 +126,6 @@ export class CustomerFirstCallback implements LegHandler {
       this.ctx.calls.end(this.call, 'system');
       if (outcome === 'noChannel') this.ctx.callbacks.agentSideFailed(this.entry, this.cb);
       else this.ctx.callbacks.attemptFailed(this.entry, this.cb, outcome === 'busy' ? 'busy' : outcome === 'noAnswer' ? 'noAnswer' : 'failed');
-      this.ctx.queues.dispatch();
       return;
     }
     this.call.play({ id: Prompts.callbackCustomerIntro }, () => this.takePlace());
@@ -128,11 +134,12 @@ export class CustomerFirstCallback implements LegHandler {
   private takePlace(): void {
     if (this.done || this.call.ended) return;
     this.done = true;
-    const now = this.ctx.clock.now();
-    this.ctx.tx.emit({ type: 'callbackConnected', callbackId: this.cb.id, callId: this.call.id, agent: this.agent.cfg.id, queue: this.cb.queue, delayMs: now - this.cb.requestedAt });
+    // The customer takes the callback's place as a live caller. The callback
+    // stays open until an agent answers them (Delivery): hanging up before
+    // that is a failed attempt, not a completed callback.
     const seq = this.entry.rec.seq;
-    this.ctx.callbacks.finish(this.cb, 'completed');
-    this.ctx.queues.enqueueLive(this.call, this.cb.queue, { kind: 'callback', priority: this.cb.priority, joinedAt: this.cb.joinedAt, seq });
+    this.ctx.queues.drop(this.entry);
+    this.ctx.queues.enqueueLive(this.call, this.cb.queue, { kind: 'callback', priority: this.cb.priority, joinedAt: this.cb.joinedAt, seq, callbackId: this.cb.id });
     this.ctx.agents.release(this.agent);
   }
 
@@ -141,7 +148,6 @@ export class CustomerFirstCallback implements LegHandler {
     this.done = true;
     this.ctx.agents.release(this.agent);
     this.ctx.callbacks.attemptFailed(this.entry, this.cb, 'noAnswer');
-    this.ctx.queues.dispatch();
   }
 }
 

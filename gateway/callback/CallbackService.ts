@@ -67,28 +67,47 @@ export class CallbackService {
     // The promise is spoken only once the booking is on disk.
     ctx.tx.durable(() => call.play({ id: Prompts.callbackConfirmed, say: [{ kind: 'digits', value: number }] }, () => call.hangup()));
     this.armExpiry(cb);
-    ctx.queues.dispatch();
   }
 
-  /** May this callback entry be dialled right now? */
+  /** May this callback entry be dialled right now (agent aside: the dispatcher has one)? */
   canDial(entry: Entry): boolean {
     const cb = entry.rec.callbackId ? this.active.get(entry.rec.callbackId) : undefined;
     if (!cb || cb.status !== 'pending') return false;
     const now = this.ctx.clock.now();
     if (cb.notBefore > now) return false;
+    if (!this.inWindow(cb)) return false;
+    if (this.customerBusy(cb)) return false;
+    return this.ctx.trunks.hasLine();
+  }
+
+  /**
+   * Is the callback still owed and inside its dialling window now? Checked
+   * when the agent is reserved and again when the customer is dialled (an
+   * agent-first intro may end after closing time). Expires it when overdue.
+   */
+  inWindow(cb: CallbackRecord): boolean {
+    const now = this.ctx.clock.now();
     if (cb.expiresAt <= now) {
       this.finish(cb, 'expired');
       return false;
     }
     const sched = this.ctx.queues.cfg(cb.queue).callback.schedule;
-    if (sched) {
-      const schedule = this.ctx.config.schedules[sched]!;
-      if (!isOpen(schedule, now, this.ctx.config.site.timeZone)) {
-        this.wakeAtOpening(nextOpening(schedule, now, this.ctx.config.site.timeZone));
-        return false;
-      }
-    }
-    return this.ctx.trunks.pickOutbound() !== undefined;
+    if (!sched) return true;
+    const schedule = this.ctx.config.schedules[sched]!;
+    if (isOpen(schedule, now, this.ctx.config.site.timeZone)) return true;
+    this.wakeAtOpening(nextOpening(schedule, now, this.ctx.config.site.timeZone));
+    return false;
+  }
+
+  /**
+   * A customer is never dialled twice at once, nor while they are on a call
+   * with us (waiting in one of our queues, say): another of their callbacks
+   * being dialled, or any live call of theirs, holds this one back. A call
+   * ending is an input, so the callback is reconsidered at once.
+   */
+  private customerBusy(cb: CallbackRecord): boolean {
+    for (const other of this.active.values()) if (other !== cb && other.number === cb.number && other.status === 'dialling') return true;
+    return this.ctx.calls.hasLiveCallWith(cb.number);
   }
 
   /** Serve a callback entry with a reserved, ready agent. */
@@ -97,7 +116,7 @@ export class CallbackService {
     const cb = this.active.get(entry.rec.callbackId!);
     if (!cb) return;
     const q = ctx.queues.cfg(cb.queue);
-    const trunk = ctx.trunks.pickOutbound();
+    const trunk = ctx.trunks.takeLine();
     if (!trunk) return;
     const agentFirst = q.callback.mode === 'agentFirst';
     const target = agentFirst ? agent.cfg.endpoint : cb.number;
@@ -124,7 +143,7 @@ export class CallbackService {
   }
 
   /** The customer was not reached on this attempt: retry after the gap, or give up. */
-  attemptFailed(entry: Entry, cb: CallbackRecord, reason: 'busy' | 'noAnswer' | 'failed'): void {
+  attemptFailed(entry: Entry, cb: CallbackRecord, reason: 'busy' | 'noAnswer' | 'failed' | 'hungUp'): void {
     const q = this.ctx.queues.cfg(cb.queue);
     entry.ringing = null;
     const now = this.ctx.clock.now();
@@ -148,15 +167,58 @@ export class CallbackService {
     this.save(cb);
   }
 
-  finish(cb: CallbackRecord, outcome: 'completed' | 'failed' | 'expired' | 'canceled'): void {
+  finish(cb: CallbackRecord, outcome: 'completed' | 'failed' | 'expired' | 'canceled' | 'satisfied', callId?: string): void {
     cb.status = outcome;
     cb.finishedAt = this.ctx.clock.now();
     this.save(cb);
-    this.ctx.tx.emit({ type: 'callbackFinished', callbackId: cb.id, outcome, attempts: cb.attempts });
+    this.ctx.tx.emit({ type: 'callbackFinished', callbackId: cb.id, outcome, attempts: cb.attempts, ...(callId ? { callId } : {}) });
     const entry = this.ctx.queues.entryForCallback(cb.id);
     if (entry) this.ctx.queues.drop(entry);
     this.timers.get(cb.id)?.clear();
     this.timers.delete(cb.id);
+  }
+
+  /**
+   * A called-back customer (customer-first) reached an agent: only now is the
+   * callback completed.
+   */
+  connected(callbackId: string, callId: string, agent: string): void {
+    const cb = this.active.get(callbackId);
+    if (!cb) return;
+    this.ctx.tx.emit({ type: 'callbackConnected', callbackId: cb.id, callId, agent, queue: cb.queue, delayMs: this.ctx.clock.now() - cb.requestedAt });
+    this.finish(cb, 'completed');
+  }
+
+  /**
+   * A called-back customer waiting live in their kept place left before an
+   * agent answered: hung up (a failed attempt, retried by the callback's
+   * rules), or the queue emptied (not their failure: the attempt does not
+   * count). Either way they keep their place as a callback again.
+   */
+  customerLeft(entry: Entry, reason: 'abandon' | 'empty'): void {
+    const cb = entry.rec.callbackId ? this.active.get(entry.rec.callbackId) : undefined;
+    if (!this.ctx.queues.exitEvent(entry, reason)) return;
+    if (!cb) {
+      this.ctx.queues.drop(entry);
+      return;
+    }
+    const place = this.ctx.queues.keepPlaceForCallback(entry, cb.id);
+    if (reason === 'abandon') {
+      this.attemptFailed(place, cb, 'hungUp');
+      return;
+    }
+    cb.attempts = Math.max(0, cb.attempts - 1);
+    this.agentSideFailed(place, cb);
+  }
+
+  /**
+   * The customer rang again and an agent of the callback's queue answered
+   * them live: the callback is no longer owed (queue_log CALLBACKSATISFIED).
+   */
+  satisfiedBy(queue: string, number: string, callId: string): void {
+    if (!number) return;
+    const cb = this.activeFor(queue, number);
+    if (cb && cb.status === 'pending') this.finish(cb, 'satisfied', callId);
   }
 
   /** After a restart: put every active callback back in its place. */
@@ -166,8 +228,15 @@ export class CallbackService {
     const entries = new Map(this.ctx.store.entries.all().filter((e) => e.kind === 'callback').map((e) => [e.callbackId, e]));
     for (const cb of active) {
       if (cb.status === 'dialling') {
-        // The dial's fate died with the process; the attempt stays counted.
+        // The dial's fate died with the process; the attempt stays counted,
+        // so a last attempt is not made again, and a retry keeps its gap.
+        const q = this.ctx.queues.cfg(cb.queue).callback;
+        if (cb.attempts >= q.attempts) {
+          this.finish(cb, 'failed');
+          continue;
+        }
         cb.status = 'pending';
+        if (cb.attempts > 0) cb.notBefore = Math.max(cb.notBefore, this.ctx.clock.now() + q.retryGapMs);
         this.save(cb);
       }
       let rec = entries.get(cb.id);
@@ -221,12 +290,13 @@ export class CallbackService {
     );
   }
 
+  // Wake-ups are inputs of their own: the capacity rule runs after each.
   private wakeAt(id: string, at: number): void {
-    this.ctx.clock.setTimer(`callback-retry:${id}`, Math.max(0, at - this.ctx.clock.now()), () => this.ctx.queues.dispatch());
+    this.ctx.clock.setTimer(`callback-retry:${id}`, Math.max(0, at - this.ctx.clock.now()), () => {});
   }
 
   private wakeAtOpening(at: number | null): void {
     if (at === null || this.windowTimer?.pending) return;
-    this.windowTimer = this.ctx.clock.setTimer('callback-window', Math.max(0, at - this.ctx.clock.now()), () => this.ctx.queues.dispatch());
+    this.windowTimer = this.ctx.clock.setTimer('callback-window', Math.max(0, at - this.ctx.clock.now()), () => {});
   }
 }

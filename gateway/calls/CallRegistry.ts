@@ -138,6 +138,18 @@ export class CallRegistry {
   all(): Call[] {
     return [...this.byId.values()];
   }
+
+  /** Calls not yet ended. */
+  get liveCount(): number {
+    return this.byId.size;
+  }
+
+  /** Is any live call, either direction, with this number (never true for '')? */
+  hasLiveCallWith(number: string): boolean {
+    if (!number) return false;
+    for (const c of this.byId.values()) if (!c.ended && c.number === number) return true;
+    return false;
+  }
 }
 
 function legKey(trunkId: string, legId: string): string {

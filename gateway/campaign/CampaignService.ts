@@ -18,14 +18,17 @@ interface Runner {
   open: TargetRecord[];
   inFlight: number;
   lastDialAt: number;
+  /** Earliest time the runner may act (pacing, retry gap, opening hours). */
+  dueAt: number;
   timer: Timer | undefined;
+  timerAt?: number;
 }
 
 /**
  * Outbound notification campaigns: a list of numbers with a message, dialled
- * on free lines (one channel is left free on multi-channel trunks for inbound
- * calls and callbacks), paced by concurrency and calls per minute, only in
- * the allowed hours, with retries. Each dial is committed before it starts,
+ * on free lines (`campaigns.keepFreeLines`, counted across the whole site,
+ * stay free for inbound callers and callbacks), paced by concurrency and
+ * calls per minute, only in the allowed hours, with retries. Each dial is committed before it starts,
  * so a restart continues where the campaign stopped without calling anyone
  * twice for the same attempt.
  */
@@ -92,12 +95,23 @@ export class CampaignService {
     this.ctx.tx.durable();
   }
 
-  /** After a restart: continue every active campaign; dials in flight at the crash are retried. */
+  /**
+   * After a restart: continue every active campaign. A dial in flight at the
+   * crash counts as made: a target on its last attempt is finished (never
+   * rung once more than its limit), others retry after the gap.
+   */
   restore(): number {
     const active = this.ctx.store.campaigns.active();
+    const now = this.ctx.clock.now();
     for (const rec of active) {
       for (const t of this.ctx.store.targets.open(rec.id)) {
-        if (t.status === 'dialling') this.ctx.store.targets.put({ ...t, status: 'pending' });
+        if (t.status !== 'dialling') continue;
+        if (t.attempts >= rec.attempts) {
+          this.ctx.store.targets.put({ ...t, status: 'done', result: 'failed' });
+          this.ctx.tx.emit({ type: 'campaignTargetFinished', campaignId: rec.id, targetId: t.id, result: 'failed', attempts: t.attempts, final: true });
+        } else {
+          this.ctx.store.targets.put({ ...t, status: 'pending', notBefore: now + rec.retryGapMs });
+        }
       }
       this.startRunner(rec);
     }
@@ -110,53 +124,70 @@ export class CampaignService {
     });
   }
 
+  /**
+   * Dial on the lines the queues left free (the capacity rule calls this at
+   * the end of every input): each campaign whose pacing, hours and retry gaps
+   * allow places at most one call. Waiting for a line or an agent needs no
+   * timer (a line freeing or an agent becoming ready is an input); waiting
+   * for time does.
+   */
+  offerLines(): void {
+    if (this.runners.size === 0) return;
+    const now = this.ctx.clock.now();
+    for (const r of [...this.runners.values()]) {
+      if (r.rec.status === 'active' && now >= r.dueAt) this.attempt(r, now);
+    }
+  }
+
   private startRunner(rec: CampaignRecord): void {
     const all = this.ctx.store.targets.forCampaign(rec.id);
-    const r: Runner = { rec, all, open: all.filter((t) => t.status !== 'done'), inFlight: 0, lastDialAt: -Infinity, timer: undefined };
+    const r: Runner = { rec, all, open: all.filter((t) => t.status !== 'done'), inFlight: 0, lastDialAt: -Infinity, dueAt: 0, timer: undefined };
     this.runners.set(rec.id, r);
-    this.wake(r, 0);
   }
 
-  private wake(r: Runner, inMs: number): void {
+  /** Nothing to do before `at`: a wake-up then (an input, so the capacity rule runs). */
+  private sleepUntil(r: Runner, at: number): void {
+    r.dueAt = at;
+    if (r.timer?.pending && r.timerAt === at) return;
     r.timer?.clear();
-    r.timer = this.ctx.clock.setTimer('campaign-tick', Math.max(0, inMs), () => this.tick(r));
+    r.timerAt = at;
+    r.timer = this.ctx.clock.setTimer('campaign-wake', Math.max(0, at - this.ctx.clock.now()), () => {});
   }
 
-  private tick(r: Runner): void {
+  private attempt(r: Runner, now: number): void {
     const { ctx } = this;
-    if (r.rec.status !== 'active') return;
-    const now = ctx.clock.now();
     if (r.rec.schedule) {
       const s = ctx.config.schedules[r.rec.schedule]!;
       if (!isOpen(s, now, ctx.config.site.timeZone)) {
         const at = nextOpening(s, now, ctx.config.site.timeZone);
-        if (at !== null) this.wake(r, at - now);
+        if (at !== null) this.sleepUntil(r, at);
+        else r.dueAt = Infinity;
         return;
       }
     }
-    const interval = 60_000 / r.rec.callsPerMinute;
-    const open = r.open;
-    if (open.length === 0 && r.inFlight === 0) {
+    if (r.open.length === 0 && r.inFlight === 0) {
       this.finishCampaign(r);
       return;
     }
-    if (r.inFlight >= r.rec.maxConcurrent) return; // a call ending wakes us
+    if (r.inFlight >= r.rec.maxConcurrent) return; // a call ending is an input
+    const interval = 60_000 / r.rec.callsPerMinute;
     if (now - r.lastDialAt < interval) {
-      this.wake(r, r.lastDialAt + interval - now);
+      this.sleepUntil(r, r.lastDialAt + interval);
       return;
     }
-    const next = open.find((t) => t.status === 'pending' && t.notBefore <= now);
+    const next = r.open.find((t) => t.status === 'pending' && t.notBefore <= now);
     if (!next) {
-      const later = open.filter((t) => t.status === 'pending').map((t) => t.notBefore);
-      if (later.length > 0) this.wake(r, Math.min(...later) - now);
+      let later = Infinity;
+      for (const t of r.open) if (t.status === 'pending' && t.notBefore < later) later = t.notBefore;
+      if (later < Infinity) this.sleepUntil(r, later);
       return;
     }
-    const reserve = ctx.trunks.all().reduce((s, t) => s + t.channels, 0) > 2 ? 1 : 0;
-    const trunk = ctx.trunks.pickOutbound(reserve);
-    if (!trunk) {
-      this.wake(r, 5_000);
-      return;
-    }
+    // "Press 1 for an agent" needs someone to answer: dial only while the
+    // queue has ready agents, no more calls in flight than there are of them.
+    const q = r.rec.agentQueue;
+    if (q !== null && ctx.config.queues[q] && r.inFlight >= ctx.agents.readyMembers(q).length) return;
+    const trunk = ctx.trunks.takeLine(ctx.config.campaigns.keepFreeLines);
+    if (!trunk) return; // a line freeing is an input
     next.status = 'dialling';
     next.attempts++;
     const callId = ctx.calls.nextId();
@@ -170,17 +201,17 @@ export class CampaignService {
       const call = ctx.calls.createOutbound(trunk, legId, next.number, { id: callId, phase: 'campaign', campaignId: r.rec.id, targetId: next.id });
       call.handler = new CampaignCall(ctx, r.rec, next, call, (result) => this.targetDone(r, next, result));
     });
-    this.wake(r, interval);
+    this.sleepUntil(r, now + interval);
   }
 
   /** One attempt's outcome; `null` means the attempt did not happen (no channel). */
   private targetDone(r: Runner, t: TargetRecord, result: CampaignResult | null): void {
     r.inFlight--;
     if (result === null) {
+      // No channel after all: the attempt did not happen; a line freeing retries it.
       t.status = 'pending';
       t.attempts--;
       this.ctx.store.targets.put(t);
-      this.wake(r, 5_000);
       return;
     }
     const retry = (result === 'busy' || result === 'noAnswer' || result === 'failed') && t.attempts < r.rec.attempts;
@@ -190,13 +221,14 @@ export class CampaignService {
     else r.open.splice(r.open.indexOf(t), 1);
     this.ctx.store.targets.put(t);
     this.ctx.tx.emit({ type: 'campaignTargetFinished', campaignId: r.rec.id, targetId: t.id, result, attempts: t.attempts, final: !retry });
-    this.wake(r, 0);
+    if (r.open.length === 0 && r.inFlight === 0) this.finishCampaign(r);
   }
 
   private finishCampaign(r: Runner): void {
     const counts: Record<CampaignResult, number> = { answered: 0, confirmed: 0, busy: 0, noAnswer: 0, failed: 0 };
     for (const t of r.all) if (t.result) counts[t.result]++;
     r.rec.status = 'finished';
+    r.timer?.clear();
     this.ctx.store.campaigns.put(r.rec);
     this.runners.delete(r.rec.id);
     this.ctx.tx.emit({ type: 'campaignFinished', campaignId: r.rec.id, counts });

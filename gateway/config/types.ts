@@ -27,7 +27,26 @@ export interface SiteConfig {
   timeZone: string;
   /** Callers re-ringing within this window after a dropped agent call are offered the same agent. */
   agentCallbackWindowMs: number;
+  /**
+   * Which agent the agent-callback offer may name: 'ready' (available or in
+   * wrap-up), 'unpaused' (logged in, not paused and no pause or log-out
+   * pending), 'loggedIn'. Otherwise the caller goes straight to the menu.
+   */
+  agentCallbackOffer: 'ready' | 'unpaused' | 'loggedIn';
+  /**
+   * On a clean stop (SIGTERM), calls in progress may finish for this long
+   * before the rest are ended with their exit lines; no new call is taken.
+   */
+  drainMs: number;
 }
+
+/**
+ * When a queue counts as empty (app_queue joinempty / leavewhenempty):
+ * 'noneLoggedIn' = no member logged in; 'noneUnpaused' = no member logged in
+ * and unpaused (paused members, and members with a pause or log-out pending,
+ * count as absent); 'off' = never.
+ */
+export type EmptyRule = 'off' | 'noneLoggedIn' | 'noneUnpaused';
 
 export interface Schedule {
   /** Opening intervals per weekday, "HH:MM-HH:MM" in site time; end may be "24:00". Missing day = closed. */
@@ -120,6 +139,11 @@ export interface QueueConfig {
   survey: { enabled: boolean; prompt: string; thanksPrompt: string; timeoutMs: number };
   /** Wait for the agent the caller spoke to before falling back to the queue. */
   agentCallbackWaitMs: number;
+  /** A new caller is not queued while the queue is empty in this sense (offered a callback first when possible; EXITEMPTY). */
+  joinEmpty: EmptyRule;
+  /** Waiting callers leave (offered a callback first when possible; EXITEMPTY) once the queue has been empty in this sense for `leaveEmptyAfterMs`. */
+  leaveWhenEmpty: EmptyRule;
+  leaveEmptyAfterMs: number;
 }
 
 export interface CallbackConfig {
@@ -211,4 +235,10 @@ export interface CampaignDefaults {
   ringTimeoutMs: number;
   /** Queue for "press 1 to speak to an agent"; null disables the option. */
   agentQueue: string | null;
+  /**
+   * Lines kept free across the whole site for inbound callers and callbacks:
+   * a campaign dials only while more lines than this are free. A site with a
+   * single one-line modem and the default 1 never dials campaigns; set 0 there.
+   */
+  keepFreeLines: number;
 }

@@ -30,6 +30,8 @@ export interface Ctx {
   readonly contacts: ContactBook;
   readonly agents: AgentRoster;
   readonly trunks: TrunkSet;
+  /** Set while a clean stop drains calls: exits then say 'shutdown'. */
+  readonly lifecycle: { draining: boolean };
   queues: QueueService;
   callbacks: CallbackService;
   surveys: SurveyService;

@@ -27,6 +27,13 @@ export class Transactor {
   private durableRequested = false;
   /** Effects waiting for that commit, in order. */
   private afterCommit: Array<() => void> = [];
+  /** Run at the end of every input, inside its batch (see {@link onSettle}). */
+  private settle: (() => void) | undefined;
+  private runningEffects = false;
+  /** Run once an input and the effects it released are all done. */
+  private idle: (() => void) | undefined;
+  /** Clock time of the last event emitted (the store heartbeat skips a beat after one). */
+  lastEmitAt = -Infinity;
 
   constructor(
     private readonly store: Store,
@@ -44,9 +51,25 @@ export class Transactor {
     if (i >= 0) this.consumers.splice(i, 1);
   }
 
+  /**
+   * Install the end-of-input step: it runs after the input's handler, in the
+   * same atomic batch, so facts the handler produced (a line freed, an agent
+   * ready) are acted on before anything is committed or spoken. The gateway
+   * uses it for the one rule that capacity is offered to whoever waits.
+   */
+  onSettle(fn: () => void): void {
+    this.settle = fn;
+  }
+
+  /** Install the step run after an input and its after-commit effects (clearing per-input claims). */
+  onIdle(fn: () => void): void {
+    this.idle = fn;
+  }
+
   /** Record a state change as an event, in the current batch. */
   emit(ev: NewEvent): StoredEvent {
-    const stored = this.store.appendEvent({ ...ev, at: this.clock.now() } as GatewayEvent);
+    this.lastEmitAt = this.clock.now();
+    const stored = this.store.appendEvent({ ...ev, at: this.lastEmitAt } as GatewayEvent);
     this.pending.push(stored);
     return stored;
   }
@@ -61,7 +84,11 @@ export class Transactor {
     const mark = this.pending.length;
     const fxMark = this.afterCommit.length;
     try {
-      return this.store.batch(fn);
+      return this.store.batch(() => {
+        const r = fn();
+        this.settle?.();
+        return r;
+      });
     } catch (e) {
       this.pending.length = mark;
       this.afterCommit.length = fxMark;
@@ -95,6 +122,7 @@ export class Transactor {
   private endOfInput(): void {
     if (!this.durableRequested) {
       this.scheduleCommit();
+      if (!this.runningEffects) this.idle?.();
       return;
     }
     this.durableRequested = false;
@@ -103,7 +131,18 @@ export class Transactor {
     // Effects run even if the commit failed: the caller must not hear
     // silence; the failure is logged and the commit retried.
     this.commitNow();
-    for (const fx of effects) this.run('afterCommit', fx);
+    // Each effect runs as an input of its own (and settles), but the idle
+    // step waits for the last of them: they are the dials the claims stand for.
+    const outer = !this.runningEffects;
+    this.runningEffects = true;
+    try {
+      for (const fx of effects) this.run('afterCommit', fx);
+    } finally {
+      if (outer) {
+        this.runningEffects = false;
+        this.idle?.();
+      }
+    }
   }
 
   get health(): { ok: boolean; detail: string } {

@@ -29,7 +29,9 @@ export class IvrService {
     const now = ctx.clock.now();
     if (!contact || !contact.dropped || now - contact.endedAt > ctx.config.site.agentCallbackWindowMs) return false;
     const agent = ctx.agents.find(contact.agent);
-    if (!agent || agent.rec.state === 'loggedOut' || !ctx.config.queues[contact.queue]) return false;
+    // Offer only an agent who can take the call soon: a caller must never be
+    // told "press 1 for the agent you spoke to" and then wait for nobody.
+    if (!agent || !ctx.agents.canTakeSoon(agent, ctx.config.site.agentCallbackOffer) || !ctx.config.queues[contact.queue]) return false;
     // One offer per dropped call: a second re-call goes through the menu.
     ctx.contacts.remember({ ...contact, dropped: false });
     ctx.tx.emit({ type: 'agentCallbackOffered', callId: call.id, agent: contact.agent, queue: contact.queue });
@@ -50,7 +52,6 @@ export class IvrService {
             entry.rec.stickyAgent = null;
             entry.rec.stickyUntil = null;
             ctx.store.entries.put(entry.rec);
-            ctx.queues.dispatch();
           }),
         );
         return;

@@ -78,6 +78,7 @@ export class KpiAggregator implements EventConsumer {
       case 'queueEntered': return this.entered(ev);
       case 'queueConnected': return this.connected(ev);
       case 'queueCompleted': return this.completed(ev);
+      case 'queueTransferred': return this.transferred(ev);
       case 'queueExited': return this.exited(ev);
       case 'callbackRequested':
         this.live.callbacks.set(ev.callbackId, ev.queue);
@@ -186,6 +187,16 @@ export class KpiAggregator implements EventConsumer {
     if (e.counted) this.fcr.callEnded(e.callerNumber, ref, ev.at);
   }
 
+  /** Handed over by explicit call transfer: answered, but the talk time is unknown, so no handle time. */
+  private transferred(ev: EventOf<'queueTransferred'>): void {
+    const e = this.entryFor(ev.callId, ev.queue, ev.at, 'inbound');
+    this.live.entries.delete(ev.callId);
+    const ref: CallRef = { queue: e.queue, hourStart: e.hourStart };
+    this.live.callCompleted(ev.agent, ref);
+    this.recent.set(ev.callId, { ...ref, endedAt: ev.at });
+    if (e.counted) this.fcr.callEnded(e.callerNumber, ref, ev.at);
+  }
+
   private exited(ev: EventOf<'queueExited'>): void {
     const e = this.live.entries.get(ev.callId);
     this.live.entries.delete(ev.callId);
@@ -198,8 +209,10 @@ export class KpiAggregator implements EventConsumer {
       switch (ev.reason) {
         case 'abandon':
         // A caller lost to a restart is counted as abandoned, as queue_log
-        // writes ABANDON for it: both reports then agree.
+        // writes ABANDON for it: both reports then agree. So is one the unit
+        // stopped before serving (drain time over).
         case 'restart':
+        case 'shutdown':
           c.abandoned += 1;
           if (ev.waitMs < shortAbandonSec * 1000) c.shortAbandons += 1;
           else if (ev.waitMs <= serviceLevelSec * 1000) c.abandonedWithinSl += 1;

@@ -28,8 +28,6 @@ export interface Agent {
  */
 export class AgentRoster {
   private readonly agents = new Map<string, Agent>();
-  /** Called whenever an agent may have become ready, so the dispatcher can run. */
-  onReady: () => void = () => {};
 
   constructor(
     private readonly config: GatewayConfig,
@@ -48,7 +46,7 @@ export class AgentRoster {
         callsDay: '',
         missedInRow: 0,
       };
-      this.agents.set(cfg.id, { cfg, order, rec, callId: null, wrapTimer: undefined, deferred: {} });
+      this.agents.set(cfg.id, { cfg, order, rec, callId: null, wrapTimer: undefined, deferred: loadDeferred(store, cfg.id) });
     });
   }
 
@@ -77,6 +75,19 @@ export class AgentRoster {
     return out;
   }
 
+  /**
+   * Can this agent take a call soon? 'loggedIn': logged in with no log-out
+   * pending; 'unpaused': also not paused and no pause pending; 'ready':
+   * also not on a call (available or wrapping up).
+   */
+  canTakeSoon(a: Agent, rule: 'ready' | 'unpaused' | 'loggedIn'): boolean {
+    const s = a.rec.state;
+    if (s === 'loggedOut' || a.deferred.logout) return false;
+    if (rule === 'loggedIn') return true;
+    if (s === 'paused' || a.deferred.pause !== undefined) return false;
+    return rule === 'unpaused' || s === 'available' || s === 'wrapUp';
+  }
+
   /** Members logged in (any state but loggedOut). */
   staffed(queue: string): number {
     let n = 0;
@@ -92,13 +103,13 @@ export class AgentRoster {
     const a = this.get(id);
     if (a.rec.state !== 'loggedOut') {
       a.deferred.logout = false;
+      this.saveDeferred(a);
       return;
     }
     a.rec.loggedInAt = this.clock.now();
     a.rec.pauseReason = null;
     this.move(a, 'login');
     this.tx.emit({ type: 'agentLoggedIn', agent: id, queues: a.cfg.queues.map((q) => q.queue) });
-    this.onReady();
   }
 
   logout(id: string): void {
@@ -106,6 +117,7 @@ export class AgentRoster {
     if (a.rec.state === 'loggedOut') return;
     if (a.rec.state === 'ringing' || a.rec.state === 'onCall') {
       a.deferred.logout = true;
+      this.saveDeferred(a);
       return;
     }
     this.doLogout(a);
@@ -116,6 +128,7 @@ export class AgentRoster {
     if (a.rec.state === 'loggedOut') throw new CcgateError('AGENT_STATE', `agent '${id}' is logged out`, { agent: id });
     if (a.rec.state === 'ringing' || a.rec.state === 'onCall') {
       a.deferred.pause = reason;
+      this.saveDeferred(a);
       return;
     }
     if (a.rec.state === 'paused' && a.rec.pauseReason === reason) return;
@@ -127,14 +140,16 @@ export class AgentRoster {
 
   unpause(id: string, auto = false): void {
     const a = this.get(id);
-    delete a.deferred.pause;
+    if (a.deferred.pause !== undefined) {
+      delete a.deferred.pause;
+      this.saveDeferred(a);
+    }
     if (a.rec.state !== 'paused') return;
     a.rec.pauseReason = null;
     a.rec.missedInRow = 0;
     a.rec.idleSince = this.clock.now();
     this.move(a, 'unpause');
     this.tx.emit({ type: 'agentUnpaused', agent: id, auto });
-    this.onReady();
   }
 
   /** Reserve a ready agent for a call: the phone is about to ring. */
@@ -166,7 +181,6 @@ export class AgentRoster {
       this.pause(a.cfg.id, 'Auto-Pause', true);
       return true;
     }
-    this.onReady();
     return false;
   }
 
@@ -175,7 +189,7 @@ export class AgentRoster {
     if (a.rec.state !== 'ringing') return;
     a.callId = null;
     this.move(a, 'release');
-    if (!this.applyDeferred(a)) this.onReady();
+    this.applyDeferred(a);
   }
 
   /** The agent's call ended: wrap up for `wrapUpMs`, then ready again. */
@@ -193,24 +207,51 @@ export class AgentRoster {
       if (a.rec.state !== 'wrapUp') return;
       a.rec.idleSince = this.clock.now();
       this.move(a, 'wrapDone');
-      this.onReady();
-    });
+      });
   }
 
   /** Apply a pause or logout asked for during the call. */
   private applyDeferred(a: Agent): boolean {
     if (a.deferred.logout) {
       a.deferred = {};
+      this.saveDeferred(a);
       this.doLogout(a);
       return true;
     }
     if (a.deferred.pause !== undefined) {
       const reason = a.deferred.pause;
       a.deferred = {};
+      this.saveDeferred(a);
       this.pause(a.cfg.id, reason);
       return true;
     }
     return false;
+  }
+
+  /**
+   * After a restart: an agent whose call died with the process is free again,
+   * unless a pause or log-out was asked for during that call (kept in the
+   * store, so the agent is not rung at once after the restart).
+   */
+  afterRestart(): void {
+    for (const a of this.agents.values()) {
+      const s = a.rec.state;
+      const inCall = s === 'ringing' || s === 'onCall' || s === 'wrapUp';
+      if (inCall) {
+        a.rec.state = 'available';
+        a.rec.idleSince = this.clock.now();
+        this.persist(a);
+        this.tx.emit({ type: 'agentStateChanged', agent: a.cfg.id, from: s, to: 'available' });
+      }
+      if (a.rec.state !== 'loggedOut' && (a.deferred.logout || a.deferred.pause !== undefined)) this.applyDeferred(a);
+    }
+  }
+
+  /** A pause or log-out asked for during a call is a promise to the agent: keep it across a restart. */
+  private saveDeferred(a: Agent): void {
+    const d = a.deferred;
+    const value = d.logout || d.pause !== undefined ? JSON.stringify(d) : '';
+    if ((this.store.getMeta(deferredKey(a.cfg.id)) ?? '') !== value) this.store.setMeta(deferredKey(a.cfg.id), value);
   }
 
   private doLogout(a: Agent): void {
@@ -243,5 +284,20 @@ export class AgentRoster {
 
   private today(): string {
     return localParts(this.clock.now(), this.config.site.timeZone).date;
+  }
+}
+
+function deferredKey(agent: string): string {
+  return `agentDeferred:${agent}`;
+}
+
+function loadDeferred(store: Store, agent: string): Agent['deferred'] {
+  const raw = store.getMeta(deferredKey(agent));
+  if (!raw) return {};
+  try {
+    const v = JSON.parse(raw) as { pause?: unknown; logout?: unknown };
+    return { ...(typeof v.pause === 'string' ? { pause: v.pause } : {}), ...(v.logout === true ? { logout: true } : {}) };
+  } catch {
+    return {};
   }
 }

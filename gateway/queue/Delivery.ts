@@ -47,7 +47,6 @@ export class Delivery {
       this.ctx.agents.noAnswer(agent, this.ctx.queues.cfg(entry.rec.queue).autoPauseAfter);
     }
     if (!call.playing && !call.ended) call.play({ id: this.ctx.queues.cfg(entry.rec.queue).holdPrompt });
-    this.ctx.queues.dispatch();
   }
 
   /** The caller hung up while the agent's phone rang. */
@@ -67,8 +66,13 @@ export class Delivery {
     call.stopPlay();
     this.ctx.queues.drop(entry);
     this.ctx.agents.answered(agent);
-    const kind: DeliveryKind = entry.rec.stickyAgent ? 'agentCallback' : call.record.campaignId ? 'campaign' : 'inbound';
+    const callbackId = entry.rec.callbackId;
+    const kind: DeliveryKind = callbackId ? 'callback' : entry.rec.stickyAgent ? 'agentCallback' : call.record.campaignId ? 'campaign' : 'inbound';
     this.ctx.tx.emit({ type: 'queueConnected', callId: call.id, queue, agent: agent.cfg.id, waitMs, ringMs, kind });
+    // A called-back customer is completed only now an agent answered; anyone
+    // else answered here no longer needs a callback they booked in this queue.
+    if (callbackId) this.ctx.callbacks.connected(callbackId, call.id, agent.cfg.id);
+    else this.ctx.callbacks.satisfiedBy(queue, call.number, call.id);
     this.ctx.calls.update(call, { phase: 'connected', agent: agent.cfg.id });
     call.handler = new ConnectedCall(this.ctx, call, agent, queue, waitMs, entry.rec.origPosition);
   }
@@ -102,7 +106,8 @@ export class ConnectedCall implements LegHandler {
   }
 
   onEnded(cause: 'remote' | 'local' | 'lineFailed'): void {
-    this.complete('caller', cause === 'lineFailed');
+    // Cut by a clean stop counts as dropped: a re-call is offered this agent.
+    this.complete('caller', cause === 'lineFailed' || this.ctx.lifecycle.draining);
   }
 
   private complete(by: 'caller' | 'agent', dropped: boolean): void {

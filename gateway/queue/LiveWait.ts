@@ -19,6 +19,8 @@ export class LiveWait implements LegHandler {
   private offered = false;
   /** Offering or confirming: the hold loop and announcements pause. */
   private busy = false;
+  /** Leaving because the queue is empty: no second offer, no second exit. */
+  private leaving = false;
   private holdStartedAt = 0;
 
   constructor(
@@ -37,16 +39,43 @@ export class LiveWait implements LegHandler {
   start(): void {
     const { clock } = this.ctx;
     const q = this.q;
-    if (this.ctx.agents.staffed(this.entry.rec.queue) === 0 && !this.canOfferCallback()) {
-      // Nobody logged in and no callback possible: app_queue "joinempty=no" behaviour.
-      this.ctx.queues.exit(this.entry, 'empty');
-      this.call.play({ id: Prompts.queueEmpty }, () => this.call.hangup());
+    const queue = this.entry.rec.queue;
+    // A called-back customer was promised an agent: they keep their place
+    // with no offer and no time limit (leaving an empty queue still applies).
+    if (this.entry.rec.callbackId) {
+      this.hold();
+      return;
+    }
+    if (this.ctx.queues.isEmpty(queue, q.joinEmpty)) {
+      // app_queue joinempty: nobody can serve this queue. Offer a callback
+      // where one is possible (declining ends the call); otherwise EXITEMPTY.
+      this.leaving = true;
+      if (this.canOfferCallback()) this.offerCallback('empty');
+      else this.leaveEmpty();
       return;
     }
     if (q.maxWaitMs > 0) this.entry.timers.push(clock.setTimer('queue-maxwait', q.maxWaitMs, () => this.ctx.tx.run('maxWait', () => this.onMaxWait())));
     if (q.announce.everyMs > 0) this.scheduleAnnounce();
-    if (this.shouldOffer()) this.offerCallback(false);
+    if (this.shouldOffer()) this.offerCallback(null);
     else this.hold();
+  }
+
+  /**
+   * The queue has been empty long enough (leave-when-empty): offer a
+   * callback if this caller has not had the offer, else EXITEMPTY. An offer
+   * already playing finishes first; its answer decides.
+   */
+  queueEmpty(): void {
+    if (this.leaving || this.busy || this.call.ended) return;
+    this.leaving = true;
+    if (this.entry.rec.callbackId) {
+      this.call.stopPlay();
+      this.ctx.callbacks.customerLeft(this.entry, 'empty');
+      this.call.play({ id: Prompts.queueEmpty }, () => this.call.hangup());
+      return;
+    }
+    if (!this.offered && this.canOfferCallback()) this.offerCallback('empty');
+    else this.leaveEmpty();
   }
 
   /** An agent is about to ring: stop any offer so the caller is not mid-menu when connected. */
@@ -76,7 +105,10 @@ export class LiveWait implements LegHandler {
   onEnded(): void {
     const e = this.entry;
     if (e.ringing !== null) this.ctx.queues.delivery.cancelRing(e);
-    if (!e.locked) this.ctx.queues.exit(e, 'abandon');
+    if (e.locked) return;
+    if (this.ctx.lifecycle.draining) this.ctx.queues.exit(e, 'shutdown');
+    else if (e.rec.callbackId) this.ctx.callbacks.customerLeft(e, 'abandon');
+    else this.ctx.queues.exit(e, 'abandon');
   }
 
   private hold(): void {
@@ -99,7 +131,7 @@ export class LiveWait implements LegHandler {
   private announce(): void {
     if (this.busy || this.entry.ringing !== null || this.call.ended) return;
     if (this.shouldOffer()) {
-      this.offerCallback(false);
+      this.offerCallback(null);
       return;
     }
     const q = this.q;
@@ -140,8 +172,11 @@ export class LiveWait implements LegHandler {
     return cb.offerAtEstimatedWaitMs > 0 && this.ctx.queues.estimatedWaitMs(this.entry.rec.queue, position) >= cb.offerAtEstimatedWaitMs;
   }
 
-  /** Offer "press 1 to be called back"; `final` when max wait forced the offer. */
-  private offerCallback(final: boolean): void {
+  /**
+   * Offer "press 1 to be called back". `final` says why the caller must
+   * leave if they decline: max wait ('timeout') or an empty queue ('empty').
+   */
+  private offerCallback(final: 'timeout' | 'empty' | null): void {
     this.offered = true;
     this.busy = true;
     this.call.stopPlay();
@@ -153,7 +188,8 @@ export class LiveWait implements LegHandler {
         }
         this.ctx.tx.emit({ type: 'callbackOfferDeclined', callId: this.call.id, queue: this.entry.rec.queue, reason: r.kind === 'timeout' ? 'noInput' : 'declined' });
         this.busy = false;
-        if (final) this.timeoutAndLeave();
+        if (final === 'timeout') this.timeoutAndLeave();
+        else if (final === 'empty') this.leaveEmpty();
         else this.hold();
       }),
     );
@@ -187,10 +223,17 @@ export class LiveWait implements LegHandler {
       this.call.stopPlay();
       this.ctx.queues.enqueueLive(this.call, overflow.queue, { kind: 'inbound', priority: e.rec.priority, joinedAt: e.rec.joinedAt });
     } else if ('callbackOffer' in overflow && this.canOfferCallback() && !this.busy) {
-      this.offerCallback(true);
+      this.offerCallback('timeout');
     } else {
       this.timeoutAndLeave();
     }
+  }
+
+  /** EXITEMPTY: nobody can serve this queue. */
+  private leaveEmpty(): void {
+    this.ctx.queues.exit(this.entry, 'empty');
+    this.call.stopPlay();
+    this.call.play({ id: Prompts.queueEmpty }, () => this.call.hangup());
   }
 
   private timeoutAndLeave(): void {

@@ -1,5 +1,5 @@
 import type { Call } from '../calls/Call.ts';
-import type { QueueConfig } from '../config/types.ts';
+import type { EmptyRule, QueueConfig } from '../config/types.ts';
 import type { Ctx } from '../core/Context.ts';
 import { CcgateError } from '../core/errors.ts';
 import type { Timer } from '../core/Clock.ts';
@@ -16,6 +16,8 @@ const RETRY_SAME_AGENT_MS = 5_000;
 /** Starting estimate of handle time for wait estimates before any call completed. */
 const DEFAULT_HANDLE_MS = 180_000;
 
+export type ExitReason = 'abandon' | 'timeout' | 'key' | 'empty' | 'restart' | 'shutdown';
+
 export interface EnqueueOptions {
   kind: DeliveryKind;
   /** Defaults to the caller's VIP priority (0 for ordinary callers). */
@@ -26,6 +28,8 @@ export interface EnqueueOptions {
   seq?: number;
   /** Only this agent may take the call until `until` (agent callback). */
   sticky?: { agent: string; until: number };
+  /** A called-back customer holding their callback's place live (customer-first). */
+  callbackId?: string;
 }
 
 /**
@@ -43,9 +47,10 @@ export class QueueService {
   readonly delivery: Delivery;
   private seq: number;
   private seqReserved: number;
-  private dispatching = false;
-  private again = false;
   private retryTimer: Timer | undefined;
+  /** Since when each queue has been empty in its leave-when-empty sense. */
+  private readonly emptySince = new Map<string, number>();
+  private readonly emptyTimers = new Map<string, Timer>();
 
   constructor(private readonly ctx: Ctx) {
     for (const id of Object.keys(ctx.config.queues)) {
@@ -100,7 +105,7 @@ export class QueueService {
       queue,
       kind: 'live',
       callId: call.id,
-      callbackId: null,
+      callbackId: opts.callbackId ?? null,
       priority: opts.priority ?? this.vipPriority(call.number),
       joinedAt: opts.joinedAt ?? now,
       seq: opts.seq ?? this.seq,
@@ -127,17 +132,16 @@ export class QueueService {
     const wait = new LiveWait(this.ctx, entry);
     call.handler = wait;
     wait.start();
-    this.dispatch();
     return entry;
   }
 
   /** Take an entry out with its exit event (exactly one per queueEntered). */
-  exit(entry: Entry, reason: 'abandon' | 'timeout' | 'key' | 'empty' | 'restart', extra: { key?: string; overflowTo?: string } = {}): void {
+  exit(entry: Entry, reason: ExitReason, extra: { key?: string; overflowTo?: string } = {}): void {
     if (this.exitEvent(entry, reason, extra)) this.drop(entry);
   }
 
   /** Emit the exit event but keep the entry's place (a callback is about to take it over). */
-  exitEvent(entry: Entry, reason: 'abandon' | 'timeout' | 'key' | 'empty' | 'restart', extra: { key?: string; overflowTo?: string } = {}): boolean {
+  exitEvent(entry: Entry, reason: ExitReason, extra: { key?: string; overflowTo?: string } = {}): boolean {
     const list = this.list(entry.rec.queue);
     const position = list.position(entry);
     if (position === 0) return false;
@@ -208,31 +212,60 @@ export class QueueService {
   }
 
   /**
-   * Match waiting entries with ready agents. Queues with a higher weight go
-   * first, then the queue whose head waited longest; within a queue, entries
-   * in order. An entry that cannot be served now (a callback waiting for its
-   * retry gap or window, a sticky entry whose agent is busy) does not block
-   * the ones behind it.
+   * Is `queue` empty in the sense of `rule` (app_queue joinempty /
+   * leavewhenempty)? A member with a pause or log-out pending is as good as gone.
    */
-  dispatch(): void {
-    if (this.dispatching) {
-      this.again = true;
-      return;
+  isEmpty(queue: string, rule: EmptyRule): boolean {
+    if (rule === 'off') return false;
+    for (const a of this.ctx.agents.all()) {
+      if (a.rec.state === 'loggedOut' || a.deferred.logout) continue;
+      if (!a.cfg.queues.some((m) => m.queue === queue)) continue;
+      if (rule === 'noneLoggedIn') return false;
+      if (a.rec.state !== 'paused' && a.deferred.pause === undefined) return false;
     }
-    this.dispatching = true;
-    try {
-      do {
-        this.again = false;
-        this.dispatchOnce();
-      } while (this.again);
-    } finally {
-      this.dispatching = false;
+    return true;
+  }
+
+  /**
+   * Take waiting callers out of queues nobody can serve (leave-when-empty),
+   * once a queue has been empty for its `leaveEmptyAfterMs`. Each caller is
+   * offered a callback first where one is possible.
+   */
+  leaveEmptyQueues(): void {
+    const now = this.ctx.clock.now();
+    for (const list of this.lists.values()) {
+      const queue = list.queue;
+      const q = this.cfg(queue);
+      if (list.liveCount === 0 || !this.isEmpty(queue, q.leaveWhenEmpty)) {
+        this.emptySince.delete(queue);
+        continue;
+      }
+      const since = this.emptySince.get(queue) ?? now;
+      this.emptySince.set(queue, since);
+      if (now - since < q.leaveEmptyAfterMs) {
+        if (!this.emptyTimers.get(queue)?.pending) {
+          this.emptyTimers.set(queue, this.ctx.clock.setTimer('queue-leave-empty', since + q.leaveEmptyAfterMs - now, () => {}));
+        }
+        continue;
+      }
+      for (const entry of [...list.entries()]) {
+        if (entry.rec.kind !== 'live' || entry.ringing !== null || entry.locked || !entry.call || entry.call.ended) continue;
+        if (entry.call.handler instanceof LiveWait) entry.call.handler.queueEmpty();
+      }
     }
   }
 
-  private dispatchOnce(): void {
+  /**
+   * Match waiting entries with ready agents. Queues with a higher weight go
+   * first, then the queue whose head waited longest; within a queue, entries
+   * in order. An entry that cannot be served now (a callback waiting for its
+   * retry gap, window or a line, a sticky entry whose agent is busy) does not
+   * block the ones behind it. Without `outbound` (draining) no callback is dialled.
+   */
+  serveHeads(opts: { outbound: boolean }): void {
     const now = this.ctx.clock.now();
     const lists = [...this.lists.values()].filter((l) => l.length > 0);
+    if (lists.length === 0) return;
     lists.sort((a, b) => {
       const wa = this.cfg(a.queue).weight;
       const wb = this.cfg(b.queue).weight;
@@ -246,19 +279,21 @@ export class QueueService {
         if (entry.rec.kind === 'live' && (!entry.call || entry.call.ended)) continue;
         const candidates = this.ctx.agents.readyMembers(list.queue);
         if (candidates.length === 0) break;
-        // Checked after the agents: it reads the store, and usually nobody is ready.
-        if (entry.rec.kind === 'callback' && !this.ctx.callbacks.canDial(entry)) continue;
+        // Checked after the agents: usually nobody is ready.
+        if (entry.rec.kind === 'callback' && (!opts.outbound || !this.ctx.callbacks.canDial(entry))) continue;
         const agent = this.choose(list.queue, entry, candidates, now);
         if (!agent) {
-          if (candidates.length > 0) retryNeeded = true;
+          retryNeeded = true;
           continue;
         }
         if (entry.rec.kind === 'live') this.delivery.ring(entry, agent);
         else this.ctx.callbacks.dial(entry, agent);
       }
     }
+    // Agents skipped because they just missed this entry become eligible
+    // again by time alone: wake then (the wake-up is an input, so it settles).
     if (retryNeeded && !this.retryTimer?.pending) {
-      this.retryTimer = this.ctx.clock.setTimer('queue-retry', RETRY_SAME_AGENT_MS, () => this.ctx.tx.run('queueRetry', () => this.dispatch()));
+      this.retryTimer = this.ctx.clock.setTimer('queue-retry', RETRY_SAME_AGENT_MS, () => {});
     }
   }
 

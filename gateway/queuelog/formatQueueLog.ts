@@ -95,6 +95,12 @@ export function formatQueueLog(ev: GatewayEvent, ctx: QueueLogContext): string[]
           ev.origPosition,
         ]),
       ];
+    case 'queueTransferred':
+      // Legacy TRANSFER (Asterisk ≤ 11, still parsed by QueueMetrics and
+      // Asternic): extension|context|holdtime|calltime|origposition. After an
+      // explicit call transfer the talk happens on the network, so calltime
+      // is 0 (unknown) and the context names how the call left us.
+      return [line(ev.callId, ev.queue, ev.agent, 'TRANSFER', [ev.endpoint, 'ccgate-ect', secs(ev.waitMs), 0, ev.origPosition])];
     case 'queueExited':
       return [exitLine(ev, line)];
     case 'agentLoggedIn':
@@ -134,6 +140,12 @@ export function formatQueueLog(ev: GatewayEvent, ctx: QueueLogContext): string[]
           ev.nextAt === undefined ? '' : Math.floor(ev.nextAt / 1000),
         ]),
       ];
+    case 'callbackFinished':
+      // Custom verb: the customer rang again and was answered live in the
+      // callback's queue, so the callback is no longer owed. callid is the
+      // callback id (as CALLBACKATTEMPT); data: the live call's id.
+      if (ev.outcome !== 'satisfied') return [];
+      return [line(ev.callbackId, ctx.callbackQueue(ev.callbackId) ?? NONE, NONE, 'CALLBACKSATISFIED', [ev.callId ?? ''])];
     default:
       return [];
   }
@@ -151,6 +163,10 @@ function exitLine(
     // every ENTERQUEUE must have an exit verb. Reporting tools count ABANDON
     // as unanswered, which is what the caller experienced.
     case 'restart':
+      return line(ev.callId, ev.queue, NONE, 'ABANDON', tail);
+    // The unit stopped (drain time over) before the caller was served: as
+    // with a restart, the caller experienced an unanswered call.
+    case 'shutdown':
       return line(ev.callId, ev.queue, NONE, 'ABANDON', tail);
     case 'timeout':
       return line(ev.callId, ev.queue, NONE, 'EXITWITHTIMEOUT', tail);

@@ -115,7 +115,7 @@ export interface EntryRecord {
   stickyUntil: number | null;
 }
 
-export type CallbackStatus = 'pending' | 'dialling' | 'completed' | 'failed' | 'expired' | 'canceled';
+export type CallbackStatus = 'pending' | 'dialling' | 'completed' | 'failed' | 'expired' | 'canceled' | 'satisfied';
 
 export interface CallbackRecord {
   id: string;

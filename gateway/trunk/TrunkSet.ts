@@ -2,11 +2,18 @@ import type { Logger } from '../core/Logger.ts';
 import type { TrunkPort } from './TrunkPort.ts';
 
 /**
- * The gateway's trunks. Outbound legs go to the trunk with the most free
- * channels, so a 30-channel span and a one-line modem share load sensibly.
+ * The gateway's trunks, counted as one pool of lines for the site. Outbound
+ * legs go to the trunk with the most free channels, so a 30-channel span and
+ * a handful of one-line modems share load alike.
+ *
+ * A line taken for a dial is claimed at once: the dial itself may start only
+ * after the commit that records it, and until then the trunk does not yet
+ * count the channel busy. Claims last until the end of the input
+ * ({@link settled}), by which time the dial has started and the trunk counts it.
  */
 export class TrunkSet {
   private readonly byId = new Map<string, TrunkPort>();
+  private readonly claimed = new Map<string, number>();
 
   constructor(trunks: readonly TrunkPort[], private readonly log: Logger) {
     for (const t of trunks) this.byId.set(t.id, t);
@@ -20,24 +27,43 @@ export class TrunkSet {
     return this.byId.get(id);
   }
 
+  /** Channels of `t` free for a new leg now (down trunks have none). */
   free(t: TrunkPort): number {
     const h = t.health();
-    return h.up ? Math.max(0, t.channels - h.busyChannels) : 0;
+    return h.up ? Math.max(0, t.channels - h.busyChannels - (this.claimed.get(t.id) ?? 0)) : 0;
   }
 
+  /** Free lines across the site. */
   totalFree(): number {
     let n = 0;
     for (const t of this.byId.values()) n += this.free(t);
     return n;
   }
 
+  /** Channels of every trunk that is up, busy or not. */
+  totalChannels(): number {
+    let n = 0;
+    for (const t of this.byId.values()) if (t.health().up) n += t.channels;
+    return n;
+  }
+
+  /** Would {@link takeLine} with the same `keepFree` find a line? */
+  hasLine(keepFree = 0): boolean {
+    return this.totalFree() > keepFree;
+  }
+
   /**
-   * A trunk for a new outbound leg, keeping `reserve` channels free on it
-   * (campaigns leave room for inbound calls and callbacks).
+   * Claim a line for a new outbound leg, leaving `keepFree` lines free across
+   * the site (campaigns leave room for inbound callers). Site-wide, not per
+   * trunk: three one-line modems with one kept free still give two lines.
    */
-  pickOutbound(reserve = 0): TrunkPort | undefined {
+  takeLine(keepFree = 0): TrunkPort | undefined {
+    if (!this.hasLine(keepFree)) {
+      this.log.debug({ keepFree }, 'no free outbound line');
+      return undefined;
+    }
     let best: TrunkPort | undefined;
-    let bestFree = reserve;
+    let bestFree = 0;
     for (const t of this.byId.values()) {
       const f = this.free(t);
       if (f > bestFree) {
@@ -45,7 +71,12 @@ export class TrunkSet {
         bestFree = f;
       }
     }
-    if (!best) this.log.debug({ reserve }, 'no free outbound channel');
+    if (best) this.claimed.set(best.id, (this.claimed.get(best.id) ?? 0) + 1);
     return best;
+  }
+
+  /** The input ended: every claimed dial has started and shows in its trunk's busy count. */
+  settled(): void {
+    if (this.claimed.size > 0) this.claimed.clear();
   }
 }

@@ -150,7 +150,7 @@ export function countStore(events: readonly StoredEvent[], slSec: number, shortS
           problems.push(`${e.callId} exited (${e.reason}) without waiting`);
           break;
         }
-        const verb = ({ abandon: 'ABANDON', restart: 'ABANDON', timeout: 'EXITWITHTIMEOUT', key: 'EXITWITHKEY', empty: 'EXITEMPTY' } as const)[e.reason];
+        const verb = ({ abandon: 'ABANDON', restart: 'ABANDON', shutdown: 'ABANDON', timeout: 'EXITWITHTIMEOUT', key: 'EXITWITHKEY', empty: 'EXITEMPTY' } as const)[e.reason];
         en.exitVerb = verb;
         en.waitMs = e.waitMs;
         const c = q(e.queue);
