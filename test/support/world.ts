@@ -79,8 +79,8 @@ export function caller(number: string, rest: Omit<CallerScript, 'callerId'> = {}
   return { callerId: { kind: 'number', number }, ...rest };
 }
 
-/** The base test site: three queues, an IVR on 1/2/3, agents a1–a4, one 30-channel trunk. */
-export function siteYaml(overrides: { queues?: string; agents?: string; extra?: string; vip?: string } = {}): string {
+/** The base test site: three queues, an IVR on 1/2/3, agents a1–a4, one 30-channel trunk (or `trunks`, YAML list items). */
+export function siteYaml(overrides: { queues?: string; agents?: string; extra?: string; vip?: string; trunks?: string } = {}): string {
   return `
 site:
   name: Test site
@@ -113,7 +113,7 @@ ${overrides.agents ?? `  - { id: a1, name: Ali, endpoint: '+989120000001', queue
 vip:
 ${overrides.vip ?? `  - { number: '+989121111111', priority: 5 }`}
 trunks:
-  - { id: t1, type: sim, channels: 30 }
+${overrides.trunks ?? `  - { id: t1, type: sim, channels: 30 }`}
 store:
   path: ':memory:'
 queueLog:
