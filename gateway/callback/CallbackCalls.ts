@@ -2,7 +2,7 @@ import type { Call, LegHandler } from '../calls/Call.ts';
 import type { Ctx } from '../core/Context.ts';
 import { Prompts } from '../prompts.ts';
 import type { Agent } from '../queue/AgentRoster.ts';
-import { completeQueueCall } from '../queue/completeQueueCall.ts';
+import { completeQueueCall, transferQueueCall } from '../queue/completeQueueCall.ts';
 import type { Entry } from '../queue/WaitingList.ts';
 import type { CallbackRecord } from '../store/Store.ts';
 import type { ConnectOutcome, DialOutcome } from '../trunk/TrunkPort.ts';
@@ -175,7 +175,13 @@ class CallbackBridge implements LegHandler {
   }
 
   /** On the agent's leg 'agent' means the connected party, the customer, left. */
-  onBridgeEnded(by: 'agent' | 'caller' | 'line'): void {
+  onBridgeEnded(by: 'agent' | 'caller' | 'line' | 'transferred'): void {
+    if (by === 'transferred') {
+      if (this.done) return;
+      this.done = true;
+      transferQueueCall(this.ctx, { callId: this.call.id, queue: this.cb.queue, agent: this.agent, number: this.cb.number, waitMs: this.ringMs, origPosition: 1 });
+      return;
+    }
     this.complete(by === 'agent' ? 'caller' : 'agent', by === 'line');
     if (!this.call.ended) this.call.hangup();
   }

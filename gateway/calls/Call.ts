@@ -15,7 +15,7 @@ export interface LegHandler {
   onPlayDone?(prompt: string, interrupted: boolean): void;
   onDialResult?(outcome: DialOutcome): void;
   onConnectResult?(outcome: ConnectOutcome): void;
-  onBridgeEnded?(by: 'agent' | 'caller' | 'line'): void;
+  onBridgeEnded?(by: 'agent' | 'caller' | 'line' | 'transferred'): void;
   /** The leg is gone. Called after the call is marked ended. */
   onEnded?(cause: 'remote' | 'local' | 'lineFailed'): void;
 }

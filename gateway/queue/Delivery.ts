@@ -3,7 +3,7 @@ import type { Ctx } from '../core/Context.ts';
 import type { DeliveryKind } from '../events.ts';
 import type { ConnectOutcome } from '../trunk/TrunkPort.ts';
 import type { Agent } from './AgentRoster.ts';
-import { completeQueueCall } from './completeQueueCall.ts';
+import { completeQueueCall, transferQueueCall } from './completeQueueCall.ts';
 import { LiveWait } from './LiveWait.ts';
 import type { Entry } from './WaitingList.ts';
 
@@ -98,7 +98,13 @@ export class ConnectedCall implements LegHandler {
     this.since = ctx.clock.now();
   }
 
-  onBridgeEnded(by: 'agent' | 'caller' | 'line'): void {
+  onBridgeEnded(by: 'agent' | 'caller' | 'line' | 'transferred'): void {
+    if (by === 'transferred') {
+      if (this.done) return;
+      this.done = true;
+      transferQueueCall(this.ctx, { callId: this.call.id, queue: this.queue, agent: this.agent, number: this.call.number, waitMs: this.waitMs, origPosition: this.origPosition });
+      return;
+    }
     this.complete(by === 'agent' ? 'agent' : 'caller', by === 'line');
     if (by !== 'agent' || this.call.ended) return;
     if (this.ctx.queues.cfg(this.queue).survey.enabled) this.ctx.surveys.start(this.call, this.queue, this.agent.cfg.id);

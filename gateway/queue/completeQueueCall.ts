@@ -28,3 +28,24 @@ export function completeQueueCall(ctx: Ctx, c: CompletedCall): void {
   ctx.agents.callEnded(c.agent, wrapUpMs);
   if (c.number) ctx.contacts.remember({ number: c.number, agent: c.agent.cfg.id, queue: c.queue, endedAt: now, dropped: c.dropped });
 }
+
+export interface TransferredCall {
+  callId: string;
+  queue: string;
+  agent: Agent;
+  number: string;
+  waitMs: number;
+  origPosition: number;
+}
+
+/**
+ * A queue call handed to the agent by explicit call transfer: the two talk
+ * on the network without us, so the talk time is unknown (no handle-time
+ * sample) and the agent is counted free after the wrap-up, as after a call.
+ */
+export function transferQueueCall(ctx: Ctx, c: TransferredCall): void {
+  const now = ctx.clock.now();
+  ctx.tx.emit({ type: 'queueTransferred', callId: c.callId, queue: c.queue, agent: c.agent.cfg.id, endpoint: c.agent.cfg.endpoint, waitMs: c.waitMs, origPosition: c.origPosition });
+  ctx.agents.callEnded(c.agent, c.agent.cfg.wrapUpMs ?? ctx.queues.cfg(c.queue).wrapUpMs);
+  if (c.number) ctx.contacts.remember({ number: c.number, agent: c.agent.cfg.id, queue: c.queue, endedAt: now, dropped: false });
+}

@@ -87,8 +87,12 @@ export type TrunkSignal =
   | { kind: 'playDone'; legId: string; prompt: string; interrupted: boolean }
   | { kind: 'dialResult'; legId: string; outcome: DialOutcome }
   | { kind: 'connectResult'; legId: string; outcome: ConnectOutcome }
-  /** The bridged party left ('agent'), or the whole call ended ('caller'/'line'). */
-  | { kind: 'bridgeEnded'; legId: string; by: 'agent' | 'caller' | 'line' }
+  /**
+   * The bridged party left ('agent'), the whole call ended ('caller'/'line'),
+   * or the line handed both parties over to each other by explicit call
+   * transfer ('transferred': they go on talking without us; `ended` follows).
+   */
+  | { kind: 'bridgeEnded'; legId: string; by: 'agent' | 'caller' | 'line' | 'transferred' }
   /** The leg is gone: remote hang-up, local hang-up, or the line failed. */
   | { kind: 'ended'; legId: string; cause: 'remote' | 'local' | 'lineFailed' }
   | { kind: 'health'; health: TrunkHealth };

@@ -25,6 +25,7 @@ export function expectConsistentLifecycles(events: readonly StoredEvent[]): void
         open.set(e.callId, 'connected');
         break;
       case 'queueCompleted':
+      case 'queueTransferred':
         if (open.get(e.callId) !== 'connected') problems.push(`${e.callId} completed without connect`);
         open.delete(e.callId);
         break;
