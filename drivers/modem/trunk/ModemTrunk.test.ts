@@ -207,10 +207,10 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
     expect(line.log.at(-2)).toBe('hangupAll');
   });
 
-  it('transfer: hands the call over (the core sees it complete); an operator refusing ECT falls back to conference', async () => {
+  it('transfer: hands the call over (the core sees it transferred); an operator refusing ECT falls back to conference', async () => {
     const t = make('transfer');
-    const legId = await bridgedCall(t);
-    expect(kinds().slice(2)).toEqual(['connectResult:answered', 'bridgeEnded:caller', 'ended:remote']);
+    await bridgedCall(t);
+    expect(kinds().slice(2)).toEqual(['connectResult:answered', 'bridgeEnded:transferred', 'ended:remote']);
     expect(t.health().busyChannels).toBe(0);
 
     signals = [];
@@ -227,7 +227,7 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
 
   it('a line that goes down fails every call on it', async () => {
     const t = make();
-    const legId = await bridgedCall(t);
+    await bridgedCall(t);
     line.setHealth({ up: false, canDial: false, detail: 'unresponsive' });
     await flush();
     expect(kinds().slice(2)).toEqual(['connectResult:answered', 'health', 'bridgeEnded:line', 'ended:lineFailed']);

@@ -338,9 +338,9 @@ export class ModemTrunk implements TrunkPort {
 
   private transferred(leg: ModemLeg): void {
     // After AT+CHLD=4 the caller and the agent talk on the network, not through
-    // us: the core sees the call complete now (no survey, talk time unknown).
+    // us: the core records a transfer now (no survey, talk time unknown).
     leg.connect = null;
-    this.emit({ kind: 'bridgeEnded', legId: leg.id, by: 'caller' });
+    this.emit({ kind: 'bridgeEnded', legId: leg.id, by: 'transferred' });
     this.endLeg(leg, 'remote');
   }
 

@@ -65,6 +65,8 @@ export class LineNetwork implements NetworkSide {
         return e.incoming(s.legId, s.callerId);
       case 'answered':
         return; // the DCE already showed the call active when ATA was accepted
+      case 'callerIdUpdated':
+        return; // the DCE rang with the number it had; NetworkEvents has no late +CLIP to pass on
       case 'dtmf':
         return e.dtmf(s.legId, s.digit);
       case 'playDone':
@@ -74,7 +76,7 @@ export class LineNetwork implements NetworkSide {
       case 'connectResult':
         return e.connectResult(s.legId, s.outcome === 'unsupported' ? 'failed' : (s.outcome as RingResult));
       case 'bridgeEnded':
-        return e.bridgeEnded(s.legId, s.by);
+        return e.bridgeEnded(s.legId, s.by === 'transferred' ? 'caller' : s.by); // the simulated network never transfers
       case 'ended':
         return e.legEnded(s.legId);
       case 'health':
