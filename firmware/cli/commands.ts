@@ -26,6 +26,8 @@ export interface DemoOptions {
   minutes: number | null;
   /** The trunks are fake GSM modems on pseudo-terminals, driven through the real modem driver. */
   modemPty: boolean;
+  /** Absolute path of a folder keeping the demo's database, queue_log and socket, to resume from; absent = a fresh temporary folder. */
+  dataDir?: string;
 }
 
 /** Options of `ccgate simulate`: a seeded virtual-time run of the queue engine (FakeClock), compared with Erlang C/A. */

@@ -78,11 +78,12 @@ async function dispatch(argv: string[], d: MainDeps): Promise<number> {
       return d.handlers.run({ configPath: path(config) });
     }
     case 'demo': {
-      const { values } = parse(command, rest, { config: { type: 'string' }, speed: { type: 'string' }, minutes: { type: 'string' }, 'modem-pty': { type: 'boolean' } }, 0);
+      const { values } = parse(command, rest, { config: { type: 'string' }, speed: { type: 'string' }, minutes: { type: 'string' }, 'modem-pty': { type: 'boolean' }, data: { type: 'string' } }, 0);
       const modemPty = values['modem-pty'] === true;
       const config = str(values.config);
       const speed = str(values.speed);
       const minutes = str(values.minutes);
+      const data = str(values.data);
       return d.handlers.demo({
         configPath: config === undefined ? null : path(config),
         // Fake modems answer through real serial ports: the driver's timeouts run on the demo clock,
@@ -90,6 +91,7 @@ async function dispatch(argv: string[], d: MainDeps): Promise<number> {
         speed: speed === undefined ? (modemPty ? 10 : 60) : numberFlag(command, 'speed', speed),
         minutes: minutes === undefined ? null : numberFlag(command, 'minutes', minutes),
         modemPty,
+        ...(data === undefined ? {} : { dataDir: path(data) }),
       });
     }
     case 'simulate': {

@@ -23,7 +23,7 @@ Usage: ccgate <command> [options]
 
 Commands:
   run --config FILE            run the gateway daemon
-  demo [--config FILE] [--speed N] [--minutes N]
+  demo [--config FILE] [--speed N] [--minutes N] [--data DIR]
                                run the whole appliance on simulated trunks, with a live dashboard
   status [--json]              show queues, agents and KPIs of the running daemon
   simulate --calls-per-hour N --aht S --agents N [--patience S] [--hours H] [--seed N] [--json]
@@ -44,11 +44,15 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
 
   --config FILE   YAML configuration of this site (required)
 `,
-  demo: `Usage: ccgate demo [--config FILE] [--speed N] [--minutes N] [--modem-pty]
+  demo: `Usage: ccgate demo [--config FILE] [--speed N] [--minutes N] [--data DIR] [--modem-pty]
 
   --config FILE   YAML configuration (default: the built-in demo site)
   --speed N       virtual time runs N times faster than real time, N > 0 (default 60; 10 with --modem-pty)
   --minutes N     stop after N virtual minutes (default: run until Ctrl-C)
+  --data DIR      keep the database, queue_log, logs and API socket in DIR (created if missing)
+                  instead of a fresh temporary folder; a demo stopped or killed there resumes
+                  where it was: same data, agents as they were, virtual time going on from
+                  the last moment it was known alive (status: ccgate status --socket DIR/ccgate.sock)
   --modem-pty     the trunks are four fake GSM modems (SIM800, SIM7600, Quectel EC25, Huawei)
                   on pseudo-terminals, driven through the real modem driver (needs socat)
 `,

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { createWriteStream } from 'node:fs';
 import type { StoredEvent } from '../../gateway/events.ts';
 import { localParts } from '../../gateway/core/localTime.ts';
@@ -12,9 +9,11 @@ import { loadConfig } from '../config/loadConfig.ts';
 import { DemoSite } from '../demo/DemoSite.ts';
 import { jsonLogger } from '../runtime/jsonLogger.ts';
 import { ScaledClock } from '../runtime/ScaledClock.ts';
-import { formatEvent } from '../view/formatEvent.ts';
+import { clockTime, formatEvent } from '../view/formatEvent.ts';
 import { RECENT_LINES, renderStatus, renderStatusText } from '../view/renderStatus.ts';
 import { Daemon } from './Daemon.ts';
+import { lockDatabase } from './dbLock.ts';
+import { demoPaths, lastAliveIn } from '../demo/demoData.ts';
 import { buildTrunks } from './trunks.ts';
 import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
 import { startDemoModems } from '../demo/demoModems.ts';
@@ -28,19 +27,26 @@ const PLAIN_EVERY_MIN = 60;
  * `ccgate demo`: the whole appliance on simulated trunks with simulated
  * callers and agents, on a clock running `speed` times faster than real time
  * from 09:00 site time, with a live terminal view. Its database and queue_log
- * go to a fresh temporary folder; the API socket is the usual one, so
- * `ccgate status` works against the demo from another terminal.
+ * go to a fresh temporary folder, and the API socket is the usual one, so
+ * `ccgate status` works against the demo from another terminal. With
+ * `--data DIR` they (and the socket) live in DIR instead, and a demo stopped
+ * or killed there resumes: same database, agents as they were, virtual time
+ * going on from the last moment the previous run was known alive.
  */
 export async function demoCommand(opts: DemoOptions): Promise<number> {
-  const work = mkdtempSync(join(tmpdir(), 'ccgate-demo-'));
-  const paths = { storePath: join(work, 'ccgate.db'), queueLogPath: join(work, 'queue_log'), socketPath: resolve(DEFAULT_SOCKET_PATH) };
+  const paths = demoPaths(opts.dataDir, DEFAULT_SOCKET_PATH);
+  const work = paths.dir;
   const base = opts.configPath ? loadConfig(opts.configPath) : demoConfig(paths);
   const config = { ...base, store: { ...base.store, path: paths.storePath }, queueLog: { path: paths.queueLogPath }, api: { socketPath: paths.socketPath } };
-  const logFile = join(work, 'ccgate.log');
-  const logger = jsonLogger(createWriteStream(logFile), config.log.level);
+  const logFile = paths.logFile;
+  const logger = jsonLogger(createWriteStream(logFile, { flags: 'a' }), config.log.level);
+  // Before the store is read or any trunk opened: a second demo on this folder stops here.
+  const dbLock = lockDatabase(config.store.path, { logger, socketPath: config.api.socketPath });
+  const resumedAt = lastAliveIn(paths.storePath, logger);
   const now = Date.now();
   const local = localParts(now, config.site.timeZone);
-  const clock = new ScaledClock({ speed: opts.speed, startMs: now - (local.minuteOfDay - 9 * 60) * 60_000 - (now % 60_000) });
+  const nineToday = now - (local.minuteOfDay - 9 * 60) * 60_000 - (now % 60_000);
+  const clock = new ScaledClock({ speed: opts.speed, startMs: resumedAt ?? nineToday });
   const random = new SeededRandom(now % 2 ** 32);
   const network = new SimNetwork({ clock, random, logger });
   const fakeModems = opts.modemPty ? await startDemoModems(network, clock, logger) : null;
@@ -70,7 +76,10 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const trunkWords = fakeModems
     ? `${fakeModems.trunks.length} fake GSM modems on pseudo-terminals (${fakeModems.trunks.map((t) => `${t.id} ${t.port}`).join(', ')})`
     : `${config.trunks.length} simulated trunks`;
-  out.write(`ccgate demo: ${config.site.name}, ${config.agents.length} agents, ${trunkWords}, ${opts.speed}× real time\n  database ${paths.storePath}\n  queue_log ${paths.queueLogPath}\n  logs ${logFile}\n`);
+  out.write(`ccgate demo: ${config.site.name}, ${config.agents.length} agents, ${trunkWords}, ${opts.speed}× real time\n`);
+  if (resumedAt !== null) out.write(`  resumed at ${clockTime(resumedAt, config.site.timeZone)} site time, where the last run left off\n`);
+  out.write(`  database ${paths.storePath}\n  queue_log ${paths.queueLogPath}\n  logs ${logFile}\n`);
+  if (paths.kept) out.write(`  socket ${paths.socketPath} (ccgate status --socket ${paths.socketPath})\n`);
   let lastPlain = startVirtual;
   const done = new Promise<void>((resolveDone) => {
     const tick = setInterval(() => {
@@ -95,6 +104,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   await daemon.stop();
   await built.close();
   await fakeModems?.close();
+  dbLock?.release();
   clock.dispose();
   out.write(`\ndemo stopped after ${Math.round((clock.now() - startVirtual) / 60_000)} virtual minutes; database and queue_log kept in ${work}\n`);
   return 0;

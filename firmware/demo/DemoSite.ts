@@ -61,6 +61,8 @@ export class DemoSite {
   start(): void {
     for (const a of this.config.agents) this.gw.agentLogin(a.id);
     this.traffic.start();
+    // A resumed demo (--data): breaks taken before the stop lost their end with the old process.
+    for (const a of this.gw.snapshot().agents) if (a.state === 'paused') this.unpauseLater(a.id);
     if (this.opts.breaks ?? true) this.scheduleBreak();
     if (this.opts.campaigns ?? true) this.timers.push(this.clock.setTimer('demo-campaign', 30 * 60_000, () => this.campaign()));
   }
@@ -78,11 +80,15 @@ export class DemoSite {
         if (a) {
           const reason = ['Break', 'Coffee', 'Coaching'][uniformInt(this.random, 0, 2)]!;
           this.gw.agentPause(a.id, reason);
-          this.timers.push(this.clock.setTimer('demo-unpause', uniformInt(this.random, 5, 15) * 60_000, () => this.gw.agentUnpause(a.id)));
+          this.unpauseLater(a.id);
         }
         this.scheduleBreak();
       }),
     );
+  }
+
+  private unpauseLater(agent: string): void {
+    this.timers.push(this.clock.setTimer('demo-unpause', uniformInt(this.random, 5, 15) * 60_000, () => this.gw.agentUnpause(agent)));
   }
 
   private campaign(): void {
