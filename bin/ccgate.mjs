@@ -8,5 +8,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 
-const { main } = await import(new URL('../firmware/cli/main.ts', import.meta.url).href);
+// A relative specifier resolves against this module's URL (as new URL(…, import.meta.url) did),
+// and a literal one lets the type checker see main's signature instead of `any`.
+const { main } = await import('../firmware/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -16,7 +16,7 @@ export interface RecordedCall {
 export class FakeGatewayApi implements GatewayApi {
   readonly calls: RecordedCall[] = [];
   /** Errors to throw per method (set by the test). */
-  readonly failWith: Partial<Record<keyof GatewayApi, unknown>> = {};
+  readonly failWith: Partial<Record<keyof GatewayApi, Error>> = {};
   private readonly subscribers = new Set<(ev: StoredEvent) => void>();
   private seq = 0;
 

@@ -3,7 +3,7 @@ import { FakeClock } from '../../../gateway/core/FakeClock.ts';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import { PromptCatalog } from './PromptCatalog.ts';
 import { SilentAudio } from './SilentAudio.ts';
-import { advanceSettled as advance, settle as flush } from '../testing/fakeTime.ts';
+import { advanceSettled as advance } from '../testing/fakeTime.ts';
 
 
 describe('SilentAudio', () => {

@@ -3,7 +3,7 @@ import { FakeClock } from '../../../gateway/core/FakeClock.ts';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import { isDialableStat } from './registrationStat.ts';
 import { RegistrationWatch, type SimStatus } from './RegistrationWatch.ts';
-import { advanceSettled as advance, settle as flush } from '../testing/fakeTime.ts';
+import { advanceSettled as advance } from '../testing/fakeTime.ts';
 
 
 /** `+CREG: <stat>[,…]` URC as the parser delivers it. */

@@ -15,7 +15,7 @@ interface GammuMisc {
 describe('parseCops (27.007 §7.3)', () => {
   it('chan_dongle cases all yield TELE2', () => {
     const fx = loadTrace<DongleFixture>('huawei-e1550-class-chan-dongle.json');
-    expect(fx.tables.cops.map((c) => parseCops(c.input)?.operator)).toEqual(fx.tables.cops.map((c) => JSON.parse(c.expected_src)));
+    expect(fx.tables.cops.map((c) => parseCops(c.input)?.operator)).toEqual(fx.tables.cops.map((c): unknown => JSON.parse(c.expected_src)));
   });
   it('reads mode, format and AcT; no operator when deregistered', () => {
     expect(parseCops('+COPS: 0,0,"TELE2",0')).toEqual({ mode: 0, format: 0, operator: 'TELE2', act: 0 });

@@ -21,7 +21,7 @@ const DEFAULT_CHOICE: AudioChoice = { kind: 'auto', promptDir: './prompts' };
 
 export interface AudioDeps {
   send: SendAt;
-  onPlaybackDone(cb: () => void): () => void;
+  onPlaybackDone: (cb: () => void) => () => void;
   clock: Clock;
   logger: Logger;
   /**

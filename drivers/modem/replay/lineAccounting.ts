@@ -35,6 +35,7 @@ export function plainLines(rx: readonly RxItem[]): string[] {
   return rx
     .flatMap((item) => (typeof item === 'string' ? [item] : []))
     .join('')
+    // eslint-disable-next-line no-control-regex -- NUL padding and Ctrl-Z in the capture are what is dropped
     .replace(/[\x00\x1a]/g, '')
     .split(/[\r\n]+/)
     .filter((l) => l !== '');

@@ -148,6 +148,7 @@ export class ScriptedDce {
     this.pending += text;
     for (let cr = this.pending.indexOf('\r'); cr >= 0; cr = this.pending.indexOf('\r')) {
       // ESC (SMS abort) and Ctrl-Z never start a command line here.
+      // eslint-disable-next-line no-control-regex -- stripping Ctrl-Z/ESC is the point
       const line = this.pending.slice(0, cr).replace(/[\x1a\x1b]/g, '');
       this.pending = this.pending.slice(cr + 1);
       if (line !== '') this.command(line);

@@ -34,6 +34,7 @@ function messageLines(ctx: CommandContext, m: StoredSms, list: boolean): string[
   const from = ucs2 ? ucs2Encode(m.from) : m.from;
   const head = `"${STAT_TEXT[m.stat]}","${from}","","${timestamp(m.at)}"`;
   // In the GSM/IRA character set a character the set lacks comes out as '?' (SIM800, EC25).
+  // eslint-disable-next-line no-control-regex -- the class is every one-byte character, so it starts at NUL
   const text = ucs2 ? ucs2Encode(m.text) : m.text.replace(/[^\x00-\xff]/g, '?');
   return [list ? `+CMGL: ${m.index},${head}` : `+CMGR: ${head}`, ...text.split('\n')];
 }
