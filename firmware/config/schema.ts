@@ -13,7 +13,7 @@ import { crossCheck } from './references.ts';
  * `ConfigError` shows next to the key path. Durations accept milliseconds
  * or `'30s'`-style strings under the same key names as types.ts.
  *
- * Defaults follow /work/shared/hardware/queue-kpis.md (app_queue, Cisco UCCX);
+ * Defaults follow docs/kpis.md "Defaults of the configuration" (app_queue, Cisco UCCX);
  * where we deviate, the comment says why.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * Wallboard warning (amber) and critical (red) thresholds, defaults from
- * /work/shared/hardware/queue-kpis.md §7 ("Suggested defaults").
+ * docs/kpis.md ("Wallboard thresholds").
  */
 import type { Level } from './text.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Erlang B / Erlang C (M/M/N queue) formulas, used for the staffing hint on
  * the wallboard and as the oracle for the queue simulator.
- * Reference: /work/shared/hardware/queue-kpis.md section 6.
+ * Reference: docs/kpis.md, section "Erlang C".
  *
  * Notation: A = offered load in Erlangs (arrival rate × mean handle time),
  * N = number of agents, h = mean handle time (seconds), t = service-level

@@ -5,7 +5,7 @@ import type { EventOf, GatewayEvent } from '../events.ts';
  * other reporting tools read ccgate like an Asterisk PBX.
  *
  * Line format (asterisk/asterisk main/logger.c `ast_queue_log()`; reference
- * /work/shared/hardware/queue-kpis.md section 2):
+ * docs/queue_log.md, every verb with its fields and units):
  *
  *     epochSeconds|callid|queue|agent|EVENT|data1|data2|…
  *

@@ -1,6 +1,6 @@
 /*
  * An independent queue_log reader for the acceptance test, written from the
- * field layout in /work/shared/hardware/queue-kpis.md section 2 and NOT from
+ * field layout documented in docs/queue_log.md and NOT from
  * ccgate's own code (it deliberately imports nothing from gateway/):
  *
  *     time|callid|queue|agent|event|data1|data2|…      (time: integer epoch s)

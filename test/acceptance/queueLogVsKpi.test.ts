@@ -1,7 +1,7 @@
 /*
  * Acceptance: "A test feeds the generated queue_log to an independent parser
  * written in the test from the field layout, and its counts match the KPI
- * store." (/work/shared/hardware/queue-kpis.md section 2, last line.)
+ * store." (docs/queue_log.md, "How it is checked".)
  *
  * A busy demo site (firmware/demo/DemoSite.ts: IVR, VIPs, withheld numbers,
  * abandons, callbacks, drops and re-calls, surveys, breaks, a campaign) runs

@@ -1,7 +1,7 @@
 /**
  * Unsolicited result codes as typed values, across the four families
  * (3GPP TS 27.007/27.005 plus SIMCom, Quectel and Huawei extensions; see
- * ../shared/hardware/gsm-modems.md §3–§6). Parsers in this folder turn a URC
+ * docs/modems.md "What each family sends"). Parsers in this folder turn a URC
  * line (plus its trailing lines, e.g. the PDU after +CMT) into one of these.
  */
 export type Urc =

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * Test-only helper: load an `at-trace/v1` fixture from test/fixtures/at-traces
- * (a copy inside the repository; tests never read /work/shared) and split
+ * (a copy inside the repository; tests never read outside it) and split
  * modem output into lines the way the framer does (gsm-modems.md P1: split on
  * LF, strip any trailing CRs, drop empty lines).
  */

@@ -4,7 +4,7 @@ import type { Family, ModemIdent } from './ModemProfile.ts';
 
 /**
  * Identification answers as modems give them. Sources (copied inline; tests
- * never read /work/shared):
+ * never read outside the repository):
  * - fixtures/at-traces/huawei-e1752.json, huawei-k3715.json, wavecom-multiband-900e-1800.json,
  *   zte-k3565-z.json, zte-qualcomm-m6280.json, nokia-n79.json: AT+CGMI / AT+CGMM / AT+CGMR exchanges
  *   (python-gsmmodem test/fakemodems.py @ 5c816ba);

@@ -5,7 +5,7 @@ import { loadTrace } from '../messages/atTraceFixtures.ts';
 /**
  * Test support: the replayable parts of the `at-trace/v1` fixtures in
  * test/fixtures/at-traces/ (a copy inside the repository; tests never read
- * /work/shared). See that folder's SOURCES.md for the format and provenance.
+ * outside the repository). See that folder's SOURCES.md for the format and provenance.
  */
 
 /** One element of an `rx` list: modem bytes (latin1 text), or a pause in seconds (python-gsmmodem convention). */
