@@ -138,12 +138,14 @@ export class Gateway implements GatewayApi {
         done = true;
         deadline.clear();
         ctx.tx.emit({ type: 'gatewayStopped', finished: inProgress - ended, ended });
+        if (ended > 0) ctx.log.info({ ended }, 'drain time over: calls still up were ended');
         resolve({ finished: inProgress - ended, ended });
       };
       const deadline = this.timers.setTimer('drain-deadline', drainMs, () => finish(this.endAllCalls()));
       ctx.tx.run('drain', () => {
         ctx.lifecycle.draining = true;
         ctx.tx.emit({ type: 'gatewayDraining', inProgress, drainMs });
+        if (inProgress > 0) ctx.log.info({ inProgress, drainMs }, 'draining: no new calls; calls in progress may finish');
         this.capacity.stopOutbound(() => {
           if (ctx.calls.liveCount === 0) finish(0);
         });

@@ -13,7 +13,7 @@ describe('defaults', () => {
     ['an empty mapping', '{}'],
   ])('%s gives a working one-queue site', (_what, text) => {
     const c = parseConfig(text, 'empty.yaml');
-    expect(c.site).toEqual({ name: 'ccgate', timeZone: 'UTC', agentCallbackWindowMs: 30 * 60_000 });
+    expect(c.site).toEqual({ name: 'ccgate', timeZone: 'UTC', agentCallbackWindowMs: 30 * 60_000, agentCallbackOffer: 'unpaused', drainMs: 60_000 });
     expect(c.schedules).toEqual({});
     expect(c.store).toEqual({ path: './var/ccgate.db', groupCommitMs: 0 });
     expect(c.queueLog).toEqual({ path: './var/queue_log' });
@@ -39,6 +39,7 @@ describe('defaults', () => {
       retryGapMs: 10 * 60_000,
       ringTimeoutMs: 30_000,
       agentQueue: null,
+      keepFreeLines: 1,
     });
   });
 
@@ -68,6 +69,9 @@ describe('defaults', () => {
       },
       survey: { enabled: true, prompt: 'survey-question', thanksPrompt: 'survey-thanks', timeoutMs: 10_000 },
       agentCallbackWaitMs: 60_000,
+      joinEmpty: 'noneLoggedIn',
+      leaveWhenEmpty: 'noneLoggedIn',
+      leaveEmptyAfterMs: 0,
     });
   });
 

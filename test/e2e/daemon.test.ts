@@ -21,7 +21,8 @@ function writeConfig(dir: string, site: string): { configPath: string; socketPat
   writeFileSync(
     paths.configPath,
     [
-      `site: {name: ${site}, timeZone: Asia/Tehran}`,
+      // A campaign call may be ringing at SIGTERM: the drain waits for it at most this long.
+      `site: {name: ${site}, timeZone: Asia/Tehran, drainMs: 1s}`,
       `store: {path: '${paths.storePath}'}`,
       `queueLog: {path: '${paths.queueLogPath}'}`,
       `api: {socketPath: '${paths.socketPath}'}`,
