@@ -186,6 +186,14 @@ describe('queue_log read by an independent parser matches the KPI store', () => 
     };
     while (!busy() && first.clock.now() < DAY_START + 3 * HOUR) first.clock.advance(7_000);
     expect(busy()).toBe(true);
+    // Cut power when the last commit's events wrote queue_log lines (the file
+    // then holds lines past the durable cursor, which is committed with the
+    // next input: the case the restart must recognise) and later events wait
+    // for the next group commit (work the cut loses).
+    const LINE_EVENTS = new Set(['queueEntered', 'queueConnected', 'queueCompleted', 'queueExited', 'agentRingNoAnswer']);
+    const unitStore = first.daemon['store'];
+    const ready = () => LINE_EVENTS.has(first.events.at(-1)!.type) && unitStore.lastEventSeq() > first.events.at(-1)!.seq;
+    while (!ready() && first.clock.now() < DAY_START + 3 * HOUR) first.clock.step();
     const crashAt = first.clock.now();
     const lastCommitted = first.events.at(-1)!.seq;
     const cut = crash(first);
