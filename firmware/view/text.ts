@@ -45,6 +45,7 @@ export function level(s: string, lvl: Level, color: boolean): string {
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Zero-width: combining marks, ZWNJ/ZWJ (used in Persian), bidi controls, BOM, variation selectors. */
+// eslint-disable-next-line no-misleading-character-class -- the variation selectors are listed on purpose, as zero-width code points to skip, not to combine
 const ZERO_WIDTH = /[\p{Mn}\p{Me}\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\uFE00-\uFE0F]/u;
 
 function isWide(cp: number): boolean {

@@ -74,7 +74,7 @@ describe('Transactor', () => {
   it('reports a failing commit, keeps the events, and delivers them when a retry succeeds', () => {
     const { tx, clock, store, seen, records } = setup();
     let fail = true;
-    const commit = store.commit;
+    const commit = store.commit.bind(store);
     store.commit = () => {
       if (fail) throw new Error('disk full');
       commit();

@@ -45,7 +45,7 @@ describe('QueueLogWriter', () => {
   });
 
   /** A cursor as the store keeps it; `durable: false` loses every update (crash before commit). */
-  function cursorStore(initial = 0): { value: number; durable: boolean; getCursor(): number; setCursor(seq: number): void } {
+  function cursorStore(initial = 0): { value: number; durable: boolean; getCursor: () => number; setCursor: (seq: number) => void } {
     const c = {
       value: initial,
       durable: true,

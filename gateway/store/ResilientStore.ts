@@ -6,7 +6,7 @@ import type { Repo, Store } from './Store.ts';
 /** The medium failed (full, I/O error, transaction dropped) — not the caller's request. */
 function isStorageFailure(e: unknown): boolean {
   if (!isCcgateError(e)) return false;
-  const sqliteCode = String(e.context.sqliteCode ?? '');
+  const sqliteCode = typeof e.context.sqliteCode === 'string' ? e.context.sqliteCode : '';
   return e.code === 'STORE_DISK_FULL' || e.context.rolledBack === true || sqliteCode.startsWith('SQLITE_IOERR') || sqliteCode === 'SQLITE_FULL';
 }
 

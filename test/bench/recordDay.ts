@@ -150,7 +150,7 @@ export async function runRecordDay(opts: RecordDayOptions): Promise<{ result: Re
   const api = (fn: () => void, mayReject = false): void => {
     try {
       fn();
-    } catch (e) {
+    } catch {
       if (!mayReject) apiRejected++;
     }
   };
@@ -189,6 +189,8 @@ export async function runRecordDay(opts: RecordDayOptions): Promise<{ result: Re
             api(() => gw.agentUnpause(agent), true);
           });
         }
+        break;
+      default:
         break;
     }
   });

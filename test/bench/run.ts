@@ -41,7 +41,7 @@ async function runJob(name: JobName): Promise<Record<string, unknown>> {
   if (name === 'simulate') {
     err(`simulate: runSimulation 1000 calls/h, 55 agents, 10 h …`);
     const r = simulateBench();
-    err(`simulate: ${r.wallSec} s, ${r.callsPerSec} calls/s`);
+    err(`simulate: ${String(r.wallSec)} s, ${String(r.callsPerSec)} calls/s`);
     return r;
   }
   if (name === 'modemAt') {

@@ -37,6 +37,8 @@ export function expectConsistentLifecycles(events: readonly StoredEvent[]): void
         if (ended.has(e.callId)) problems.push(`${e.callId} ended twice`);
         ended.add(e.callId);
         break;
+      default:
+        break;
     }
   }
   for (const id of offered) if (!ended.has(id)) problems.push(`${id} never ended`);
