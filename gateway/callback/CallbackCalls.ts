@@ -170,6 +170,7 @@ class CallbackBridge implements LegHandler {
     ctx.tx.emit({ type: 'queueConnected', callId: call.id, queue, agent: agent.cfg.id, waitMs: ringMs, ringMs, kind: 'callback' });
     ctx.tx.emit({ type: 'callbackConnected', callbackId: cb.id, callId: call.id, agent: agent.cfg.id, queue, delayMs: this.since - cb.requestedAt });
     ctx.callbacks.finish(cb, 'completed');
+    ctx.callbacks.customerOnAgentLeg(call.id, cb.number);
     entry.ringing = null;
     ctx.calls.update(call, { phase: 'connected' });
   }
@@ -179,6 +180,7 @@ class CallbackBridge implements LegHandler {
     if (by === 'transferred') {
       if (this.done) return;
       this.done = true;
+      this.ctx.callbacks.customerOffAgentLeg(this.call.id);
       transferQueueCall(this.ctx, { callId: this.call.id, queue: this.cb.queue, agent: this.agent, number: this.cb.number, waitMs: this.ringMs, origPosition: 1 });
       return;
     }
@@ -193,6 +195,7 @@ class CallbackBridge implements LegHandler {
   private complete(by: 'caller' | 'agent', dropped: boolean): void {
     if (this.done) return;
     this.done = true;
+    this.ctx.callbacks.customerOffAgentLeg(this.call.id);
     completeQueueCall(this.ctx, {
       callId: this.call.id,
       queue: this.cb.queue,

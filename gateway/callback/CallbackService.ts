@@ -20,6 +20,11 @@ export class CallbackService {
   /** Active (pending or dialling) callbacks: the working copy; the store gets every change. */
   private readonly active = new Map<string, CallbackRecord>();
   private windowTimer: Timer | undefined;
+  /**
+   * Customers talking to an agent on an agent-first callback leg, by call id:
+   * that leg's number is the agent's, so the live-call check cannot see them.
+   */
+  private readonly onAgentLeg = new Map<string, string>();
   private counter: number;
 
   constructor(private readonly ctx: Ctx) {
@@ -107,7 +112,17 @@ export class CallbackService {
    */
   private customerBusy(cb: CallbackRecord): boolean {
     for (const other of this.active.values()) if (other !== cb && other.number === cb.number && other.status === 'dialling') return true;
+    for (const n of this.onAgentLeg.values()) if (n === cb.number) return true;
     return this.ctx.calls.hasLiveCallWith(cb.number);
+  }
+
+  /** An agent-first leg now carries the customer (until {@link customerOffAgentLeg}). */
+  customerOnAgentLeg(callId: string, number: string): void {
+    this.onAgentLeg.set(callId, number);
+  }
+
+  customerOffAgentLeg(callId: string): void {
+    this.onAgentLeg.delete(callId);
   }
 
   /** Serve a callback entry with a reserved, ready agent. */
