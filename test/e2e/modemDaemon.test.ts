@@ -46,7 +46,8 @@ describe('ccgate run with modem trunks', () => {
       writeFileSync(
         configPath,
         [
-          'site: {name: Modem branch, timeZone: UTC}',
+          // The call is still up at SIGTERM: the drain ends it after this long.
+          'site: {name: Modem branch, timeZone: UTC, drainMs: 1s}',
           `store: {path: '${join(dir, 'ccgate.db')}'}`,
           `queueLog: {path: '${join(dir, 'queue_log')}'}`,
           `api: {socketPath: '${socketPath}'}`,
@@ -75,6 +76,8 @@ describe('ccgate run with modem trunks', () => {
       const stop = await daemon.stop();
       expect(stop.code).toBe(0);
       expect(stop.killed).toBe(false);
+      // The drain ended the call on the modem too, before the port was closed.
+      await fake.fake.expectCommand(/^AT\+CHUP$|^ATH$/, 1_000);
       // The only errors are about the unplugged modem, naming its port.
       const errors = daemon.logLines().filter((l) => l['level'] === 'error');
       expect(errors.length).toBeGreaterThan(0);
