@@ -147,6 +147,12 @@ export class CustomerFirstCallback implements LegHandler {
     if (this.done) return;
     this.done = true;
     this.ctx.agents.release(this.agent);
+    if (this.ctx.lifecycle.draining) {
+      // Cut by a clean stop, not the customer: the attempt does not count.
+      this.cb.attempts = Math.max(0, this.cb.attempts - 1);
+      this.ctx.callbacks.agentSideFailed(this.entry, this.cb);
+      return;
+    }
     this.ctx.callbacks.attemptFailed(this.entry, this.cb, 'noAnswer');
   }
 }

@@ -207,10 +207,10 @@ export class CallbackService {
   /**
    * A called-back customer waiting live in their kept place left before an
    * agent answered: hung up (a failed attempt, retried by the callback's
-   * rules), or the queue emptied (not their failure: the attempt does not
-   * count). Either way they keep their place as a callback again.
+   * rules), or the queue emptied or the unit stopped (not their failure: the
+   * attempt does not count). Either way they keep their place as a callback.
    */
-  customerLeft(entry: Entry, reason: 'abandon' | 'empty'): void {
+  customerLeft(entry: Entry, reason: 'abandon' | 'empty' | 'shutdown'): void {
     const cb = entry.rec.callbackId ? this.active.get(entry.rec.callbackId) : undefined;
     if (!this.ctx.queues.exitEvent(entry, reason)) return;
     if (!cb) {

@@ -106,9 +106,9 @@ export class LiveWait implements LegHandler {
     const e = this.entry;
     if (e.ringing !== null) this.ctx.queues.delivery.cancelRing(e);
     if (e.locked) return;
-    if (this.ctx.lifecycle.draining) this.ctx.queues.exit(e, 'shutdown');
-    else if (e.rec.callbackId) this.ctx.callbacks.customerLeft(e, 'abandon');
-    else this.ctx.queues.exit(e, 'abandon');
+    const reason = this.ctx.lifecycle.draining ? 'shutdown' : 'abandon';
+    if (e.rec.callbackId) this.ctx.callbacks.customerLeft(e, reason);
+    else this.ctx.queues.exit(e, reason);
   }
 
   private hold(): void {
