@@ -143,11 +143,11 @@ export class CustomerFirstCallback implements LegHandler {
     this.ctx.agents.release(this.agent);
   }
 
-  onEnded(): void {
+  onEnded(cause: 'remote' | 'local' | 'lineFailed'): void {
     if (this.done) return;
     this.done = true;
     this.ctx.agents.release(this.agent);
-    if (this.ctx.lifecycle.draining) {
+    if (this.ctx.lifecycle.draining && cause === 'local') {
       // Cut by a clean stop, not the customer: the attempt does not count.
       this.cb.attempts = Math.max(0, this.cb.attempts - 1);
       this.ctx.callbacks.agentSideFailed(this.entry, this.cb);

@@ -113,7 +113,7 @@ export class ConnectedCall implements LegHandler {
 
   onEnded(cause: 'remote' | 'local' | 'lineFailed'): void {
     // Cut by a clean stop counts as dropped: a re-call is offered this agent.
-    this.complete('caller', cause === 'lineFailed' || this.ctx.lifecycle.draining);
+    this.complete('caller', cause === 'lineFailed' || (this.ctx.lifecycle.draining && cause === 'local'));
   }
 
   private complete(by: 'caller' | 'agent', dropped: boolean): void {

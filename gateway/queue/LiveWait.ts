@@ -102,11 +102,13 @@ export class LiveWait implements LegHandler {
     this.ctx.queues.delivery.ringResult(this.entry, outcome);
   }
 
-  onEnded(): void {
+  onEnded(cause: 'remote' | 'local' | 'lineFailed'): void {
     const e = this.entry;
     if (e.ringing !== null) this.ctx.queues.delivery.cancelRing(e);
     if (e.locked) return;
-    const reason = this.ctx.lifecycle.draining ? 'shutdown' : 'abandon';
+    // Ended by us while draining = cut at the drain deadline; a caller who
+    // hangs up during the drain still abandoned.
+    const reason = this.ctx.lifecycle.draining && cause === 'local' ? 'shutdown' : 'abandon';
     if (e.rec.callbackId) this.ctx.callbacks.customerLeft(e, reason);
     else this.ctx.queues.exit(e, reason);
   }

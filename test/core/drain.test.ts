@@ -191,4 +191,42 @@ describe('drain on a clean stop', () => {
     expect(w.gw.drain()).toBe(w.gw.drain());
     w.gw.stop();
   });
+  it('a caller who hangs up by themselves during the drain abandoned; only the deadline cuts with shutdown', async () => {
+    const w = makeWorld(siteYaml({ agents: AGENTS, queues: QUEUES }));
+    w.login('a1');
+    w.gw.agentPause('a1', 'Break');
+    w.call(caller('+989125550010', { keys: { 'ivr-main': '1' }, patienceMs: 60_000 }));
+    w.run(10_000);
+    const drained = w.gw.drain(5 * 60_000);
+    w.run(60_000);
+    expect(await drained).toEqual({ finished: 1, ended: 0 });
+    expect(w.ofType('queueExited').map((e) => e.reason)).toEqual(['abandon']);
+  });
+
+  it('a called-back customer cut by the drain deadline is still owed after the restart (the cut attempt does not count)', async () => {
+    const yaml = siteYaml({
+      agents: `  - { id: a1, endpoint: '+989120000001', queues: [flights] }`,
+      queues: `  flights:\n    wrapUpMs: 0\n    announce: { everyMs: 0 }\n    callback: { offerAtPosition: 2, mode: customerFirst, attempts: 1 }\n  trains: {}\n  hotels: {}`,
+    });
+    const w = makeWorld(yaml);
+    w.net.agentPhone('+989120000001')!.setBehaviour({ answer: 'noAnswer' });
+    w.login('a1');
+    w.gw.agentPause('a1', 'Break');
+    w.call(caller('+989125550002', { keys: { 'ivr-main': '1' }, patienceMs: 30_000 }));
+    w.run(5_000);
+    w.call(caller('+989120000777', { keys: { 'ivr-main': '1', 'callback-offer': '1' } }));
+    w.run(60_000);
+    w.gw.agentUnpause('a1');
+    w.run(9_000); // the customer answered and waits in the callback's place while a1 rings
+    const drained = w.gw.drain(1_000);
+    w.run(2_000);
+    expect(await drained).toEqual({ finished: 0, ended: 1 });
+    w.gw.stop();
+    expect(w.store.callbacks.all()[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    const w2 = makeWorld(yaml, { store: w.store, start: w.clock.now() + 10_000 });
+    w2.net.agentPhone('+989120000001')!.setBehaviour({ answer: 'answer' });
+    w2.login('a1');
+    w2.run(60 * 60_000);
+    expect(w2.ofType('callbackFinished').map((e) => e.outcome)).toEqual(['completed']);
+  });
 });
