@@ -10,6 +10,7 @@ import { Gateway } from '../../gateway/Gateway.ts';
 import { asa as erlangAsa, erlangC, serviceLevel as erlangSl } from '../../gateway/kpi/erlang.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
 import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
+import { SimMeter } from './SimMeter.ts';
 
 export interface SimulationInput {
   callsPerHour: number;
@@ -31,6 +32,14 @@ export interface SimulationInput {
   store?: 'memory' | 'sqlite';
   /** Return every call's entry time, wait and handle time (for exactness checks against a model queue). */
   recordCalls?: boolean;
+  /**
+   * Channels of the one simulated trunk; default max(480, 4 × agents). A
+   * waiting caller holds one channel, a caller with an agent two (the agent
+   * leg is bridged on the same trunk, see SimTrunk), so at most
+   * `trunkChannels − agents` callers are in the site at once (with
+   * trunkChannels ≥ 2 × agents); further arrivals are blocked.
+   */
+  trunkChannels?: number;
 }
 
 /** One call as the core handled it, in queue-entry order. */
@@ -43,16 +52,34 @@ export interface SimulatedCall {
 export interface SimulationResult {
   input: Required<SimulationInput>;
   offeredLoadErlangs: number;
+  /**
+   * Calls that arrived after the warm-up, followed to their end:
+   * offered = blocked + entered + endedBeforeQueue, entered = answered + abandoned.
+   */
   measured: {
+    /** Arrivals: calls the network tried to put through to the site. */
+    offered: number;
+    /** Refused at the trunk (every channel busy); the gateway never saw them. */
+    blocked: number;
+    /** Reached the queue. */
+    entered: number;
+    /** Carried by the trunk but gone before the queue (0 here: callers choose the queue at once). */
+    endedBeforeQueue: number;
+    /** Same as `entered` (kept for existing readers). */
     calls: number;
     answered: number;
     abandoned: number;
-    /** Share of measured calls answered within T (abandons count against). */
+    /** answered / offered: blocked calls count against it. */
+    answerRate: number;
+    /** blocked / offered. */
+    blockedShare: number;
+    /** Share of queue entries answered within T (abandons count against; blocked calls are not entries). */
     serviceLevel: number;
-    /** Mean wait of answered calls, seconds. */
+    /** Mean wait of answered calls, seconds (zero waits included: Erlang C's ASA). */
     asaSec: number;
-    /** Mean wait over all answered calls including zero waits — Erlang C's ASA. */
+    /** Share of answered calls that waited at all (Erlang C's Pw). */
     probWait: number;
+    /** Agent talk time inside the measured window / (agents × window); ≤ 1. */
     occupancy: number;
   };
   /** Erlang C predictions for the nominal load (meaningful without patience). */
@@ -74,12 +101,15 @@ export interface SimulationResult {
  * The real gateway core, on simulated trunks, in virtual time: Poisson
  * arrivals at `callsPerHour`, exponential handle times, N agents who answer
  * at once and never pause, FCFS, no wrap-up — the M/M/N queue that Erlang C
- * describes, so the two can be compared. Persists to a throwaway SQLite file
- * (group commit per virtual minute, since nobody waits on it).
+ * describes, so the two can be compared — as long as the trunk never fills.
+ * When it does (overload), arrivals are blocked and counted as such: the
+ * queue then behaves as M/M/N/K with K = trunkChannels − agents.
+ * Persists to memory or a throwaway SQLite file (group commit per virtual
+ * hour, since nobody waits on it).
  */
 export function runSimulation(inp: SimulationInput): SimulationResult {
   const t0 = performance.now();
-  const input: Required<SimulationInput> = { serviceLevelSec: 20, warmupShare: 0.1, store: 'memory', recordCalls: false, ...inp };
+  const input: Required<SimulationInput> = { serviceLevelSec: 20, warmupShare: 0.1, store: 'memory', recordCalls: false, trunkChannels: Math.max(480, inp.agents * 4), ...inp };
   const dir = mkdtempSync(join(tmpdir(), 'ccgate-sim-'));
   const clock = new FakeClock(Date.UTC(2026, 0, 5, 0, 0, 0));
   const arrivals = new SeededRandom(input.seed * 7919 + 1);
@@ -106,7 +136,7 @@ queues:
 agents:
 ${agents}
 trunks:
-  - { id: sim, type: sim, channels: ${Math.max(480, input.agents * 4)} }
+  - { id: sim, type: sim, channels: ${input.trunkChannels} }
 `,
     'simulate.yaml',
   );
@@ -117,17 +147,7 @@ trunks:
 
   const endAt = clock.now() + input.hours * 3600_000;
   const measureFrom = clock.now() + input.hours * 3600_000 * input.warmupShare;
-  const entered = new Map<string, number>();
-  let calls = 0;
-  let answered = 0;
-  let abandoned = 0;
-  let withinSl = 0;
-  let waited = 0;
-  let sumWait = 0;
-  let busyMs = 0;
-  let handled = 0;
-  let sumHandleMs = 0;
-  const slMs = input.serviceLevelSec * 1000;
+  const meter = new SimMeter(measureFrom, endAt, input.serviceLevelSec * 1000);
   const record = new Map<string, SimulatedCall>();
   const recorded: SimulatedCall[] = [];
   gw.subscribe((e) => {
@@ -142,29 +162,7 @@ trunks:
         record.delete(e.callId);
       }
     }
-    if (e.type === 'queueEntered') {
-      if (e.at >= measureFrom && e.at < endAt) {
-        entered.set(e.callId, e.at);
-        calls++;
-      }
-    } else if (e.type === 'queueConnected') {
-      const at = entered.get(e.callId);
-      if (at === undefined) return;
-      entered.delete(e.callId);
-      const w = e.at - at;
-      answered++;
-      sumWait += w;
-      if (w > 0) waited++;
-      if (w <= slMs) withinSl++;
-    } else if (e.type === 'queueExited') {
-      if (entered.delete(e.callId)) abandoned++;
-    } else if (e.type === 'queueCompleted') {
-      if (e.at >= measureFrom && e.at < endAt) busyMs += e.talkMs;
-      if (e.at >= measureFrom) {
-        handled++;
-        sumHandleMs += e.talkMs;
-      }
-    }
+    meter.event(e);
   });
   gw.start();
   for (const a of config.agents) gw.agentLogin(a.id);
@@ -174,20 +172,23 @@ trunks:
   const arrive = (): void => {
     if (clock.now() >= endAt) return;
     n++;
-    net.placeCall({
-      callerId: { kind: 'number', number: `+1666${String(n % 1_000_000).padStart(6, '0')}` },
+    // Repeats only every million arrivals, so no two calls alive at once share it: the meter matches calls by number.
+    const number = `+1666${String(n % 1_000_000).padStart(6, '0')}`;
+    const caller = net.placeCall({
+      callerId: { kind: 'number', number },
       keys: { 'ivr-main': '1' },
       keyDelayMs: 0,
       talkMs: exponential(arrivals, input.ahtSec * 1000),
       patienceMs: input.patienceSec === null ? null : exponential(arrivals, input.patienceSec * 1000),
       endBy: 'caller',
     });
+    meter.arrived(caller.startedAt, number, caller.outcome === 'blocked');
     clock.setTimer('arrival', exponential(arrivals, meanGapMs), arrive);
   };
   clock.setTimer('arrival', exponential(arrivals, meanGapMs), arrive);
-  // Run to the end, then drain the calls still waiting or talking.
+  // Run to the end, then drain the calls still waiting or talking (and the events not yet committed).
   clock.advanceTo(endAt);
-  while ((entered.size > 0 || (input.recordCalls && record.size > 0)) && clock.step()) {
+  while ((meter.unresolved || (input.recordCalls && record.size > 0)) && clock.step()) {
     /* drain */
   }
   gw.stop();
@@ -197,17 +198,24 @@ trunks:
   const a = (input.callsPerHour * input.ahtSec) / 3600;
   const measuredHours = input.hours * (1 - input.warmupShare);
   const pw = a < input.agents ? erlangC(input.agents, a) : 1;
+  const m = meter.counts;
   return {
     input,
     offeredLoadErlangs: a,
     measured: {
-      calls,
-      answered,
-      abandoned,
-      serviceLevel: calls ? withinSl / calls : 0,
-      asaSec: answered ? sumWait / answered / 1000 : 0,
-      probWait: answered ? waited / answered : 0,
-      occupancy: busyMs / (measuredHours * 3600_000 * input.agents),
+      offered: m.offered,
+      blocked: m.blocked,
+      entered: m.entered,
+      endedBeforeQueue: m.endedBeforeQueue,
+      calls: m.entered,
+      answered: m.answered,
+      abandoned: m.abandoned,
+      answerRate: m.offered ? m.answered / m.offered : 0,
+      blockedShare: m.offered ? m.blocked / m.offered : 0,
+      serviceLevel: m.entered ? m.answeredWithinSl / m.entered : 0,
+      asaSec: m.answered ? m.sumWaitMs / m.answered / 1000 : 0,
+      probWait: m.answered ? m.waited / m.answered : 0,
+      occupancy: m.busyMs / (measuredHours * 3600_000 * input.agents),
     },
     erlangC:
       input.patienceSec === null && a < input.agents
@@ -219,9 +227,10 @@ trunks:
   };
 
   function realised(): SimulationResult['erlangCRealised'] {
-    if (input.patienceSec !== null || calls === 0 || handled === 0) return null;
-    const lambdaPerSec = calls / (measuredHours * 3600);
-    const h = sumHandleMs / handled / 1000;
+    // Erlang C has an unlimited queue: with calls blocked at the trunk it describes another system.
+    if (input.patienceSec !== null || m.offered === 0 || m.blocked > 0 || m.handled === 0) return null;
+    const lambdaPerSec = m.offered / (measuredHours * 3600);
+    const h = m.sumHandleMs / m.handled / 1000;
     const ar = lambdaPerSec * h;
     if (ar >= input.agents) return null;
     return { offeredLoadErlangs: ar, meanHandleSec: h, probWait: erlangC(input.agents, ar), serviceLevel: erlangSl(input.agents, ar, input.serviceLevelSec, h), asaSec: erlangAsa(input.agents, ar, h) };
