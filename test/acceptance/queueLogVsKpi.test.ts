@@ -38,10 +38,13 @@ import { DemoSite } from '../../firmware/demo/DemoSite.ts';
 import { FakeClock } from '../../gateway/core/FakeClock.ts';
 import { capturingLogger, type LogRecord } from '../../gateway/core/Logger.ts';
 import { SeededRandom } from '../../gateway/core/Random.ts';
-import type { GatewayConfig } from '../../gateway/config/types.ts';
+import type { GatewayConfig, SlAbandonTreatment } from '../../gateway/config/types.ts';
 import type { StoredEvent } from '../../gateway/events.ts';
+import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
-import { analyse, DAY_START, errors, expectSourcesAgree, expectVariedTraffic, HOUR } from './sources.ts';
+import { asIgnoredTreatment, expectServiceLevelAgrees, slFormula } from './serviceLevelSources.ts';
+import type { QlReport } from './independentQueueLogParser.ts';
+import { analyse, DAY_START, errors, expectSourcesAgree, expectVariedTraffic, HOUR, type StoreView } from './sources.ts';
 
 // ---------------------------------------------------------------------------
 // The simulated site
@@ -68,13 +71,14 @@ interface Files {
   queueLogPath: string;
 }
 
-function files(): Files {
+/** Fresh files and the demo configuration, with abandons treated in the service level as `treatment`. */
+function files(treatment: SlAbandonTreatment = 'ignored'): Files {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgate-qlkpi-'));
   dirs.push(dir);
   const storePath = path.join(dir, 'ccgate.db');
   const queueLogPath = path.join(dir, 'queue_log');
   const base = demoConfig({ storePath, queueLogPath, socketPath: null });
-  return { config: { ...base, store: { ...base.store, groupCommitMs: GROUP_COMMIT_MS } }, storePath, queueLogPath };
+  return { config: { ...base, store: { ...base.store, groupCommitMs: GROUP_COMMIT_MS }, kpi: { ...base.kpi, slAbandonTreatment: treatment } }, storePath, queueLogPath };
 }
 
 /** One run of the appliance: the daemon on simulated trunks, with the demo traffic, on its own virtual clock. */
@@ -153,26 +157,49 @@ function readLog(storePath: string): StoredEvent[] {
   }
 }
 
+/** 09:00–12:00 Tehran, drained, stopped; then the three sources read back. */
+async function busyDay(f: Files, seed: number): Promise<{ ql: QlReport; store: StoreView; kpis: KpiSnapshot }> {
+  const u = await boot(f, DAY_START, seed);
+  u.clock.advanceTo(DAY_START + 3 * HOUR);
+  drain(u);
+  const kpis = u.daemon.gateway.kpis();
+  await u.daemon.stop();
+  expect.soft(errors(u.logs)).toEqual([]);
+
+  const events = readLog(f.storePath);
+  // What consumers saw after commit is exactly the log from the moment the test subscribed
+  // (only the start-up event came before), and the log has no gap (countStore checks).
+  expect.soft(events.slice(1).map((e) => e.seq)).toEqual(u.events.map((e) => e.seq));
+  return { ...analyse(f.queueLogPath, f.config, events), kpis };
+}
 
 // ---------------------------------------------------------------------------
 
 describe('queue_log read by an independent parser matches the KPI store', () => {
   it('after a busy day in virtual time (09:00–12:00 Tehran, then drained)', async () => {
     const f = files();
-    const u = await boot(f, DAY_START, 20260105);
-    u.clock.advanceTo(DAY_START + 3 * HOUR);
-    drain(u);
-    const kpis = u.daemon.gateway.kpis();
-    await u.daemon.stop();
-    expect.soft(errors(u.logs)).toEqual([]);
-
-    const events = readLog(f.storePath);
-    // What consumers saw after commit is exactly the log from the moment the test subscribed
-    // (only the start-up event came before), and the log has no gap (countStore checks).
-    expect.soft(events.slice(1).map((e) => e.seq)).toEqual(u.events.map((e) => e.seq));
-    const { ql, store } = analyse(f.queueLogPath, f.config, events);
+    const { ql, store, kpis } = await busyDay(f, 20260105);
     expectVariedTraffic(ql, store);
     expectSourcesAgree({ ql, kpis, store, config: f.config });
+    expectServiceLevelAgrees(ql, kpis, store, f.config);
+  });
+
+  // docs/kpis.md "Service level": the treatment of abandons within T changes the
+  // service level and nothing else, so each treatment gets its own busy day.
+  it.each([
+    ['negative', 20260106],
+    ['positive', 20260107],
+  ] as const)('after a busy day with abandons within T counted %s in the service level', async (treatment, seed) => {
+    const f = files(treatment);
+    const { ql, store, kpis } = await busyDay(f, seed);
+    expectVariedTraffic(ql, store);
+    // Every counter, and the default formula from them (the treatment does not change the counters)…
+    expectSourcesAgree({ ql, kpis: asIgnoredTreatment(kpis), store, config: { ...f.config, kpi: { ...f.config.kpi, slAbandonTreatment: 'ignored' } } });
+    // …and this treatment's service level, three ways.
+    const site = expectServiceLevelAgrees(ql, kpis, store, f.config);
+    // Abandons within T occurred, so the treatment really moved the figure away from the default.
+    expect(site.abnW).toBeGreaterThan(0);
+    expect(kpis.site.today.serviceLevel).not.toBeCloseTo(slFormula(site, 'ignored')!, 6);
   });
 
   it('across a crash and restart mid-day (power cut after 10:45 with callers waiting and talking, back 45 s later)', async () => {
