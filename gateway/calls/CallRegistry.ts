@@ -15,6 +15,8 @@ const ID_BLOCK = 100;
 export class CallRegistry {
   private readonly byId = new Map<string, Call>();
   private readonly byLeg = new Map<string, Call>();
+  /** Live calls per number (callbacks check "is the customer on a call with us" on every dispatch). */
+  private readonly byNumber = new Map<string, number>();
   private counter: number;
   private reserved: number;
 
@@ -88,6 +90,7 @@ export class CallRegistry {
     this.byId.set(call.id, call);
     this.byLeg.set(legKey(call.trunk.id, call.legId), call);
     this.store.calls.put(call.record);
+    this.countNumber(call.number, 1);
     return call;
   }
 
@@ -118,8 +121,10 @@ export class CallRegistry {
    */
   updateCallerId(call: Call, callerId: CallerId): void {
     if (call.ended) return;
+    this.countNumber(call.number, -1);
     call.setCallerId(callerId);
     this.update(call, { number: callerId.kind === 'number' ? callerId.number : '', callerKind: callerId.kind });
+    this.countNumber(call.number, 1);
     this.tx.emit({ type: 'callerIdUpdated', callId: call.id, callerId });
   }
 
@@ -130,7 +135,7 @@ export class CallRegistry {
     call.record.endedAt = this.clock.now();
     call.record.phase = 'ended';
     this.store.calls.put(call.record);
-    this.byId.delete(call.id);
+    if (this.byId.delete(call.id)) this.countNumber(call.number, -1);
     this.byLeg.delete(legKey(call.trunk.id, call.legId));
     this.tx.emit({ type: 'callEnded', callId: call.id, cause });
   }
@@ -146,9 +151,14 @@ export class CallRegistry {
 
   /** Is any live call, either direction, with this number (never true for '')? */
   hasLiveCallWith(number: string): boolean {
-    if (!number) return false;
-    for (const c of this.byId.values()) if (!c.ended && c.number === number) return true;
-    return false;
+    return number !== '' && (this.byNumber.get(number) ?? 0) > 0;
+  }
+
+  private countNumber(number: string, delta: 1 | -1): void {
+    if (!number) return;
+    const n = (this.byNumber.get(number) ?? 0) + delta;
+    if (n > 0) this.byNumber.set(number, n);
+    else this.byNumber.delete(number);
   }
 }
 

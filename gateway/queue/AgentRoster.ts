@@ -88,6 +88,12 @@ export class AgentRoster {
     return rule === 'unpaused' || s === 'available' || s === 'wrapUp';
   }
 
+  /** Is any agent ready? (Checked on every dispatch before anything costlier.) */
+  anyAvailable(): boolean {
+    for (const a of this.agents.values()) if (a.rec.state === 'available') return true;
+    return false;
+  }
+
   /** Members logged in (any state but loggedOut). */
   staffed(queue: string): number {
     let n = 0;

@@ -265,7 +265,7 @@ export class QueueService {
   serveHeads(opts: { outbound: boolean }): void {
     const now = this.ctx.clock.now();
     const lists = [...this.lists.values()].filter((l) => l.length > 0);
-    if (lists.length === 0) return;
+    if (lists.length === 0 || !this.ctx.agents.anyAvailable()) return;
     lists.sort((a, b) => {
       const wa = this.cfg(a.queue).weight;
       const wb = this.cfg(b.queue).weight;
