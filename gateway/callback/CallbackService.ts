@@ -25,6 +25,8 @@ export class CallbackService {
    * that leg's number is the agent's, so the live-call check cannot see them.
    */
   private readonly onAgentLeg = new Map<string, string>();
+  /** The active callbacks being dialled (a handful), for the busy check. */
+  private readonly dialling = new Map<string, CallbackRecord>();
   private counter: number;
 
   constructor(private readonly ctx: Ctx) {
@@ -111,7 +113,7 @@ export class CallbackService {
    * ending is an input, so the callback is reconsidered at once.
    */
   private customerBusy(cb: CallbackRecord): boolean {
-    for (const other of this.active.values()) if (other !== cb && other.number === cb.number && other.status === 'dialling') return true;
+    for (const other of this.dialling.values()) if (other !== cb && other.number === cb.number) return true;
     for (const n of this.onAgentLeg.values()) if (n === cb.number) return true;
     return this.ctx.calls.hasLiveCallWith(cb.number);
   }
@@ -276,6 +278,8 @@ export class CallbackService {
     this.ctx.store.callbacks.put(cb);
     if (cb.status === 'pending' || cb.status === 'dialling') this.active.set(cb.id, cb);
     else this.active.delete(cb.id);
+    if (cb.status === 'dialling') this.dialling.set(cb.id, cb);
+    else this.dialling.delete(cb.id);
   }
 
   private activeFor(queue: string, number: string): CallbackRecord | undefined {

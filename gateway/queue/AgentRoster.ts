@@ -28,6 +28,7 @@ export interface Agent {
  */
 export class AgentRoster {
   private readonly agents = new Map<string, Agent>();
+  private readonly members = new Map<string, Agent[]>();
 
   constructor(
     private readonly config: GatewayConfig,
@@ -46,7 +47,9 @@ export class AgentRoster {
         callsDay: '',
         missedInRow: 0,
       };
-      this.agents.set(cfg.id, { cfg, order, rec, callId: null, wrapTimer: undefined, deferred: loadDeferred(store, cfg.id) });
+      const agent: Agent = { cfg, order, rec, callId: null, wrapTimer: undefined, deferred: loadDeferred(store, cfg.id) };
+      this.agents.set(cfg.id, agent);
+      for (const m of cfg.queues) this.members.set(m.queue, [...(this.members.get(m.queue) ?? []), agent]);
     });
   }
 
@@ -86,6 +89,11 @@ export class AgentRoster {
     if (rule === 'loggedIn') return true;
     if (s === 'paused' || a.deferred.pause !== undefined) return false;
     return rule === 'unpaused' || s === 'available' || s === 'wrapUp';
+  }
+
+  /** The configured members of a queue. */
+  membersOf(queue: string): readonly Agent[] {
+    return this.members.get(queue) ?? [];
   }
 
   /** Is any agent ready? (Checked on every dispatch before anything costlier.) */

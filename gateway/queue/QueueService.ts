@@ -217,9 +217,8 @@ export class QueueService {
    */
   isEmpty(queue: string, rule: EmptyRule): boolean {
     if (rule === 'off') return false;
-    for (const a of this.ctx.agents.all()) {
+    for (const a of this.ctx.agents.membersOf(queue)) {
       if (a.rec.state === 'loggedOut' || a.deferred.logout) continue;
-      if (!a.cfg.queues.some((m) => m.queue === queue)) continue;
       if (rule === 'noneLoggedIn') return false;
       if (a.rec.state !== 'paused' && a.deferred.pause === undefined) return false;
     }
@@ -236,7 +235,7 @@ export class QueueService {
     for (const list of this.lists.values()) {
       const queue = list.queue;
       const q = this.cfg(queue);
-      if (list.liveCount === 0 || !this.isEmpty(queue, q.leaveWhenEmpty)) {
+      if (q.leaveWhenEmpty === 'off' || list.liveCount === 0 || !this.isEmpty(queue, q.leaveWhenEmpty)) {
         this.emptySince.delete(queue);
         continue;
       }

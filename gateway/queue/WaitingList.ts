@@ -25,6 +25,7 @@ export interface Entry {
  */
 export class WaitingList {
   private readonly items: Entry[] = [];
+  private live = 0;
 
   constructor(readonly queue: string) {}
 
@@ -37,19 +38,27 @@ export class WaitingList {
       else hi = mid;
     }
     this.items.splice(lo, 0, e);
+    if (e.rec.kind === 'live') this.live++;
     return lo + 1;
   }
 
   remove(e: Entry): void {
     const i = this.items.indexOf(e);
-    if (i >= 0) this.items.splice(i, 1);
+    if (i < 0) return;
+    this.items.splice(i, 1);
+    if (e.rec.kind === 'live') this.live--;
   }
 
   /** Replace an entry in place (live → callback keeps the same spot). */
   replace(old: Entry, next: Entry): void {
     const i = this.items.indexOf(old);
-    if (i >= 0) this.items[i] = next;
-    else this.insert(next);
+    if (i < 0) {
+      this.insert(next);
+      return;
+    }
+    this.items[i] = next;
+    if (old.rec.kind === 'live') this.live--;
+    if (next.rec.kind === 'live') this.live++;
   }
 
   /** 1-based position, counting live and virtual entries ahead. */
@@ -69,9 +78,7 @@ export class WaitingList {
   }
 
   get liveCount(): number {
-    let n = 0;
-    for (const it of this.items) if (it.rec.kind === 'live') n++;
-    return n;
+    return this.live;
   }
 
   entries(): readonly Entry[] {
