@@ -143,7 +143,8 @@ export class SimLeg implements ActorHost {
     if (!this.trunk.up) return fail('trunk down');
     const endpoint = this.ctx.resolve(endpointAddress);
     if (!endpoint) return fail('unknown endpoint');
-    const channel = this.trunk.takeChannel();
+    // 0 = no channel of its own (bridged on this leg's line); freeing 0 is a no-op.
+    const channel = this.trunk.bridgeOnLine ? 0 : this.trunk.takeChannel();
     if (channel === null) return fail('no channel'); // ConnectOutcome has no 'noChannel'
     const behaviour = endpoint.behaviourFor(this.ctx.random);
     const record = new SimCallRecord('connected', endpoint.address, now, this.ctx.settings.keepRecords);

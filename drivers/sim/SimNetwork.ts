@@ -127,9 +127,14 @@ export class SimNetwork extends EventEmitter<SimNetworkEvents> {
     };
   }
 
-  /** Add a trunk with `channels` channels; hand it to the gateway as a TrunkPort. */
-  addTrunk(id: string, channels: number): SimTrunk {
-    const t = new SimTrunk(this.ctx, id, channels);
+  /**
+   * Add a trunk with `channels` channels; hand it to the gateway as a
+   * TrunkPort. `bridge: 'sameLine'` makes connect() ride on the caller's own
+   * channel, as a GSM modem does (the agent is its second call on one line);
+   * by default the bridged party takes a channel of its own, as on an E1 span.
+   */
+  addTrunk(id: string, channels: number, opts: { bridge?: 'ownChannel' | 'sameLine' } = {}): SimTrunk {
+    const t = new SimTrunk(this.ctx, id, channels, opts.bridge === 'sameLine');
     this.trunkList.push(t);
     return t;
   }

@@ -11,7 +11,8 @@ import { SimCallRecord, type SimCaller } from './SimParty.ts';
  *
  * Channels: an inbound leg, an outbound (dial) leg, and each connect() (the
  * bridged agent/customer leg) occupy one channel of this trunk from start to
- * end. Leg ids are `<trunkId>:<n>`.
+ * end — except with `bridgeOnLine`, where the bridged party rides on the
+ * leg's own channel, as a one-line GSM modem's second call does. Leg ids are `<trunkId>:<n>`.
  *
  * Signals reach the listener `latencyMs` after the event, in the order they
  * happened, never from inside a command method. Commands on legs that have
@@ -36,6 +37,8 @@ export class SimTrunk implements TrunkPort, TrunkSide {
     private readonly ctx: SimContext,
     readonly id: string,
     readonly channels: number,
+    /** connect() uses the caller's channel (a modem's second call) instead of one of its own. */
+    readonly bridgeOnLine = false,
   ) {
     this.slots = new Array<boolean>(channels).fill(false);
   }

@@ -75,6 +75,8 @@ export interface TrunkSide {
   /** Lowest free channel number (1-based), or null when all are busy. */
   takeChannel(): number | null;
   freeChannel(channel: number): void;
+  /** connect() rides on the leg's own channel (a modem's second call) rather than taking one. */
+  readonly bridgeOnLine: boolean;
   /** The leg ended: drop it from the live-leg table. */
   forget(legId: string): void;
 }

@@ -44,6 +44,20 @@ describe('channels', () => {
     expect(core.names()).toEqual(['offered', 'offered']);
   });
 
+  it("bridge 'sameLine' (a GSM modem): the agent rides on the caller's one channel", () => {
+    const { clock, net } = testWorld({ channels: 1 });
+    const modem = net.addTrunk('gsm1', 1, { bridge: 'sameLine' });
+    net.addAgentPhone('agent/1', { answerAfterMs: 1_000 });
+    const core = ivrCore(clock, [modem], { agent: 'agent/1' });
+    const call = net.placeCall({ callerId: num(1), talkMs: 30_000, trunk: 'gsm1' });
+    clock.advance(5_000);
+    expect(core.names('gsm1:1')).toContain('connectResult:answered');
+    expect(modem.health().busyChannels).toBe(1);
+    clock.advance(60_000);
+    expect(call.outcome).toBe('completed');
+    expect(modem.health().busyChannels).toBe(0);
+  });
+
   it('connect with no free channel fails', () => {
     const { clock, net, trunk } = testWorld({ channels: 1 });
     net.addAgentPhone('agent/1');

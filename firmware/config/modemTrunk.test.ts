@@ -31,7 +31,7 @@ describe('modem trunks in the config', () => {
         dtmfDetect: true,
         powerCycle: null,
       },
-      { id: 'lab', type: 'sim', channels: 4 },
+      { id: 'lab', type: 'sim', channels: 4, bridge: 'ownChannel' },
     ]);
   });
 

@@ -31,7 +31,7 @@ describe('defaults', () => {
     expect(c.ivr.menus.main?.options).toEqual({ '1': { queue: 'general' } });
     expect(c.agents).toEqual([]);
     expect(c.vip).toEqual([]);
-    expect(c.trunks).toEqual([{ id: 'sim1', type: 'sim', channels: 8 }]);
+    expect(c.trunks).toEqual([{ id: 'sim1', type: 'sim', channels: 8, bridge: 'ownChannel' }]);
     expect(c.campaigns).toEqual({
       maxConcurrent: 2,
       callsPerMinute: 6,
@@ -105,7 +105,7 @@ describe('defaults', () => {
 
   it('never shares default objects between parses', () => {
     const a = parseConfig('', 'a.yaml');
-    a.trunks.push({ id: 'x', type: 'sim', channels: 1 });
+    a.trunks.push({ id: 'x', type: 'sim', channels: 1, bridge: 'ownChannel' });
     a.agents.push({ id: 'z', name: 'z', endpoint: '1', queues: [] });
     const b = parseConfig('', 'b.yaml');
     expect(b.trunks).toHaveLength(1);

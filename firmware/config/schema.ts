@@ -240,6 +240,7 @@ const simTrunk = obj({
   id: name('a trunk id'),
   type: z.literal('sim').default('sim'),
   channels: whole(1, 480).default(8),
+  bridge: oneOf(['ownChannel', 'sameLine']).default('ownChannel'),
 });
 
 const BAUD_RATES = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600] as const;
@@ -316,7 +317,7 @@ const base = obj({
   trunks: z
     .array(trunk, { error: expected('a list of trunks') })
     .min(1, { error: expected('at least one trunk') })
-    .default(() => [{ id: 'sim1', type: 'sim' as const, channels: 8 }]),
+    .default(() => [{ id: 'sim1', type: 'sim' as const, channels: 8, bridge: 'ownChannel' as const }]),
   campaigns: obj({
     maxConcurrent: whole(1).default(2),
     callsPerMinute: whole(1).default(6),

@@ -28,7 +28,7 @@ export async function buildTrunks(config: GatewayConfig, clock: Clock, random: R
   const trunks: TrunkPort[] = [];
   for (const t of config.trunks) {
     if (t.type === 'sim') {
-      trunks.push(net.addTrunk(t.id, t.channels));
+      trunks.push(net.addTrunk(t.id, t.channels, { bridge: t.bridge }));
       continue;
     }
     const m = await openModemTrunk(t, { clock, logger });

@@ -193,6 +193,12 @@ export interface SimTrunkConfig {
   id: string;
   type: 'sim';
   channels: number;
+  /**
+   * How a connect to an agent is carried: 'ownChannel' (the agent leg takes a
+   * channel, as on an E1 span) or 'sameLine' (it rides on the caller's line,
+   * as a GSM modem's second call: simulates a site of one-line modems).
+   */
+  bridge: 'ownChannel' | 'sameLine';
 }
 
 /** Modem families with a driver profile; 'auto' detects from ATI/AT+CGMI/AT+CGMM. */

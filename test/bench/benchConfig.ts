@@ -38,6 +38,6 @@ export function recordDayConfig(storePath: string, groupCommitMs: number, site: 
     store: { path: storePath, groupCommitMs },
     log: { level: 'error' },
     agents,
-    trunks: Array.from({ length: site.trunks }, (_, i) => ({ id: `sim${i + 1}`, type: 'sim' as const, channels: site.channelsPerTrunk })),
+    trunks: Array.from({ length: site.trunks }, (_, i) => ({ id: `sim${i + 1}`, type: 'sim' as const, channels: site.channelsPerTrunk, bridge: 'ownChannel' as const })),
   };
 }

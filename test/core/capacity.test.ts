@@ -22,23 +22,19 @@ const QUEUES = `  flights:
 const AGENTS = `  - { id: a1, endpoint: '+989120000001', queues: [flights] }
   - { id: a3, endpoint: '+989120000003', queues: [trains] }`;
 
-// The simulator bridges a connect() on a second channel of the same trunk
-// (a real modem conferences on its one line), so on one-line sim trunks the
-// customer cannot be put through: there only the prompt dial is checked.
+// Three one-line trunks stand for GSM modems: the agent is the modem's
+// second call on the same line (`bridge: sameLine`), as on real hardware.
 const SHAPES = {
-  'one 3-channel trunk': { trunks: `  - { id: t1, type: sim, channels: 3 }`, bridges: true },
-  'three one-line trunks': {
-    trunks: `  - { id: m1, type: sim, channels: 1 }
-  - { id: m2, type: sim, channels: 1 }
-  - { id: m3, type: sim, channels: 1 }`,
-    bridges: false,
-  },
+  'one 3-channel trunk': `  - { id: t1, type: sim, channels: 3 }`,
+  'three one-line modems': `  - { id: m1, type: sim, channels: 1, bridge: sameLine }
+  - { id: m2, type: sim, channels: 1, bridge: sameLine }
+  - { id: m3, type: sim, channels: 1, bridge: sameLine }`,
 };
 
 const CUSTOMER = '+989121230001';
 
 describe('capacity: a callback waiting for a line', () => {
-  for (const [shape, { trunks, bridges }] of Object.entries(SHAPES)) {
+  for (const [shape, trunks] of Object.entries(SHAPES)) {
     it(`dials a callback stranded behind busy lines once a line frees (${shape})`, () => {
       const w = makeWorld(siteYaml({ queues: QUEUES, agents: AGENTS, trunks }));
       w.login('a1', 'a3');
@@ -81,10 +77,8 @@ describe('capacity: a callback waiting for a line', () => {
       expect(reserved!.at - firstFree).toBeLessThan(1_000);
       expect(dialled[0]!.at - firstFree).toBeLessThan(15_000);
       w.run(10 * 60_000);
-      if (bridges) {
-        expect(w.ofType('callbackFinished')).toMatchObject([{ outcome: 'completed', attempts: 1 }]);
-        expect(w.ofType('queueConnected').filter((e) => e.queue === 'flights')).toMatchObject([{ agent: 'a1', kind: 'callback' }]);
-      }
+      expect(w.ofType('callbackFinished')).toMatchObject([{ outcome: 'completed', attempts: 1 }]);
+      expect(w.ofType('queueConnected').filter((e) => e.queue === 'flights')).toMatchObject([{ agent: 'a1', kind: 'callback' }]);
       expect(w.net.violations).toEqual([]);
       expectConsistentLifecycles(w.events);
     });

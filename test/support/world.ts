@@ -48,7 +48,7 @@ export function makeWorld(yaml: string, opts: WorldOptions = {}): World {
   const clock = opts.clock ?? new FakeClock(opts.start ?? START);
   const config = parseConfig(yaml, 'test.yaml');
   const net = new SimNetwork({ clock, random: new SeededRandom((opts.seed ?? 1) + 1000) });
-  const trunks = config.trunks.map((t) => net.addTrunk(t.id, t.channels));
+  const trunks = config.trunks.map((t) => net.addTrunk(t.id, t.channels, t.type === 'sim' ? { bridge: t.bridge } : {}));
   for (const a of config.agents) net.addAgentPhone(a.endpoint);
   const store = opts.store ?? new MemoryStore();
   const { logger, records } = capturingLogger('warn');
