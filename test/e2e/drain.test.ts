@@ -14,7 +14,7 @@ import { startFakeModemOnPty, type FakeModemOnPty } from '../../drivers/modem/si
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
-import { DaemonProcess, describeResult, killAll, runCli, useScratchDir } from './helpers.ts';
+import { DaemonProcess, describeResult, killAll, runCli, useScratchDir, until } from './helpers.ts';
 
 const scratch = useScratchDir();
 afterAll(() => killAll());
@@ -28,16 +28,6 @@ async function snapshot(socketPath: string): Promise<GatewaySnapshot> {
   return (JSON.parse(r.stdout) as { snapshot: GatewaySnapshot }).snapshot;
 }
 
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 /** queue_log lines by verb, and the ENTERQUEUEs without exactly one exit line. */
 function readQueueLog(path: string): { verbs: string[]; unbalanced: string[] } {

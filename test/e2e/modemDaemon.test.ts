@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeModemOnPty } from '../../drivers/modem/sim/startFakeModemOnPty.ts';
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
-import { DaemonProcess, describeResult, killAll, runCli, useScratchDir } from './helpers.ts';
+import { DaemonProcess, describeResult, killAll, runCli, useScratchDir, until } from './helpers.ts';
 
 const scratch = useScratchDir();
 afterAll(() => killAll());
@@ -24,16 +24,6 @@ async function trunks(socketPath: string): Promise<Trunk[]> {
   return (JSON.parse(r.stdout) as { snapshot: GatewaySnapshot }).snapshot.trunks;
 }
 
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 describe('ccgate run with modem trunks', () => {
   it('starts with one modem unplugged, shows both in status, answers a call on the live one, stops cleanly', async () => {

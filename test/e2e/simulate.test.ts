@@ -1,5 +1,6 @@
 /** `ccgate simulate`: a seeded virtual-time run of the real core beside Erlang C. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulationResult } from '../../firmware/sim/simulate.ts';
 import { describeResult, killAll, removeDir, runCli, tempDir, type CliResult } from './helpers.ts';
 
 /** $TMPDIR of the children, so whatever scratch files a run makes are removed with it. */
@@ -14,27 +15,8 @@ afterAll(() => {
   removeDir(scratch);
 });
 
-interface SimResult {
-  input: { callsPerHour: number; ahtSec: number; agents: number; hours: number; seed: number; trunkChannels: number };
-  offeredLoadErlangs: number;
-  measured: {
-    offered: number;
-    blocked: number;
-    entered: number;
-    endedBeforeQueue: number;
-    calls: number;
-    answered: number;
-    abandoned: number;
-    answerRate: number;
-    blockedShare: number;
-    serviceLevel: number;
-    asaSec: number;
-    probWait: number;
-    occupancy: number;
-  };
-  erlangC: { probWait: number; serviceLevel: number; asaSec: number } | null;
-  wallMs: number;
-}
+/** The JSON the command prints is the simulator's result as it is. */
+type SimResult = SimulationResult;
 
 const ARGS = ['simulate', '--calls-per-hour', '120', '--aht', '180', '--agents', '8', '--hours', '4', '--json'];
 
