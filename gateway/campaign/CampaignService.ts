@@ -183,9 +183,14 @@ export class CampaignService {
       return;
     }
     // "Press 1 for an agent" needs someone to answer: dial only while the
-    // queue has ready agents, no more calls in flight than there are of them.
+    // queue has an agent at work (logged in and unpaused), with no more calls
+    // in flight than there are ready agents — but one at a time still while
+    // they are all on calls, so the notifications themselves keep going out.
     const q = r.rec.agentQueue;
-    if (q !== null && ctx.config.queues[q] && r.inFlight >= ctx.agents.readyMembers(q).length) return;
+    if (q !== null && ctx.config.queues[q]) {
+      if (ctx.queues.isEmpty(q, 'noneUnpaused')) return; // an agent logging in or unpausing is an input
+      if (r.inFlight >= Math.max(1, ctx.agents.readyMembers(q).length)) return;
+    }
     const trunk = ctx.trunks.takeLine(ctx.config.campaigns.keepFreeLines);
     if (!trunk) return; // a line freeing is an input
     next.status = 'dialling';
