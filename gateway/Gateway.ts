@@ -34,6 +34,7 @@ import { buildSnapshot } from './snapshot.ts';
 import type { Store } from './store/Store.ts';
 import { SurveyService } from './survey/SurveyService.ts';
 import type { TrunkPort, TrunkSignal } from './trunk/TrunkPort.ts';
+import { HealthLog } from './trunk/HealthLog.ts';
 import { TrunkSet } from './trunk/TrunkSet.ts';
 
 /** How often the store heartbeat is written when nothing else was. */
@@ -52,6 +53,7 @@ export class Gateway implements GatewayApi {
   private readonly ctx: Ctx;
   private readonly timers: TransactionalClock;
   private readonly capacity: CapacityDispatcher;
+  private readonly healthLog: HealthLog;
   readonly kpi: KpiAggregator;
   private started = false;
   private stopped = false;
@@ -74,6 +76,7 @@ export class Gateway implements GatewayApi {
     ctx.ivr = new IvrService(ctx);
     ctx.campaigns = new CampaignService(ctx);
     this.capacity = new CapacityDispatcher(ctx.queues, ctx.campaigns);
+    this.healthLog = new HealthLog(clock, (ev) => tx.emit(ev));
     tx.onSettle(() => {
       if (this.started) this.capacity.settle();
     });
@@ -190,7 +193,7 @@ export class Gateway implements GatewayApi {
     if (this.stopped) return;
     ctx.tx.run(`signal:${s.kind}`, () => {
       if (s.kind === 'health') {
-        ctx.tx.emit({ type: 'trunkHealthChanged', trunkId: trunk.id, up: s.health.up, detail: s.health.detail });
+        this.healthLog.observe(trunk.id, s.health);
         return;
       }
       if (s.kind === 'offered') {
