@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatQueueLog, QueueLogState } from '../../gateway/queuelog/formatQueueLog.ts';
 import { expectConsistentLifecycles } from '../support/invariants.ts';
 import { caller, makeWorld, siteYaml } from '../support/world.ts';
 
@@ -26,6 +27,16 @@ describe('a trunk that fails', () => {
     expect(w.ofType('trunkHealthChanged')).toMatchObject([{ trunkId: 't1', up: false, detail: 'LOS alarm' }]);
     expect(w.gw.snapshot().calls).toEqual([]);
     expect(w.ofType('queueCompleted')).toMatchObject([{ dropped: true }]);
+    expect(w.ofType('callEnded').filter((e) => e.cause === 'lineFailed').length).toBeGreaterThanOrEqual(1);
+    // queue_log writes what Asterisk writes for a dropped call: COMPLETECALLER
+    // (reporting tools count it answered); lineFailed stays in the events.
+    const state = new QueueLogState();
+    const verbs = w.events.flatMap((e) => {
+      const lines = formatQueueLog(e, state);
+      state.observe(e);
+      return lines.map((l) => l.split('|')[4]);
+    });
+    expect(verbs.filter((v) => v === 'COMPLETECALLER' || v === 'COMPLETEAGENT')).toEqual(['COMPLETECALLER']);
     expect(w.ofType('queueExited').filter((e) => e.reason === 'abandon')).toHaveLength(1);
     // No dial is attempted on a dead line; the callback waits in its place.
     w.run(10 * 60_000);
