@@ -40,7 +40,7 @@ describe('DtmfDetector: the digits', () => {
 
   it('the same key twice with a 60 ms gap is two digits; a 20 ms dropout inside a press is not a gap', () => {
     expect(digits([silence(30), dtmf('7', 100), silence(60), dtmf('7', 100), silence(60)])).toBe('77');
-    // A lost speech frame (GSM: 20 ms) inside a held key: chan_dongle's 45 ms gap bridges it.
+    // A lost speech frame (GSM: 20 ms) inside a held key: shorter than the 40 ms minimum pause.
     expect(digits([silence(30), dtmf('7', 100), silence(20), dtmf('7', 100), silence(60)])).toBe('7');
     // Two different keys need no gap at all.
     expect(digits([silence(30), dtmf('3', 80), dtmf('9', 80), silence(60)])).toBe('39');
@@ -58,6 +58,59 @@ describe('DtmfDetector: the digits', () => {
     const strict = (segs: Segment[]): string => new DtmfDetector({ minDurationMs: 80 }).push(render(segs)).map((d) => d.digit).join('');
     expect(strict(press('4', 60))).toBe('');
     expect(strict(press('4', 80))).toBe('4');
+  });
+});
+
+describe('DtmfDetector: the pause between two presses (issue #9b)', () => {
+  const KEYS4 = '15#D';
+  /** Digit counts for `build(key, leadMs)` over 4 keys × 16 alignments to the 10 ms hop, with white noise at `snrDb` if given. */
+  function counts(build: (key: string, leadMs: number) => Segment[], snrDb?: number): number[] {
+    const out: number[] = [];
+    for (const key of KEYS4) {
+      for (let offset = 0; offset < 80; offset += 5) {
+        const seed = key.charCodeAt(0) * 100 + offset;
+        let pcm = render(build(key, 40 + offset / 8), seeded(seed));
+        if (snrDb !== undefined) pcm = addWhiteNoise(pcm, pairPower(), snrDb, seeded(seed + 1));
+        out.push(new DtmfDetector().push(pcm).length);
+      }
+    }
+    return out;
+  }
+  const every = (n: number): number[] => Array<number>(KEYS4.length * 16).fill(n);
+  const held = (dropMs: number) => (key: string, lead: number): Segment[] => [silence(lead), dtmf(key, 190), silence(dropMs), dtmf(key, 190), silence(80)];
+
+  it('one 400 ms press through a 20 ms dropout is one digit at every alignment, clean and in noise (+6 dB SNR)', () => {
+    expect(counts(held(20))).toEqual(every(1));
+    // Noise spoils single windows next to the dropout: they fail the strict checks but the key is still there.
+    expect(counts(held(20), 6)).toEqual(every(1));
+  });
+
+  it('a long press in heavy noise (+3 dB SNR) is one digit: windows spoilt by noise are no pause', () => {
+    expect(counts((key, lead) => [silence(lead), dtmf(key, 400), silence(80)], 3)).toEqual(every(1));
+  });
+
+  it('any dropout shorter than the 40 ms minimum pause keeps the press whole', () => {
+    for (const ms of [10, 30, 35]) expect(counts(held(ms)), `${ms} ms`).toEqual(every(1));
+  });
+
+  it('two presses of the same key 60 ms apart are two digits, clean and in noise', () => {
+    expect(counts(held(60))).toEqual(every(2));
+    expect(counts(held(60), 6)).toEqual(every(2));
+  });
+
+  it('quick typing keeps every digit: the same key 80 ms on / 100 ms off (where mindtmfinterval=200 would drop them) and 60 ms off', () => {
+    for (const gap of [100, 60]) {
+      expect(digits(keySequence('5555', 80, gap)), `${gap} ms`).toBe('5555');
+      expect(digits(keySequence('1123', 80, gap)), `${gap} ms`).toBe('1123');
+      const noisy = addWhiteNoise(render(keySequence('9999', 80, gap), seeded(gap)), pairPower(), 6, seeded(gap + 1));
+      expect(new DtmfDetector().push(noisy).map((d) => d.digit).join(''), `${gap} ms, noisy`).toBe('9999');
+    }
+  });
+
+  it('minGapMs is an option: 80 bridges a 60 ms pause and still splits at 100 ms', () => {
+    const at = (gap: number): string => new DtmfDetector({ minGapMs: 80 }).push(render(held(gap)('7', 40))).map((d) => d.digit).join('');
+    expect(at(60)).toBe('7');
+    expect(at(100)).toBe('77');
   });
 });
 

@@ -42,9 +42,13 @@ export interface DtmfDetectorOptions {
    */
   minDurationMs: number;
   /**
-   * Pause (no tone, or another digit) before the same digit counts again, ms.
-   * Default 45: chan_dongle `mindtmfgap=45`. Bridges a lost 20 ms speech
-   * frame inside a held key (one AMR frame, two at most).
+   * Shortest pause that separates two presses of the same key, ms. Default 40
+   * (Q.24's minimum pause; chan_dongle `mindtmfgap=45`). A pause is real
+   * absence of the key's tones, not a window the strict checks rejected (see
+   * `debounce`): an interruption shorter than this never splits a press (a
+   * lost AMR frame or two, a noisy stretch); a pause of minGapMs + 20 ms
+   * always separates two presses, at any alignment. Another key needs no
+   * pause at all.
    */
   minGapMs: number;
   /**
@@ -80,7 +84,7 @@ export interface DtmfDetectorOptions {
 
 export const DTMF_DETECTOR_DEFAULTS: Readonly<DtmfDetectorOptions> = {
   minDurationMs: 40,
-  minGapMs: 45,
+  minGapMs: 40,
   minEnergyRatio: 0.6,
   minToneDbfs: -40,
   maxRowOverColDb: 8,
@@ -116,6 +120,18 @@ const COL_HARMONIC = 63.1;
  * the main lobe the nearer bin wins, so the boundary falls at 2.5 %, midway.
  */
 const FREQ_SIDE = 0.05;
+/**
+ * A held key still sounds in a window while both its tones stay within 8 dB
+ * (power × 0.158) of their level in the press. Level-relative on purpose, not
+ * a share of the window's energy: white noise even at +3 dB SNR puts ~19 dB
+ * less into one 50 Hz bin than the tone does, so noise neither ends a press
+ * nor fills a pause. Power grows with the square of the share of the window
+ * the tone fills, so a window counts as pause once the pause covers more than
+ * PAUSE_IN_WINDOW_MS of it.
+ */
+const HOLD_LEVEL = 10 ** (-8 / 10);
+/** (1 − √HOLD_LEVEL) · 20 ms ≈ 12 ms: the tone fills < 40 % of the window. */
+const PAUSE_IN_WINDOW_MS = (1 - Math.sqrt(HOLD_LEVEL)) * WINDOW_MS;
 /** Spacing of the extra bins tonePower() looks at, relative. */
 const SPREAD = 0.02;
 
@@ -136,11 +152,12 @@ function goertzel(x: Float64Array, c: number): number {
 }
 
 /** Index of the largest value; the others must be RELATIVE_PEAK weaker, else −1. */
-function peak(p: readonly number[]): number {
+function peak(p: Float64Array): number {
   let best = 0;
   for (let i = 1; i < p.length; i++) if ((p[i] ?? 0) > (p[best] ?? 0)) best = i;
   const top = p[best] ?? 0;
-  return p.every((v, i) => i === best || v * RELATIVE_PEAK <= top) ? best : -1;
+  for (let i = 0; i < p.length; i++) if (i !== best && (p[i] ?? 0) * RELATIVE_PEAK > top) return -1;
+  return best;
 }
 
 /** A Goertzel detector for DTMF digits; see the file header and {@link DtmfDetectorOptions}. */
@@ -157,8 +174,12 @@ export class DtmfDetector {
   private cand: string | null = null;
   private candFrom = 0;
   private run = 0;
-  private held: string | null = null;
+  /** The key being pressed (reported, not yet released), its row/column index and tone powers in the press. */
+  private held: { digit: string; r: number; c: number; rowRef: number; colRef: number } | null = null;
   private misses = 0;
+  /** This window's nominal-bin power per row and column tone (0 in digital silence). */
+  private readonly rowP = new Float64Array(ROWS.length);
+  private readonly colP = new Float64Array(COLS.length);
 
   /** @throws CcgateError CONFIG_INVALID on an out-of-range option (once, here; push never throws). */
   constructor(options: Partial<DtmfDetectorOptions> = {}) {
@@ -170,7 +191,10 @@ export class DtmfDetector {
     }
     // A run of n windows spans (n − 1)·10 + 20 ms of audio: report once that span reaches minDurationMs.
     this.minHits = Math.max(1, Math.ceil((this.o.minDurationMs - WINDOW_MS) / HOP_MS) + 1);
-    this.gapWindows = Math.max(1, Math.ceil(this.o.minGapMs / HOP_MS));
+    // A pause of P ms counts as pause in the windows starting within an open span of
+    // P + 20 − 2·PAUSE_IN_WINDOW_MS ≈ P − 4 ms: at most ⌈(P − 4) / 10⌉ windows, at least one fewer.
+    // One more than that maximum at P = minGapMs, so shorter interruptions never end a press.
+    this.gapWindows = Math.max(1, Math.ceil((this.o.minGapMs + WINDOW_MS - 2 * PAUSE_IN_WINDOW_MS) / HOP_MS) + 1);
     const amp = 10 ** (this.o.minToneDbfs / 20);
     this.minTonePower = ((amp * WINDOW) / 2) ** 2;
   }
@@ -224,9 +248,15 @@ export class DtmfDetector {
       sq += v * v;
     }
     const energy = sq - (sum * sum) / WINDOW; // without DC: a modem's offset is no signal
-    if (!(energy > 0)) return null;
-    const rowP = ROW_C.map((c) => goertzel(x, c));
-    const colP = COL_C.map((c) => goertzel(x, c));
+    const rowP = this.rowP;
+    const colP = this.colP;
+    if (!(energy > 0)) {
+      rowP.fill(0);
+      colP.fill(0);
+      return null;
+    }
+    ROW_C.forEach((c, i) => (rowP[i] = goertzel(x, c)));
+    COL_C.forEach((c, i) => (colP[i] = goertzel(x, c)));
     const r = peak(rowP);
     const c = peak(colP);
     if (r < 0 || c < 0) return null;
@@ -243,6 +273,17 @@ export class DtmfDetector {
     return KEYS[r]?.[c] ?? null;
   }
 
+  /**
+   * Two rules with different evidence. A press starts when `minHits` windows
+   * in a row pass every check of classify() (strict: speech must not make
+   * digits). It ends only after `gapWindows` windows in a row in which the key
+   * is really gone (stillHeld). Ending it on windows that merely failed the
+   * strict checks split one long press into two digits whenever noise, a
+   * codec glitch or a 20 ms dropout spoiled a few windows in a row. chan_dongle
+   * instead drops a repeat of the same digit within `mindtmfinterval` (200 ms)
+   * of the previous one's end; that also drops a key pressed twice quickly
+   * (100 ms tones, 100 ms apart), which this rule keeps.
+   */
   private debounce(d: string | null, out: DtmfDigit[]): void {
     if (d !== null && d === this.cand) this.run++;
     else {
@@ -250,15 +291,36 @@ export class DtmfDetector {
       this.candFrom = this.windowNo;
       this.run = d === null ? 0 : 1;
     }
-    if (this.held !== null) {
-      if (d === this.held) this.misses = 0;
+    const held = this.held;
+    if (held !== null) {
+      if (this.stillHeld(held, d)) this.misses = 0;
       else if (++this.misses >= this.gapWindows) this.held = null;
     }
-    if (this.cand !== null && this.cand !== this.held && this.run >= this.minHits) {
-      out.push({ digit: this.cand, atMs: this.candFrom * HOP_MS, durationMs: (this.run - 1) * HOP_MS + WINDOW_MS });
-      this.held = this.cand;
+    const digit = this.cand;
+    if (digit !== null && digit !== this.held?.digit && this.run >= this.minHits) {
+      out.push({ digit, atMs: this.candFrom * HOP_MS, durationMs: (this.run - 1) * HOP_MS + WINDOW_MS });
+      const r = KEYS.findIndex((row) => row.includes(digit));
+      const c = KEYS[r]?.indexOf(digit) ?? -1;
+      this.held = { digit, r, c, rowRef: this.rowP[r] ?? 0, colRef: this.colP[c] ?? 0 };
       this.misses = 0;
     }
+  }
+
+  /**
+   * The held key still sounds in this window: it passed the strict checks, or
+   * both its tones are within HOLD_LEVEL of their level in the press. A clean
+   * window raises that level (the press may have been reported on windows the
+   * tone only partly filled).
+   */
+  private stillHeld(held: NonNullable<DtmfDetector['held']>, d: string | null): boolean {
+    const rp = this.rowP[held.r] ?? 0;
+    const cp = this.colP[held.c] ?? 0;
+    if (d === held.digit) {
+      held.rowRef = Math.max(held.rowRef, rp);
+      held.colRef = Math.max(held.colRef, cp);
+      return true;
+    }
+    return rp >= held.rowRef * HOLD_LEVEL && cp >= held.colRef * HOLD_LEVEL;
   }
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../gateway/core/FakeClock.ts';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
-import { keySequence, render, seeded, toS16le } from '../audio/dtmfTones.ts';
+import { addWhiteNoise, dtmf, keySequence, pairPower, render, seeded, silence, toS16le } from '../audio/dtmfTones.ts';
 import { PcmStreamAudio } from '../audio/PcmStreamAudio.ts';
 import { PromptCatalog } from '../audio/PromptCatalog.ts';
 import { cid, clip, entry, ring, setup } from '../call/testSupport.ts';
@@ -60,6 +60,23 @@ describe('in-band DTMF over a real PTY', () => {
     const { audio, digits, modem } = await rig();
     for (let off = 0; off < caller.length; off += 320) await modem.write(caller.subarray(off, off + 320));
     await expect.poll(() => digits.join(''), { timeout: 3_000 }).toBe('123#');
+    await audio.end();
+  });
+
+  it('a long press with a 20 ms dropout in noise stays one digit; a 60 ms pause still separates (issue #9b)', async () => {
+    const { audio, digits, modem } = await rig();
+    // Three callers' audio at +6 dB SNR, each: "5" held 400 ms with a 20 ms dropout, 60 ms pause, "5" again.
+    // Seeds picked where ending a press on noise-spoilt windows read "555".
+    for (const seed of [26, 29, 48]) {
+      const press = [silence(60), dtmf('5', 190), silence(20), dtmf('5', 190), silence(60), dtmf('5', 100), silence(200)];
+      const pcm = toS16le(addWhiteNoise(render(press, seeded(seed)), pairPower(), 6, seeded(seed + 500)));
+      for (let off = 0; off < pcm.length; off += 320) await modem.write(pcm.subarray(off, off + 320));
+    }
+    // A clean "#" last: once it is out, everything before it has been read.
+    const end = toS16le(render(keySequence('#', 80, 60)));
+    for (let off = 0; off < end.length; off += 320) await modem.write(end.subarray(off, off + 320));
+    await expect.poll(() => digits.at(-1), { timeout: 3_000 }).toBe('#');
+    expect(digits.join('')).toBe('555555#');
     await audio.end();
   });
 
