@@ -64,6 +64,7 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
   private readonly playbackDone = new PlaybackDone();
   private readonly inBand: InBandDtmf;
   private clccQueued = false;
+  private lostBy: ModemLine['lastLoss'] = null;
 
   constructor(private readonly o: GsmModemOptions) {
     super();
@@ -104,6 +105,7 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
     });
     this.supervisor.on('lost', (why) => {
       this.log.warn({ why }, 'modem lost its calls');
+      this.lostBy = why;
       this.calls.modemLost();
     });
     this.supervisor.on('health', (h) => this.emit('health', h));
@@ -146,6 +148,14 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
   }
 
   // --- ModemLine ---------------------------------------------------------------
+
+  get lastLoss(): ModemLine['lastLoss'] {
+    return this.lostBy;
+  }
+
+  hasCall(callId: string): boolean {
+    return this.calls.calls().some((c) => c.callId === callId);
+  }
 
   async answer(callId: string): Promise<void> {
     await this.send(this.profile.answer());

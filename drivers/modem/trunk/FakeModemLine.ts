@@ -18,8 +18,23 @@ export class FakeModemLine extends EventEmitter<ModemLineEvents> implements Mode
   private calls = 0;
   private playing: Array<{ prompt: string; resolve: () => void }> = [];
 
+  /** Calls the fake modem lists: rung in or dialled, until ended (or forgotten, or hung up). */
+  private readonly listed = new Set<string>();
+  lastLoss: ModemLine['lastLoss'] = null;
+
   constructor(readonly id = 'gsm1') {
     super();
+    this.on('incoming', (callId) => this.listed.add(callId));
+    this.on('ended', (callId) => this.listed.delete(callId));
+  }
+
+  hasCall(callId: string): boolean {
+    return this.listed.has(callId);
+  }
+
+  /** The modem stops listing the call without an `ended` event (the driver lost track of it). */
+  forgetCall(callId: string): void {
+    this.listed.delete(callId);
   }
 
   health(): LineHealth {
@@ -48,12 +63,15 @@ export class FakeModemLine extends EventEmitter<ModemLineEvents> implements Mode
   answer(callId: string): Promise<void> {
     return this.op('answer', callId);
   }
-  hangupAll(): Promise<void> {
-    return this.op('hangupAll');
+  async hangupAll(): Promise<void> {
+    await this.op('hangupAll');
+    this.listed.clear();
   }
   async dial(number: string): Promise<string> {
     await this.op('dial', number);
-    return `c${++this.calls}`;
+    const callId = `c${++this.calls}`;
+    this.listed.add(callId);
+    return callId;
   }
   hold(): Promise<void> {
     return this.op('hold');

@@ -38,7 +38,18 @@ export interface ModemLineEvents {
  */
 export interface ModemLine extends EventEmitter<ModemLineEvents> {
   readonly id: string;
+  /**
+   * Why the modem last lost all its calls (its `ended … 'lineFailed'` events
+   * follow at once): a reboot took them with it; after 'unresponsive' or
+   * 'portClosed' the network may still hold them up. null: never lost.
+   */
+  readonly lastLoss: 'rebooted' | 'unresponsive' | 'portClosed' | null;
   health(): LineHealth;
+  /**
+   * The modem still lists this call: the driver has not seen it end (a health
+   * drop alone does not end it; a reboot or a lost modem does).
+   */
+  hasCall(callId: string): boolean;
   answer(callId: string): Promise<void>;
   /** Hang up every call on the modem (AT+CHUP). */
   hangupAll(): Promise<void>;

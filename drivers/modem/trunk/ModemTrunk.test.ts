@@ -4,6 +4,7 @@ import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import type { TrunkSignal } from '../../../gateway/trunk/TrunkPort.ts';
 import { FakeModemLine } from './FakeModemLine.ts';
 import { ModemTrunk } from './ModemTrunk.ts';
+import { MODEM_TRUNK_TIMINGS } from './trunkTimings.ts';
 
 const flush = async () => {
   for (let i = 0; i < 20; i++) await Promise.resolve();
@@ -225,9 +226,24 @@ describe('ModemTrunk (TrunkPort over a modem line)', () => {
     expect(t.ectRefused).toBe(true);
   });
 
-  it('a line that goes down fails every call on it', async () => {
+  it('a line down for longer than the grace fails every call on it, and hangs them up once the modem is back', async () => {
     const t = make();
     await bridgedCall(t);
+    line.setHealth({ up: false, canDial: false, detail: 'unresponsive' });
+    clock.advance(MODEM_TRUNK_TIMINGS.healthGraceMs);
+    await flush();
+    expect(kinds().slice(2)).toEqual(['connectResult:answered', 'health', 'health', 'bridgeEnded:line', 'ended:lineFailed']);
+    expect(t.health()).toEqual({ up: false, detail: 'unresponsive', busyChannels: 0 });
+    expect(line.log).not.toContain('hangupAll');
+    line.setHealth({ up: true, canDial: true, detail: 'registered' });
+    await flush();
+    expect(line.log.filter((l) => l === 'hangupAll')).toHaveLength(1);
+  });
+
+  it('a line down with calls it no longer lists fails them at once', async () => {
+    const t = make();
+    await bridgedCall(t);
+    line.forgetCall('c9');
     line.setHealth({ up: false, canDial: false, detail: 'unresponsive' });
     await flush();
     expect(kinds().slice(2)).toEqual(['connectResult:answered', 'health', 'bridgeEnded:line', 'ended:lineFailed']);

@@ -1,12 +1,16 @@
-import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
+import type { Clock } from '../../../gateway/core/Clock.ts';
 import type { Logger } from '../../../gateway/core/Logger.ts';
-import type { CallerId } from '../../../gateway/events.ts';
 import type { DialOutcome, DialRequest, PromptRef, TrunkHealth, TrunkPort, TrunkSignal } from '../../../gateway/trunk/TrunkPort.ts';
 import { toCallerId } from './callerId.ts';
+import { CallerIdWait } from './CallerIdWait.ts';
 import { ConnectFlow, type ConnectMode } from './ConnectFlow.ts';
-import { failureReasonOf } from './failureReason.ts';
+import { dialOutcomeOf, failureReasonOf } from './failureReason.ts';
+import { HealthGrace } from './HealthGrace.ts';
+import { LineRelease } from './LineRelease.ts';
+import type { ModemLeg, Release } from './ModemLeg.ts';
 import type { ModemCallerId } from '../messages/Urc.ts';
 import type { LineCallEnd, ModemLine } from './ModemLine.ts';
+import { MODEM_TRUNK_TIMINGS, resolveTrunkTimings, type ModemTrunkTimings } from './trunkTimings.ts';
 
 export interface ModemTrunkOptions {
   id: string;
@@ -16,28 +20,14 @@ export interface ModemTrunkOptions {
   connect: ConnectMode;
   /** Reported as `dialled` on offered calls: the SIM's number if known, else the trunk id. */
   dialled?: string;
+  /** Overrides of MODEM_TRUNK_TIMINGS (health grace, caller-ID wait, release retry). */
+  timings?: Partial<ModemTrunkTimings>;
 }
 
-/**
- * How long an incoming call without caller ID waits for it before it is
- * offered as 'unavailable': the tracker's CLIP grace (200 ms, oFono) plus one
- * AT+CLCC round trip, with room for a slow modem.
- */
-export const CALLER_ID_WAIT_MS = 1_500;
+/** The default caller-ID wait (see ModemTrunkTimings.callerIdWaitMs). */
+export const CALLER_ID_WAIT_MS = MODEM_TRUNK_TIMINGS.callerIdWaitMs;
 
-/** One call on the modem as the core sees it. */
-export interface ModemLeg {
-  readonly id: string;
-  callId: string | null;
-  readonly dir: 'in' | 'out';
-  state: 'offered' | 'answering' | 'up' | 'dialing' | 'ended';
-  playing: { prompt: string; bargeIn: boolean; abort: AbortController } | null;
-  connect: ConnectFlow | null;
-  ringTimer: Timer | null;
-  /** Inbound: the caller ID the core was offered, and whether a late one was reported since (only one is). */
-  offeredCallerId?: CallerId;
-  lateCallerIdSent?: boolean;
-}
+export type { ModemLeg } from './ModemLeg.ts';
 
 /**
  * A GSM modem as one line of the core's trunk contract (TrunkPort). The
@@ -45,6 +35,13 @@ export interface ModemLeg {
  * second call (hold, dial, then conference or explicit transfer, see
  * ConnectFlow). Signals are queued and delivered after the command method
  * returned, in the order they happened, as the contract requires.
+ *
+ * Two rules from issue #9. A health drop (garbage on the line, a slow modem)
+ * does not end the calls the modem still lists until it has lasted
+ * `healthGraceMs`; meanwhile the trunk still reports itself up (its one
+ * channel busy), so a blip is no trunk-down event for the core. And whenever
+ * a leg ends towards the core for any reason but the modem reporting its call
+ * gone, the call is hung up on the modem (LineRelease), now or when it is back.
  */
 export class ModemTrunk implements TrunkPort {
   readonly channels = 1;
@@ -52,16 +49,33 @@ export class ModemTrunk implements TrunkPort {
   private readonly legs = new Map<string, ModemLeg>();
   private readonly pending: TrunkSignal[] = [];
   /** Incoming calls whose caller ID is not known yet, waiting (bounded) for it. */
-  private readonly unidentified = new Map<string, Timer>();
+  private readonly unidentified: CallerIdWait;
   private flushing = false;
   private seq = 0;
+  private readonly t: ModemTrunkTimings;
+  private readonly release: LineRelease;
+  /** Running while the modem is down and calls it still lists are kept (healthGraceMs). */
+  private readonly grace: HealthGrace;
   /** The operator refused explicit call transfer once: conference from then on. */
   ectRefused = false;
 
   constructor(private readonly o: ModemTrunkOptions) {
+    this.t = resolveTrunkTimings(o.timings);
     const line = o.line;
-    line.on('incoming', (callId, callerId) => this.onIncoming(callId, callerId));
-    line.on('callerIdUpdated', (callId, callerId) => this.onCallerId(callId, callerId));
+    this.unidentified = new CallerIdWait({ clock: o.clock, waitMs: this.t.callerIdWaitMs, offer: (callId, callerId) => this.offer(callId, callerId) });
+    this.release = new LineRelease({
+      trunkId: o.id,
+      line,
+      clock: o.clock,
+      logger: o.logger,
+      retryMs: this.t.releaseRetryMs,
+      busy: () => this.unidentified.size > 0 || [...this.legs.values()].some((l) => l.state !== 'ended'),
+    });
+    this.grace = new HealthGrace({ trunkId: o.id, clock: o.clock, logger: o.logger, graceMs: this.t.healthGraceMs, expired: () => this.graceOver() });
+    line.on('incoming', (callId, callerId) => this.unidentified.incoming(callId, callerId));
+    line.on('callerIdUpdated', (callId, callerId) => {
+      if (!this.unidentified.callerId(callId, callerId)) this.lateCallerId(callId, callerId);
+    });
     line.on('active', (callId) => this.onActive(callId));
     line.on('ended', (callId, why) => this.onEnded(callId, why));
     line.on('dtmf', (callId, digit) => this.onDtmf(callId, digit));
@@ -77,8 +91,12 @@ export class ModemTrunk implements TrunkPort {
   }
 
   health(): TrunkHealth {
-    const h = this.o.line.health();
-    return { up: h.up, detail: h.detail, busyChannels: this.legs.size, ...(h.stats ? { stats: h.stats } : {}) };
+    return this.grace.view(this.o.line.health(), this.legs.size);
+  }
+
+  /** A hang-up is owed to the modem for a leg already ended towards the core (it is down, or did not take it). */
+  get releasePending(): boolean {
+    return this.release.pending;
   }
 
   // --- commands from the core ------------------------------------------------
@@ -95,9 +113,11 @@ export class ModemTrunk implements TrunkPort {
         this.emit({ kind: 'answered', legId });
       },
       (e: unknown) => {
-        // The caller gave up between RING and ATA (NO CARRIER), or the modem failed.
+        if (leg.state !== 'answering') return;
+        // The caller gave up between RING and ATA (NO CARRIER: nothing left to hang up), or the modem failed.
         this.o.logger.warn({ trunk: this.id, leg: legId, err: String(e) }, 'answer failed');
-        if (leg.state === 'answering') this.endLeg(leg, failureReasonOf(e) === 'noCarrier' ? 'remote' : 'lineFailed');
+        if (failureReasonOf(e) === 'noCarrier') this.endLeg(leg, 'remote');
+        else this.endLeg(leg, 'lineFailed', 'call');
       },
     );
   }
@@ -141,8 +161,7 @@ export class ModemTrunk implements TrunkPort {
     leg.ringTimer = this.o.clock.setTimer('modem-ring', req.ringTimeoutMs, () => {
       leg.ringTimer = null;
       if (leg.state !== 'dialing') return;
-      this.dropLeg(leg);
-      this.hangupQuietly();
+      this.dropLeg(leg, 'line');
       fail('noAnswer');
     });
     this.o.line.dial(req.number).then(
@@ -189,47 +208,19 @@ export class ModemTrunk implements TrunkPort {
     if (leg?.connect) leg.connect.cancel();
     // The core cancels after the caller left: whatever still rings for that leg
     // goes too — unless the line already carries a new call.
-    else if (!leg && this.legs.size === 0) this.hangupQuietly();
+    else if (!leg && this.legs.size === 0) this.release.owe(null);
   }
 
   hangup(legId: string): void {
     const leg = this.legs.get(legId);
     if (!leg) return;
-    this.hangupQuietly();
-    this.endLeg(leg, 'local');
+    // The agent call of a connect goes with the caller's.
+    this.endLeg(leg, 'local', leg.connect ? 'line' : 'call');
   }
 
   // --- events from the modem -----------------------------------------------
 
-  private onIncoming(callId: string, callerId: Parameters<typeof toCallerId>[0]): void {
-    if (callerId === null) {
-      // RING without +CLIP yet: the number decides VIP priority and the
-      // agent-callback offer, so wait for it (a late +CLIP or the CLCC answer
-      // after the tracker's grace window), but never long.
-      this.unidentified.set(
-        callId,
-        this.o.clock.setTimer('modem-caller-id-wait', CALLER_ID_WAIT_MS, () => {
-          this.unidentified.delete(callId);
-          this.offer(callId, null);
-        }),
-      );
-      return;
-    }
-    this.offer(callId, callerId);
-  }
-
-  private onCallerId(callId: string, callerId: ModemCallerId): void {
-    const wait = this.unidentified.get(callId);
-    if (!wait) {
-      this.lateCallerId(callId, callerId);
-      return;
-    }
-    wait.clear();
-    this.unidentified.delete(callId);
-    this.offer(callId, callerId);
-  }
-
-  private offer(callId: string, callerId: Parameters<typeof toCallerId>[0]): void {
+  private offer(callId: string, callerId: ModemCallerId | null): void {
     if (this.legs.size >= this.channels) {
       // Call waiting is on for this SIM: one line carries one caller, so the newcomer gets busy.
       this.o.logger.info({ trunk: this.id, callId }, 'a waiting call on a busy line: rejected as busy');
@@ -277,31 +268,29 @@ export class ModemTrunk implements TrunkPort {
   }
 
   private onEnded(callId: string, why: LineCallEnd): void {
-    const wait = this.unidentified.get(callId);
-    if (wait) {
-      // Rang and went before we knew who it was: never offered, nothing to end.
-      wait.clear();
-      this.unidentified.delete(callId);
-      return;
-    }
+    // Rang and went before we knew who it was: never offered, nothing to end.
+    if (this.unidentified.ended(callId)) return;
     for (const leg of this.legs.values()) {
       if (leg.connect?.onEnded(callId, why)) {
         if (leg.connect.finished) leg.connect = null;
         return;
       }
       if (leg.callId !== callId) continue;
+      // 'lineFailed' is the driver giving up on the modem: a reboot took the call with it, but after
+      // the modem stopped answering (or its port closed) the network may still hold it up.
+      const mayBeUp = why === 'lineFailed' && this.o.line.lastLoss !== 'rebooted';
       if (leg.state === 'dialing') {
-        this.dropLeg(leg);
+        this.dropLeg(leg, mayBeUp ? 'call' : 'none');
         this.emit({ kind: 'dialResult', legId: leg.id, outcome: why === 'busy' ? 'busy' : why === 'noAnswer' ? 'noAnswer' : 'failed' });
         return;
       }
       if (leg.connect?.finished) leg.connect = null;
       if (leg.connect?.bridged) this.emit({ kind: 'bridgeEnded', legId: leg.id, by: why === 'lineFailed' ? 'line' : 'caller' });
-      if (leg.connect) {
-        leg.connect.abandon();
-        this.hangupQuietly(); // the agent must not stay on a call nobody is in
-      }
-      this.endLeg(leg, why === 'lineFailed' ? 'lineFailed' : 'remote');
+      let release: Release = mayBeUp ? 'call' : 'none';
+      // The agent must not stay on a call nobody is in (unless a reboot already took every call).
+      if (leg.connect && (why !== 'lineFailed' || mayBeUp)) release = 'line';
+      leg.connect?.abandon();
+      this.endLeg(leg, why === 'lineFailed' ? 'lineFailed' : 'remote', release);
       return;
     }
   }
@@ -317,21 +306,37 @@ export class ModemTrunk implements TrunkPort {
   }
 
   private onHealth(): void {
-    this.emit({ kind: 'health', health: this.health() });
-    if (this.o.line.health().up) return;
-    // A dead line: every call on it fails now, not when the modem comes back.
-    for (const leg of [...this.legs.values()]) {
-      if (leg.state === 'dialing') {
-        this.dropLeg(leg);
-        this.emit({ kind: 'dialResult', legId: leg.id, outcome: 'failed' });
-        continue;
-      }
-      if (leg.connect) {
-        leg.connect.lineFailed();
-        leg.connect = null;
-      }
-      this.endLeg(leg, 'lineFailed');
+    if (this.o.line.health().up) {
+      this.grace.stop('modem back within the grace: calls kept');
+      this.emit({ kind: 'health', health: this.health() });
+      this.release.lineChanged();
+      return;
     }
+    // Down. Calls the modem no longer lists fail now; the others are kept for the grace, since a
+    // blip (a burst of line noise, one slow answer) is over long before a caller would notice.
+    const lost = this.grace.running ? [] : [...this.legs.values()].filter((l) => !l.callId || !this.o.line.hasCall(l.callId));
+    if (lost.length < this.legs.size) this.grace.start(this.legs.size - lost.length);
+    this.emit({ kind: 'health', health: this.health() });
+    for (const leg of lost) this.failLeg(leg);
+  }
+
+  /** Still down after the grace: every call fails now, released on the modem when it is back. */
+  private graceOver(): void {
+    this.emit({ kind: 'health', health: this.health() });
+    for (const leg of [...this.legs.values()]) this.failLeg(leg);
+  }
+
+  private failLeg(leg: ModemLeg): void {
+    if (leg.state === 'dialing') {
+      this.dropLeg(leg, 'call');
+      this.emit({ kind: 'dialResult', legId: leg.id, outcome: 'failed' });
+      return;
+    }
+    if (leg.connect) {
+      leg.connect.lineFailed();
+      leg.connect = null;
+    }
+    this.endLeg(leg, 'lineFailed', 'call');
   }
 
   // --- helpers ---------------------------------------------------------------
@@ -357,23 +362,24 @@ export class ModemTrunk implements TrunkPort {
   }
 
   /** The leg is gone: `ended` is its last signal; a prompt stops silently. */
-  private endLeg(leg: ModemLeg, cause: 'remote' | 'local' | 'lineFailed'): void {
-    this.dropLeg(leg);
+  private endLeg(leg: ModemLeg, cause: 'remote' | 'local' | 'lineFailed', release: Release = 'none'): void {
+    this.dropLeg(leg, release);
     this.emit({ kind: 'ended', legId: leg.id, cause });
   }
 
-  private dropLeg(leg: ModemLeg): void {
+  /** Forget the leg, after owing the modem its hang-up (AT+CHUP goes before the audio is switched off). */
+  private dropLeg(leg: ModemLeg, release: Release = 'none'): void {
     leg.state = 'ended';
+    if (release !== 'none') this.release.owe(release === 'call' ? leg.callId : null);
     leg.playing?.abort.abort();
     leg.playing = null;
     leg.ringTimer?.clear();
     leg.ringTimer = null;
     this.legs.delete(leg.id);
-    if (this.legs.size === 0) this.o.line.endAudio().catch(() => undefined);
-  }
-
-  private hangupQuietly(): void {
-    this.o.line.hangupAll().catch((e: unknown) => this.o.logger.warn({ trunk: this.id, err: String(e) }, 'hang-up failed'));
+    if (this.legs.size > 0) return;
+    this.o.line.endAudio().catch(() => undefined);
+    // The last kept call ended during the grace: the trunk is as down as its modem now.
+    if (this.grace.stop('no call left to keep through the grace')) this.emit({ kind: 'health', health: this.health() });
   }
 
   private newLegId(): string {
@@ -390,10 +396,4 @@ export class ModemTrunk implements TrunkPort {
       for (const s of batch) this.listener?.(s);
     });
   }
-}
-
-/** The dial outcome a failed ATD means. */
-export function dialOutcomeOf(e: unknown): DialOutcome {
-  const reason = failureReasonOf(e);
-  return reason === 'busy' ? 'busy' : reason === 'noAnswer' ? 'noAnswer' : 'failed';
 }
