@@ -157,8 +157,8 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
     return this.calls.calls().some((c) => c.callId === callId);
   }
 
-  async answer(callId: string): Promise<void> {
-    await this.send(this.profile.answer());
+  async answer(callId: string, signal?: AbortSignal): Promise<void> {
+    await this.session.send(this.profile.answer(), signal ? { signal } : {});
     this.calls.answered(callId);
   }
 

@@ -1,7 +1,8 @@
 /*
  * Issue #9 smoke tests on a real PTY (serialport binding, socat) against the
  * fake SIM800, timings scaled down: line noise mid-call keeps the call and
- * the core's hang-up really releases it (AT+CHUP). The timing
+ * the core's hang-up really releases it (AT+CHUP); an ATA that cannot reach
+ * the modem fails the leg at its bound and is never written. The timing
  * details are in drivers/modem/trunk/ModemTrunk.scenarios.test.ts (FakeClock).
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,7 +37,7 @@ interface PtyTrunk {
   states: HealthState[];
 }
 
-async function rig(): Promise<PtyTrunk> {
+async function rig(answerWaitMs: number): Promise<PtyTrunk> {
   const clock = new SystemClock();
   cleanups.push(() => clock.dispose());
   const { logger } = capturingLogger('warn');
@@ -51,7 +52,7 @@ async function rig(): Promise<PtyTrunk> {
     atTimeouts: { quick: 300, normal: 500, call: 800, resyncQuiet: 50 },
   });
   cleanups.push(() => modem.close());
-  const trunk = new ModemTrunk({ id: 'gsm1', line: modem, clock, logger, connect: 'conference', timings: { healthGraceMs: 5_000 } });
+  const trunk = new ModemTrunk({ id: 'gsm1', line: modem, clock, logger, connect: 'conference', timings: { healthGraceMs: 5_000, answerWaitMs } });
   const signals: TrunkSignal[] = [];
   trunk.setListener((s) => signals.push(s));
   const states: HealthState[] = [];
@@ -65,7 +66,7 @@ const offered = (signals: TrunkSignal[]) => signals.find((s): s is Extract<Trunk
 
 describe('issue #9 on a PTY (fake SIM800)', () => {
   it('six garbage lines mid-call: the call stays up in the core and on the modem; the core hanging up sends AT+CHUP', async () => {
-    const { trunk, fake, signals, states } = await rig();
+    const { trunk, fake, signals, states } = await rig(45_000);
     fake.fake.ring({ number: '+15551230001' });
     await until('offered', () => offered(signals) !== undefined);
     const legId = offered(signals)!.legId;
@@ -84,4 +85,20 @@ describe('issue #9 on a PTY (fake SIM800)', () => {
     expect(signals.filter((s) => s.kind === 'ended')).toEqual([{ kind: 'ended', legId, cause: 'local' }]);
   }, 30_000);
 
+  it('ATA behind a paused queue: the leg fails at its bound, ATA is never written, AT+CHUP releases the call when the queue runs', async () => {
+    const { modem, trunk, fake, signals } = await rig(600);
+    fake.fake.ring({ number: '+15551230002' });
+    await until('offered', () => offered(signals) !== undefined);
+    const legId = offered(signals)!.legId;
+    modem.session.pause();
+    const t0 = Date.now();
+    trunk.answer(legId);
+    await until('leg failed', () => signals.some((s) => s.kind === 'ended'), 5_000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(550);
+    expect(signals.filter((s) => s.kind === 'ended')).toEqual([{ kind: 'ended', legId, cause: 'lineFailed' }]);
+    modem.session.resume();
+    await until('released on the modem', () => fake.fake.calls.size === 0);
+    expect(fake.fake.received).toContain('AT+CHUP');
+    expect(fake.fake.received).not.toContain('ATA');
+  }, 30_000);
 });

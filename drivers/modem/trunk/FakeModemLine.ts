@@ -21,6 +21,8 @@ export class FakeModemLine extends EventEmitter<ModemLineEvents> implements Mode
   /** Calls the fake modem lists: rung in or dialled, until ended (or forgotten, or hung up). */
   private readonly listed = new Set<string>();
   lastLoss: ModemLine['lastLoss'] = null;
+  /** Make answer() wait (an ATA queued behind a paused queue) until its signal aborts it. */
+  holdAnswer = false;
 
   constructor(readonly id = 'gsm1') {
     super();
@@ -60,8 +62,15 @@ export class FakeModemLine extends EventEmitter<ModemLineEvents> implements Mode
     }
   }
 
-  answer(callId: string): Promise<void> {
-    return this.op('answer', callId);
+  answer(callId: string, signal?: AbortSignal): Promise<void> {
+    if (!this.holdAnswer) return this.op('answer', callId);
+    this.log.push(`answer ${callId}`);
+    return new Promise((_resolve, reject) => {
+      signal?.addEventListener('abort', () => {
+        this.log.push(`abort answer ${callId}`);
+        reject(Object.assign(new CcgateError('AT_ABORTED', 'ATA aborted', { reason: 'aborted' }), { reason: 'aborted' }));
+      });
+    });
   }
   async hangupAll(): Promise<void> {
     await this.op('hangupAll');

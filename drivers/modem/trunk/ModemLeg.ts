@@ -14,6 +14,8 @@ export interface ModemLeg {
   /** Inbound: the caller ID the core was offered, and whether a late one was reported since (only one is). */
   offeredCallerId?: CallerId;
   lateCallerIdSent?: boolean;
+  /** Inbound, while ATA is pending: its bound (answerWaitMs) and the signal that withdraws it. */
+  answering?: { timer: Timer; abort: AbortController } | null;
 }
 
 /**

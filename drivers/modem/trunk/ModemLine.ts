@@ -50,7 +50,8 @@ export interface ModemLine extends EventEmitter<ModemLineEvents> {
    * drop alone does not end it; a reboot or a lost modem does).
    */
   hasCall(callId: string): boolean;
-  answer(callId: string): Promise<void>;
+  /** Answer a ringing call (ATA); `signal` withdraws the ATA whether still queued or in flight. */
+  answer(callId: string, signal?: AbortSignal): Promise<void>;
   /** Hang up every call on the modem (AT+CHUP). */
   hangupAll(): Promise<void>;
   /** Place an outgoing call; resolves with its id once the modem accepted the dial. */

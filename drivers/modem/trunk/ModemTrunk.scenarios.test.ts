@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { noise } from '../sim/misbehaviour.ts';
 import type { Family } from '../profiles/ModemProfile.ts';
-import { answeredCall, callSignals, createRig, inEverySplit, observed, type Rig } from '../testing/modemRig.ts';
+import { answeredCall, callSignals, createRig, inEverySplit, observed, offeredLegs, type Rig } from '../testing/modemRig.ts';
 import { MODEM_TRUNK_TIMINGS } from './trunkTimings.ts';
 
 /**
- * Issue #9 item 2 through the whole driver (GsmModem + ModemTrunk on
- * a ScriptedDce, FakeClock): line noise mid-call, and a drop that outlasts
- * the grace.
+ * Issue #9 items 2 and 4 through the whole driver (GsmModem + ModemTrunk on
+ * a ScriptedDce, FakeClock): line noise mid-call, a drop that outlasts the
+ * grace, and an ATA stuck behind a paused queue.
  */
 
 /** One garbage line: seeded noise (NULs, invalid UTF-8) ended by CR LF, as the fake SIM800 of the issue sent. */
@@ -81,3 +81,27 @@ describe('issue #9: line noise mid-call', () => {
   });
 });
 
+describe('issue #9: an ATA that cannot reach the modem', () => {
+  it('ATA behind a paused queue: the leg fails at the bound, the ATA is never written, AT+CHUP goes when the queue runs again', async () => {
+    const r = createRig('whole');
+    await r.start();
+    r.dce.addIncoming('+27821231234');
+    r.dce.send('\r\nRING\r\n\r\n+CLIP: "+27821231234",145,,,,0\r\n');
+    await r.advance(100);
+    const legId = offeredLegs(r)[0]!;
+    r.modem.session.pause(); // as a modem marked dead leaves it
+    const t0 = r.clock.now();
+    r.trunk.answer(legId);
+    await r.advance(MODEM_TRUNK_TIMINGS.answerWaitMs - 1);
+    expect(callSignals(r)).toEqual(['offered:+27821231234']);
+    await r.advance(1);
+    expect(callSignals(r)).toEqual(['offered:+27821231234', 'ended:lineFailed']);
+    expect(r.signals.at(-1)).toEqual([t0 + MODEM_TRUNK_TIMINGS.answerWaitMs, { kind: 'ended', legId, cause: 'lineFailed' }]);
+    r.modem.session.resume();
+    await r.advance(1_000);
+    expect(hostCommands(r, t0)).not.toContain('ATA');
+    expect(hostCommands(r, t0)).toContain('AT+CHUP');
+    expect(r.dce.calls).toEqual([]);
+    expect(r.trunk.health().busyChannels).toBe(0);
+  });
+});

@@ -20,7 +20,7 @@ export interface ModemTrunkOptions {
   connect: ConnectMode;
   /** Reported as `dialled` on offered calls: the SIM's number if known, else the trunk id. */
   dialled?: string;
-  /** Overrides of MODEM_TRUNK_TIMINGS (health grace, caller-ID wait, release retry). */
+  /** Overrides of MODEM_TRUNK_TIMINGS (health grace, answer wait, caller-ID wait, release retry). */
   timings?: Partial<ModemTrunkTimings>;
 }
 
@@ -105,15 +105,26 @@ export class ModemTrunk implements TrunkPort {
     const leg = this.legs.get(legId);
     if (!leg || leg.state !== 'offered' || !leg.callId) return;
     leg.state = 'answering';
-    this.o.line.answer(leg.callId).then(
+    // Bounded: an ATA queued behind a paused queue (a modem marked dead) must not leave the caller
+    // offered for ever. Past the bound the ATA is withdrawn, so it cannot answer a later call.
+    const abort = new AbortController();
+    const timer = this.o.clock.setTimer('modem-answer-wait', this.t.answerWaitMs, () => {
+      if (leg.state !== 'answering') return;
+      this.o.logger.warn({ trunk: this.id, leg: legId, waitedMs: this.t.answerWaitMs }, 'answer timed out: the call fails');
+      this.endLeg(leg, 'lineFailed', 'call');
+    });
+    leg.answering = { timer, abort };
+    this.o.line.answer(leg.callId, abort.signal).then(
       () => {
         if (leg.state !== 'answering') return;
+        this.answerSettled(leg, false);
         leg.state = 'up';
         this.startAudio(leg);
         this.emit({ kind: 'answered', legId });
       },
       (e: unknown) => {
         if (leg.state !== 'answering') return;
+        this.answerSettled(leg, false);
         // The caller gave up between RING and ATA (NO CARRIER: nothing left to hang up), or the modem failed.
         this.o.logger.warn({ trunk: this.id, leg: legId, err: String(e) }, 'answer failed');
         if (failureReasonOf(e) === 'noCarrier') this.endLeg(leg, 'remote');
@@ -370,6 +381,7 @@ export class ModemTrunk implements TrunkPort {
   /** Forget the leg, after owing the modem its hang-up (AT+CHUP goes before the audio is switched off). */
   private dropLeg(leg: ModemLeg, release: Release = 'none'): void {
     leg.state = 'ended';
+    this.answerSettled(leg, true);
     if (release !== 'none') this.release.owe(release === 'call' ? leg.callId : null);
     leg.playing?.abort.abort();
     leg.playing = null;
@@ -380,6 +392,14 @@ export class ModemTrunk implements TrunkPort {
     this.o.line.endAudio().catch(() => undefined);
     // The last kept call ended during the grace: the trunk is as down as its modem now.
     if (this.grace.stop('no call left to keep through the grace')) this.emit({ kind: 'health', health: this.health() });
+  }
+
+  /** ATA is over, or no longer wanted (`withdraw`: abort it, queued or in flight, so it answers nothing later). */
+  private answerSettled(leg: ModemLeg, withdraw: boolean): void {
+    if (!leg.answering) return;
+    leg.answering.timer.clear();
+    if (withdraw) leg.answering.abort.abort();
+    leg.answering = null;
   }
 
   private newLegId(): string {

@@ -20,6 +20,13 @@ export interface ModemTrunkTimings {
    */
   healthGraceMs: number;
   /**
+   * From the core's `answer` to the modem's OK for ATA, queueing included:
+   * the AT 'call' class (40 s, ATA can take over 10 s, wdoekes#50) plus 5 s
+   * for a command ahead in the queue. Past it the leg ends `lineFailed`
+   * (issue #9: ATA waited forever behind a paused queue).
+   */
+  answerWaitMs: number;
+  /**
    * A hang-up the modem did not take (timeout, port closed) is tried again
    * this long after, while the modem is up; and at once whenever it comes
    * back up. 5 s: never a tight loop, short next to a caller's patience.
@@ -30,6 +37,7 @@ export interface ModemTrunkTimings {
 export const MODEM_TRUNK_TIMINGS: Readonly<ModemTrunkTimings> = Object.freeze({
   callerIdWaitMs: 1_500,
   healthGraceMs: 10_000,
+  answerWaitMs: 45_000,
   releaseRetryMs: 5_000,
 });
 
