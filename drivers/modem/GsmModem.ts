@@ -290,7 +290,7 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
       this.clccQueued = false;
       const list = parseClccList(r.lines);
       if (list.rejected.length > 0) this.log.warn({ rejected: list.rejected }, 'invalid +CLCC lines ignored');
-      this.calls.onClcc(list.entries, list.rejected.length === 0);
+      this.calls.onClcc(list.entries, list.rejected.length === 0 && !r.discarded);
     } catch (e) {
       this.clccQueued = false;
       this.log.debug({ err: String(e) }, 'AT+CLCC failed');

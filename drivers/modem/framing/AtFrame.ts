@@ -5,7 +5,16 @@
  * contains CR, LF or NUL and is never empty.
  */
 export type AtFrame =
-  | { kind: 'line'; text: string }
+  | {
+      kind: 'line';
+      text: string;
+      /**
+       * Control bytes found in a data line (a `+CLIP:` / `+CLCC:` … line, see
+       * AtLineDecoder's `dataPrefixes`) and kept as `\xNN` escapes in `text`;
+       * absent when there were none.
+       */
+      controlBytes?: number;
+    }
   /** The `>` (or `> `) prompt of AT+CMGS, which has no line end; only emitted while a prompt is expected. */
   | { kind: 'prompt' }
   /** Bytes that cannot be a line: control characters (baud mismatch, noise) or a line longer than the limit. */

@@ -4,11 +4,11 @@ import type { AtFrame } from './AtFrame.ts';
 import { AtLineDecoder } from './AtLineDecoder.ts';
 
 /** Frames in a comparable shape: discarded bytes as hex. */
-type F = { line: string } | 'prompt' | { garbage: string } | { overlong: string };
+type F = { line: string; controlBytes?: number } | 'prompt' | { garbage: string } | { overlong: string };
 
 function norm(frames: AtFrame[]): F[] {
   return frames.map((f) => {
-    if (f.kind === 'line') return { line: f.text };
+    if (f.kind === 'line') return f.controlBytes === undefined ? { line: f.text } : { line: f.text, controlBytes: f.controlBytes };
     if (f.kind === 'prompt') return 'prompt';
     const hex = Buffer.from(f.bytes).toString('hex');
     return f.reason === 'garbage' ? { garbage: hex } : { overlong: hex };
@@ -88,6 +88,24 @@ const VECTORS: Vector[] = [
   { name: 'tab is text', bytes: hex('41 09 42 0d0a'), frames: [{ line: 'A\tB' }] },
   { name: 'latin1: a few high bytes in a text line survive', bytes: hex('43 61 66 e9 0d0a'), frames: [{ line: 'Caf\u00e9' }] },
   { name: 'DEL is garbage', bytes: hex('41 7f 0d0a'), frames: [{ garbage: '417f' }] },
+  // Issue #9: control bytes in a caller ID are data, kept escaped; the same bytes elsewhere stay garbage
+  {
+    name: '+CLIP with a BEL inside the number is a line, the BEL escaped',
+    bytes: hex('2b434c49503a2022 2b3237 07 313233 222c313435 0d0a'), // +CLIP: "+27\x07123",145\r\n
+    frames: [{ line: '+CLIP: "+27\\x07123",145', controlBytes: 1 }],
+  },
+  {
+    name: '+CLCC with ESC and DEL in the number, then OK',
+    bytes: hex('2b434c43433a20312c312c302c302c302c22 1b 3132 7f 222c313239 0d0a 0d0a 4f4b 0d0a'), // +CLCC: 1,1,0,0,0,"\x1b12\x7f",129\r\n\r\nOK
+    frames: [{ line: '+CLCC: 1,1,0,0,0,"\\x1b12\\x7f",129', controlBytes: 2 }, { line: 'OK' }],
+  },
+  {
+    name: 'a data line of mostly latin1 bytes is kept as is (alpha tag), no escapes',
+    bytes: hex('2b434c49503a20 e9e9e9e9e9e9e9e9 0d0a'), // +CLIP: éééééééé
+    frames: [{ line: '+CLIP: \u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9' }],
+  },
+  { name: 'a control byte in a line that is not data is still garbage', bytes: hex('2b435351 07 0d0a'), frames: [{ garbage: '2b43535107' }] }, // +CSQ\x07
+  { name: 'a data prefix must start the line', bytes: hex('41 2b434c49503a 01 0d0a'), frames: [{ garbage: '412b434c49503a01' }] }, // A+CLIP:\x01
   { name: 'Ctrl-Z echo after an SMS body is skipped', bytes: hex('3030 1a 0d0a'), frames: [{ line: '00' }] },
   // P2 prompt (scenario 12)
   { name: 'prompt "> " without line end', bytes: hex('3e 20'), expectPrompt: true, frames: ['prompt'] },

@@ -9,7 +9,23 @@ export interface AtLineDecoderOptions {
    * longer is noise; the buffer never grows past this.
    */
   maxLineBytes?: number;
+  /**
+   * Information lines that carry data from the network (a caller's number, an
+   * alpha tag, an SMS header): decoded leniently, control bytes kept as
+   * `\xNN` escapes instead of the line being discarded as garbage. Default
+   * {@link DATA_LINE_PREFIXES}.
+   */
+  dataPrefixes?: readonly string[];
 }
+
+/**
+ * Prefixes of lines whose fields are data someone else chose (27.007 §7.6
+ * +CLIP, §7.18 +CLCC, §7.12 +CCWA, §7.8 +COLP, §7.1 +CNUM, §7.15 +CUSD;
+ * 27.005 §3.4.1 +CMT, +CDS, §3.4.2 +CMGR, +CMGL). A control byte in a caller
+ * ID (issue #9: a BEL inside the number) must not make the line vanish: a
+ * discarded `+CLCC:` line reads as "no calls" and drops a live call.
+ */
+export const DATA_LINE_PREFIXES: readonly string[] = ['+CLIP:', '+CLCC:', '+CCWA:', '+COLP:', '+CNUM:', '+CUSD:', '+CMT:', '+CDS:', '+CMGR:', '+CMGL:'];
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -44,7 +60,10 @@ const DEL = 0x7f;
  *   never depends on where the chunk boundaries fall.
  * - A line with control bytes (other than TAB; ESC included) or mostly bytes
  *   ≥ 0x80 is `discarded`/`garbage`: that is what a wrong baud rate produces
- *   (TinyGSM#401). A line longer than `maxLineBytes` is `discarded`/`overlong`
+ *   (TinyGSM#401). Except a data line (`dataPrefixes`: `+CLIP:`, `+CLCC:` …):
+ *   noise does not start with `+CLCC:`, so its control bytes are data from
+ *   the network and come out as `\xNN` escapes (`controlBytes` counts them).
+ *   A line longer than `maxLineBytes` is `discarded`/`overlong`
  *   (its first `maxLineBytes` bytes are reported) and the rest is skipped up
  *   to the next CR/LF.
  */
@@ -52,6 +71,7 @@ export class AtLineDecoder implements AtDecoder {
   expectPrompt = false;
   private readonly max: number;
   private readonly buf: Uint8Array;
+  private readonly dataPrefixes: readonly Uint8Array[];
   private len = 0;
   /** Inside an overlong line: drop bytes until the next CR/LF. */
   private skipping = false;
@@ -61,6 +81,7 @@ export class AtLineDecoder implements AtDecoder {
   constructor(opts: AtLineDecoderOptions = {}) {
     this.max = Math.max(1, Math.floor(opts.maxLineBytes ?? 4096));
     this.buf = new Uint8Array(this.max);
+    this.dataPrefixes = opts.dataPrefixes ? encodePrefixes(opts.dataPrefixes) : DEFAULT_DATA_PREFIX_BYTES;
   }
 
   push(chunk: Uint8Array): AtFrame[] {
@@ -109,9 +130,48 @@ export class AtLineDecoder implements AtDecoder {
       return;
     }
     if (len === 0) return;
-    if (isGarbage(this.buf, len)) out.push({ kind: 'discarded', bytes: this.buf.slice(0, len), reason: 'garbage' });
-    else out.push({ kind: 'line', text: latin1Decode(this.buf, 0, len) });
+    if (!isGarbage(this.buf, len)) out.push({ kind: 'line', text: latin1Decode(this.buf, 0, len) });
+    else if (this.isDataLine(len)) out.push(escapedLine(this.buf, len));
+    else out.push({ kind: 'discarded', bytes: this.buf.slice(0, len), reason: 'garbage' });
   }
+
+  private isDataLine(len: number): boolean {
+    // Plain loops: this runs for every garbage line, and noise is plentiful during a baud mismatch.
+    for (const p of this.dataPrefixes) {
+      if (p.length > len) continue;
+      let i = 0;
+      while (i < p.length && this.buf[i] === p[i]) i++;
+      if (i === p.length) return true;
+    }
+    return false;
+  }
+}
+
+function encodePrefixes(prefixes: readonly string[]): Uint8Array[] {
+  return prefixes.map((p) => Uint8Array.from(p, (c) => c.charCodeAt(0) & 0xff));
+}
+
+/** Encoded once: sessions and tests build many decoders. */
+const DEFAULT_DATA_PREFIX_BYTES: readonly Uint8Array[] = encodePrefixes(DATA_LINE_PREFIXES);
+
+/** A data line with its control bytes (and DEL) as `\xNN`, the form escapeBytes logs them in. */
+function escapedLine(buf: Uint8Array, len: number): Extract<AtFrame, { kind: 'line' }> {
+  let text = '';
+  let controlBytes = 0;
+  for (let i = 0; i < len; i++) {
+    const b = buf[i]!;
+    if (isControl(b)) {
+      controlBytes++;
+      text += '\\x' + b.toString(16).padStart(2, '0');
+    } else {
+      text += String.fromCharCode(b);
+    }
+  }
+  return controlBytes > 0 ? { kind: 'line', text, controlBytes } : { kind: 'line', text };
+}
+
+function isControl(b: number): boolean {
+  return (b < SPACE && b !== TAB) || b === DEL;
 }
 
 /** Control bytes (except TAB), DEL, or more than half the bytes ≥ 0x80: not something a modem at the right baud rate sends. */
@@ -119,7 +179,7 @@ function isGarbage(buf: Uint8Array, len: number): boolean {
   let high = 0;
   for (let i = 0; i < len; i++) {
     const b = buf[i]!;
-    if ((b < SPACE && b !== TAB) || b === DEL) return true;
+    if (isControl(b)) return true;
     if (b >= 0x80) high++;
   }
   return high * 2 > len;

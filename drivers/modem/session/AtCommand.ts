@@ -59,6 +59,12 @@ export interface AtResponse {
   command: string;
   lines: string[];
   final: FinalResult;
+  /**
+   * Items the decoder threw away while this command was in flight (absent
+   * when none): a line of the answer may be among them, so the answer may be
+   * incomplete (an empty AT+CLCC list is then not "no calls").
+   */
+  discarded?: number;
 }
 
 /**

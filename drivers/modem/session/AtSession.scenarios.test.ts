@@ -157,7 +157,8 @@ describe('scenario 7: echo on, off, flapping', () => {
       await advance(h.clock, 100);
       return snapshot(h, [r]);
     });
-    expect(snap.results).toEqual([{ command: 'AT', lines: [], final: { kind: 'ok' } }]);
+    // The ESC was thrown away while AT was in flight: the answer says so (a line of it may be missing).
+    expect(snap.results).toEqual([{ command: 'AT', lines: [], final: { kind: 'ok' }, discarded: 1 }]);
     expect(snap.events).toEqual([['discarded', 'garbage', '1b'], ['commandSucceeded', 'AT']]);
   });
 
@@ -249,8 +250,9 @@ describe('scenario 9: baud mismatch and garbage', () => {
       await advance(h.clock, 100);
       return snapshot(h, [r]);
     });
-    expect(snap.results).toEqual([{ command: 'AT', lines: [], final: { kind: 'ok' } }]);
-    expect(snap.events.some((e) => e[0] === 'discarded')).toBe(true);
+    const discarded = snap.events.filter((e) => e[0] === 'discarded').length;
+    expect(discarded).toBeGreaterThan(0);
+    expect(snap.results).toEqual([{ command: 'AT', lines: [], final: { kind: 'ok' }, discarded }]);
     expect(snap.events.at(-1)).toEqual(['commandSucceeded', 'AT']);
   });
 

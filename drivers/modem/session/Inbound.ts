@@ -43,7 +43,11 @@ export class Inbound {
   }
 
   frame(f: AtFrame): void {
-    if (f.kind === 'line') return this.line(f.text);
+    if (f.kind === 'line') {
+      // Issue #9: a caller ID with a control byte is data, kept (escaped) rather than discarded; worth a note.
+      if (f.controlBytes) this.deps.log.info({ line: f.text, controlBytes: f.controlBytes }, 'AT data line with control bytes kept escaped');
+      return this.line(f.text);
+    }
     if (f.kind === 'prompt') {
       const tx = this.deps.current();
       if (tx) tx.prompt();
@@ -51,6 +55,8 @@ export class Inbound {
       return;
     }
     this.garbage++;
+    // The command in flight may have lost a line of its answer (never read a refused +CLCC line as "no calls").
+    this.deps.current()?.noteDiscarded();
     this.deps.log.debug({ reason: f.reason, bytes: f.bytes.length, data: lazy(() => escapeBytes(f.bytes)) }, 'AT bytes discarded');
     this.deps.events.emit('discarded', f);
     if (this.garbage >= this.deps.garbageThreshold && !this.baudReported) {

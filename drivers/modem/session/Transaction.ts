@@ -48,6 +48,7 @@ export class Transaction {
   private timerMs = 0;
   private resolve!: (o: Outcome) => void;
   private readonly hasPayload: boolean;
+  private discarded = 0;
 
   constructor(
     readonly command: AtCommand,
@@ -68,6 +69,11 @@ export class Transaction {
 
   get settled(): boolean {
     return isTerminal(this.state_);
+  }
+
+  /** The decoder threw bytes away while this command was in flight: its answer may lack a line. */
+  noteDiscarded(): void {
+    if (!this.settled) this.discarded++;
   }
 
   /** Write the command (and expect the prompt first if it has a payload). */
@@ -169,7 +175,9 @@ export class Transaction {
     let outcome: Outcome;
     if (next.state === 'done') {
       // A completesOn line ends the command without a final; report it as OK.
-      outcome = { ok: true, early: !final, response: { command: this.command.text, lines: [...this.lines], final: final ?? { kind: 'ok' } } };
+      const response: AtResponse = { command: this.command.text, lines: [...this.lines], final: final ?? { kind: 'ok' } };
+      if (this.discarded > 0) response.discarded = this.discarded;
+      outcome = { ok: true, early: !final, response };
     } else {
       const waited = cause.kind === 'timeout' ? { waitedMs: this.timerMs } : {};
       outcome = { ok: false, reason: next.reason ?? 'error', ...(final ? { final } : {}), ...waited };

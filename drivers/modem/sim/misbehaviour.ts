@@ -1,4 +1,5 @@
 import type { Timer } from '../../../gateway/core/Clock.ts';
+import type { CallChange } from './calls.ts';
 import type { AtCommand } from './commandLine.ts';
 import type { FakeModem } from './FakeModem.ts';
 
@@ -9,11 +10,16 @@ export interface StormHandle {
   readonly sent: number;
 }
 
+/** Control bytes put into caller IDs; `stop()` ends it for calls that arrive later. */
+export interface CallerIdFault {
+  stop(): void;
+}
+
 /**
  * Fault injection for the fake modem, all on its injected clock
- * (gsm-modems.md §2 pitfalls and §10 scenarios 5, 6, 9, 10, 13):
- * silence, late replies, reboot, baud-mismatch garbage, URC storms and
- * scripted error finals.
+ * (gsm-modems.md §2 pitfalls and §10 scenarios 5, 6, 9, 10, 13; issue #9):
+ * silence, late replies, reboot, baud-mismatch garbage, URC storms, scripted
+ * error finals and control bytes in caller IDs.
  */
 export class Misbehaviour {
   private _silent = false;
@@ -47,6 +53,29 @@ export class Misbehaviour {
     const d = this.replyDelay;
     this.replyDelay = 0;
     return d;
+  }
+
+  /**
+   * Control bytes in the caller ID of every incoming call from now on, as a
+   * broken network or SIM may present them (issue #9: a BEL in the number
+   * dropped the call): `ctrl` goes into the middle of the number, so both
+   * `+CLIP` and every `+CLCC` line of the call carry it.
+   */
+  controlBytesInCallerId(ctrl = '\x07'): CallerIdFault {
+    const onChange = (c: CallChange): void => {
+      if (c.kind !== 'added' || c.call.dir !== 1) return;
+      const n = c.call.number;
+      const at = Math.ceil(n.length / 2);
+      // ModemCall.number is readonly to the table's users; a fault may rewrite what the network presented.
+      Object.assign(c.call, { number: n.slice(0, at) + ctrl + n.slice(at) });
+    };
+    // In front of the presenter: the +CLIP it prints for this call must carry the bytes too.
+    this.modem.calls.prependListener('changed', onChange);
+    const stop = (): void => {
+      this.modem.calls.off('changed', onChange);
+    };
+    this.removers.push(stop);
+    return { stop };
   }
 
   /**
