@@ -78,7 +78,7 @@ export class GsmModem extends EventEmitter<ModemLineEvents> implements ModemLine
       ...(o.atTimeouts ? { timeouts: o.atTimeouts } : {}),
       deviceCodeText: (kind, code) => describeModemError(kind, code, '').text,
     });
-    this.calls = new CallTracker({ clock: o.clock, logger: this.log, requestClcc: () => this.requestClcc(), clccPollMs: CLCC_POLL_MS });
+    this.calls = new CallTracker({ clock: o.clock, logger: this.log, requestClcc: () => this.requestClcc(), clccPollMs: CLCC_POLL_MS, pushesClcc: () => this.profile.callStateSource === 'clccUrc' });
     this.calls.on('incoming', (e) => this.emit('incoming', e.callId, e.callerId));
     this.calls.on('callerIdUpdated', (e) => this.emit('callerIdUpdated', e.callId, e.callerId));
     this.calls.on('active', (e) => this.emit('active', e.callId));

@@ -15,6 +15,14 @@ export interface CallTrackerOptions {
   requestClcc: () => void;
   /** CLCC poll interval during calls, ms (profile.clccPollMs). */
   clccPollMs: number;
+  /**
+   * The family pushes `+CLCC:` lines by itself (SIM7600 after AT+CLCC=1,
+   * profile callStateSource 'clccUrc'), read at the time of each URC (the
+   * family is known only after init). Elsewhere an unsolicited `+CLCC:` line
+   * is a late answer to an AT+CLCC that timed out (issue #9): it only
+   * triggers a poll and never creates a call. Default: never.
+   */
+  pushesClcc?: () => boolean;
   /** Wavecom: ATD answers OK only when the far end answered (profile quirk atdOkOnlyOnAnswer, gsm-modems.md P6). */
   atdOkMeansAnswered?: boolean;
   /** Prefix of call ids; give each modem its own so ids are unique across trunks. */
@@ -43,6 +51,7 @@ export abstract class CallSet extends EventEmitter<CallTrackerEvents> {
     super();
     this.o = {
       atdOkMeansAnswered: false,
+      pushesClcc: () => false,
       idPrefix: 'call',
       clipGraceMs: CALL_TIMINGS.clipGraceMs,
       tombstoneMs: CALL_TIMINGS.tombstoneMs,

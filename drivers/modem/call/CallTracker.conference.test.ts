@@ -100,6 +100,8 @@ describe('CallTracker: second call (conference / transfer agent leg)', () => {
     t.tracker.onClcc([entry(1, 'in', 'held', '+27821231234'), entry(2, 'out', 'active', AGENT)]);
     t.take();
     t.tracker.onClcc([]);
+    expect(t.take()).toEqual([]); // confirmed by a second answer (issue #9)
+    t.tracker.onClcc([]);
     expect(t.take()).toEqual<Recorded[]>([
       ['ended', { callId: 'm1-1', index: 1, reason: 'remote' }],
       ['ended', { callId: agent, index: 2, reason: 'remote' }],
@@ -113,6 +115,8 @@ describe('CallTracker: second call (conference / transfer agent leg)', () => {
     t.tracker.dialFinished(agent, 'ok');
     t.tracker.onClcc([entry(1, 'in', 'held', '+27821231234'), entry(2, 'out', 'alerting', AGENT)]);
     t.take();
+    t.tracker.onClcc([entry(1, 'in', 'held', '+27821231234')]);
+    expect(t.take()).toEqual([]); // confirmed by a second answer (issue #9)
     t.tracker.onClcc([entry(1, 'in', 'held', '+27821231234')]);
     expect(t.take()).toEqual<Recorded[]>([['ended', { callId: agent, index: 2, reason: 'failed' }]]);
     expect(t.tracker.calls().map((c) => [c.callId, c.phase])).toEqual([['m1-1', 'held']]);

@@ -36,14 +36,37 @@ describe('CallTracker: CLCC polling during calls (P12)', () => {
     expect(t.clccRequests()).toBe(before + 2);
   });
 
-  it('scenario 15: remote hangs up, DCE sends nothing; the empty CLCC answer at the next poll releases the call', () => {
+  it('scenario 15: remote hangs up, DCE sends nothing; the empty answer at the next poll, confirmed at once, releases the call', () => {
     const t = connectedCall();
     const before = t.clccRequests();
     t.clock.advance(2000);
     expect(t.clccRequests()).toBe(before + 1);
     t.tracker.onClcc([]); // `AT+CLCC` answered with `OK` only
+    expect(t.take()).toEqual([]);
+    expect(t.clccRequests()).toBe(before + 2); // the confirming poll, without waiting for the next interval
+    t.tracker.onClcc([]);
     expect(t.take()).toEqual<Recorded[]>([['ended', { callId: 'm1-1', index: 1, reason: 'remote' }]]);
     expect(t.clock.pendingTimers()).toEqual([]);
+  });
+
+  it('issue #9: one empty answer (a late OK that was someone else’s) ends nothing; a list with the call again resets the count', () => {
+    const t = connectedCall();
+    t.tracker.onClcc([]);
+    t.tracker.onClcc([entry(1, 'in', 'active', '+27821231234')]);
+    t.tracker.onClcc([]);
+    t.clock.advance(2000);
+    t.tracker.onClcc([entry(1, 'in', 'active', '+27821231234')]);
+    expect(t.take()).toEqual([]);
+    expect(t.tracker.calls().map((c) => [c.callId, c.phase])).toEqual([['m1-1', 'active']]);
+  });
+
+  it('an incomplete answer (a +CLCC line refused) counts no miss', () => {
+    const t = connectedCall();
+    t.tracker.onClcc([]);
+    t.tracker.onClcc([], false);
+    t.tracker.onClcc([entry(1, 'in', 'active', '+27821231234')]);
+    t.tracker.onClcc([]);
+    expect(t.take()).toEqual([]);
   });
 });
 
@@ -75,6 +98,9 @@ describe('CallTracker: call-ended URCs (P5, scenario 11)', () => {
     t.tracker.onUrc(ended('noCarrier'));
     expect(t.take()).toEqual([]);
     expect(t.clccRequests()).toBe(before + 1);
+    t.tracker.onClcc([entry(1, 'in', 'active', '+27821231234')]);
+    expect(t.take()).toEqual([]);
+    expect(t.clccRequests()).toBe(before + 2);
     t.tracker.onClcc([entry(1, 'in', 'active', '+27821231234')]);
     expect(t.take()).toEqual<Recorded[]>([['ended', { callId: 'm1-2', index: 2, reason: 'remote' }]]);
   });
@@ -153,7 +179,7 @@ describe('CallTracker: stale and reused CLCC entries', () => {
   });
 
   it('SIM7600 pushed +CLCC lines: index learned, stat 6 ends the call, a single line sweeps nothing', () => {
-    const t = setup();
+    const t = setup({ pushesClcc: () => true });
     t.tracker.onUrc(ring('VOICE'));
     t.tracker.onUrc(clip(CALLER));
     t.tracker.onUrc({ kind: 'callListEntry', entry: entry(1, 'in', 'incoming', '+27821231234') });
@@ -165,6 +191,33 @@ describe('CallTracker: stale and reused CLCC entries', () => {
     t.tracker.onUrc({ kind: 'callListEntry', entry: entry(2, 'in', 'ended', '+27820005555') });
     expect(t.take()).toEqual<Recorded[]>([['ended', { callId: 'm1-2', index: 2, reason: 'remote' }]]);
     expect(t.tracker.calls().map((c) => c.callId)).toEqual(['m1-1']);
+  });
+});
+
+describe('CallTracker: unsolicited +CLCC on a family that does not push them (issue #9)', () => {
+  it('is a late answer: it never creates or resurrects a call, it only asks for a fresh list', () => {
+    const t = connectedCall();
+    t.tracker.onUrc(ended('noCarrier'));
+    t.take();
+    t.clock.advance(10_000); // long after the tombstone
+    const before = t.clccRequests();
+    t.tracker.onUrc({ kind: 'callListEntry', entry: entry(1, 'in', 'active', '+27821231234') });
+    expect(t.take()).toEqual([]);
+    expect(t.tracker.calls()).toEqual([]);
+    expect(t.clccRequests()).toBe(before + 1);
+  });
+
+  it('changes nothing about a call that is up (no state from an old snapshot)', () => {
+    const t = connectedCall();
+    t.tracker.onUrc({ kind: 'callListEntry', entry: entry(1, 'in', 'held', '+27821231234') });
+    expect(t.take()).toEqual([]);
+    expect(t.tracker.calls().map((c) => c.phase)).toEqual(['active']);
+  });
+
+  it('where the family pushes them, an unknown incoming one is adopted', () => {
+    const t = setup({ pushesClcc: () => true });
+    t.tracker.onUrc({ kind: 'callListEntry', entry: entry(1, 'in', 'incoming', '+27821231234') });
+    expect(t.take()).toEqual<Recorded[]>([['incoming', { callId: 'm1-1', index: 1, callerId: CALLER }]]);
   });
 });
 

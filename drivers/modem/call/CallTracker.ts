@@ -28,7 +28,7 @@ export class CallTracker extends CallSet {
     switch (urc.kind) {
       case 'ring': return this.onRing();
       case 'callerId': return this.onCallerId(urc.callerId, urc.waiting);
-      case 'callListEntry': return this.reconcile([urc.entry], false);
+      case 'callListEntry': return this.onClccUrc(urc.entry);
       case 'callState': return this.onCallState(urc.index, urc.state, urc.cause);
       case 'callEnded': return this.onCallEnded(urc.reason);
       case 'dtmf': return this.onDtmf(urc.digit);
@@ -51,7 +51,7 @@ export class CallTracker extends CallSet {
     const call = this.find(callId, 'answered');
     if (!call) return;
     // The modem took ATA for this call, and any CLCC answered after that OK was written after it
-    // (one command at a time): a list without the call now means it is gone, not "not listed yet".
+    // (one command at a time): a list without the call now means it is gone, once a second poll agrees.
     call.confirmed = true;
     this.toState(call, 'active');
   }
@@ -145,6 +145,18 @@ export class CallTracker extends CallSet {
     if (this.calls_.length > 0) this.o.requestClcc();
   }
 
+  /**
+   * One pushed `+CLCC:` line. Only a family that pushes them (SIM7600) gets
+   * it applied; elsewhere it is a late answer to a timed-out AT+CLCC, maybe
+   * about a call long gone (issue #9: it offered a caller the core had just
+   * ended as a new call), so it only asks for a fresh list.
+   */
+  private onClccUrc(entry: ClccEntry): void {
+    if (this.o.pushesClcc()) return this.reconcile([entry], false);
+    this.o.logger.debug({ entry }, 'unsolicited +CLCC on a family that does not push them (a late answer?): polling instead');
+    this.o.requestClcc();
+  }
+
   private onDtmf(digit: string): void {
     const call = this.calls_.find((c) => c.phase === 'active');
     if (call) this.emit('dtmf', { callId: call.callId, digit });
@@ -166,9 +178,12 @@ export class CallTracker extends CallSet {
       const call = this.calls_.find((c) => c.callId === callId);
       if (call) this.end(call, reasonWhenGone(call), false, why);
     }
+    let confirm = false;
     for (const callId of plan.missed) {
       const call = this.calls_.find((c) => c.callId === callId);
-      if (call) call.misses += 1;
+      if (!call) continue;
+      call.misses += 1;
+      confirm ||= call.confirmed;
     }
     for (const { callId, entry } of plan.matched) {
       const call = this.calls_.find((c) => c.callId === callId);
@@ -184,6 +199,9 @@ export class CallTracker extends CallSet {
       this.fromClcc(call, entry);
       this.announce(call);
     }
+    // A listed call missing once: confirm at once rather than at the next poll, so a real hang-up still
+    // ends the call within a round trip (scenario 15) while a stray empty answer ends nothing.
+    if (confirm) this.o.requestClcc();
   }
 
   private fromClcc(call: TrackedCall, entry: ClccEntry): void {

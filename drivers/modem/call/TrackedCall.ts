@@ -30,7 +30,7 @@ export interface TrackedCall {
   progress: DialProgress;
   /** Listed by at least one CLCC answer. */
   confirmed: boolean;
-  /** Consecutive CLCC answers that did not list this (unconfirmed) call. */
+  /** Consecutive complete CLCC answers that did not list this call (clccReconcile.ts MISSES_TO_RELEASE). */
   misses: number;
   /** The CLIP grace timer while an incoming call waits for its caller ID. */
   graceTimer: Timer | null;

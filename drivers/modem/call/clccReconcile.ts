@@ -36,18 +36,22 @@ export interface ReconcilePlan {
   matched: Array<{ callId: string; entry: ClccEntry }>;
   /** Incoming calls the tracker did not know (no RING/CLIP seen, e.g. Huawei with CLIP off). */
   adopted: ClccEntry[];
-  /** Calls never yet listed that are spared once (their first CLCC may predate them). */
+  /** Calls not listed this time but spared until a second answer confirms it. */
   missed: string[];
   ignored: Array<{ entry: ClccEntry; why: string }>;
 }
 
 /**
- * A call never confirmed by CLCC (known only from RING/CLIP, or just dialled)
- * is released only after this many answers in a row did not list it: a CLCC
- * that was in flight when its RING arrived cannot list it yet. A confirmed
- * call is released at its first miss (chan_dongle).
+ * A call is released only after this many complete CLCC answers in a row did
+ * not list it. For a call never listed yet (known only from RING/CLIP, or
+ * just dialled): a CLCC that was in flight when its RING arrived cannot list
+ * it. For a listed call (issue #9): an empty answer may be a late `OK` that
+ * was someone else's, so one miss is confirmed by a second poll before a
+ * caller and an agent still talking are hung up (chan_dongle released at the
+ * first miss; the tracker asks for the confirming poll at once, see
+ * CallTracker).
  */
-export const UNCONFIRMED_MISSES_TO_RELEASE = 2;
+export const MISSES_TO_RELEASE = 2;
 
 /** 27.007 §7.18 <mode>: 1 data, 2 fax, 6–8 data/fax phases of alternating calls. Not ours. */
 const NON_VOICE_MODES = new Set([1, 2, 6, 7, 8]);
@@ -129,7 +133,7 @@ export function reconcileClcc(calls: readonly ReconcileCall[], entries: readonly
   if (!opts.sweep) return plan;
   for (const call of calls) {
     if (listed.has(call.callId) || released.has(call.callId) || call.dialPending) continue;
-    if (call.confirmed || call.misses + 1 >= UNCONFIRMED_MISSES_TO_RELEASE) {
+    if (call.misses + 1 >= MISSES_TO_RELEASE) {
       plan.released.push({ callId: call.callId, why: 'missing' });
     } else {
       plan.missed.push(call.callId);

@@ -12,7 +12,7 @@ import { parseRegistrationResponse } from '../messages/registration.ts';
 import { parseCsq } from '../messages/signal.ts';
 import type { Family } from '../profiles/ModemProfile.ts';
 import type { AtSession } from '../session/AtSession.ts';
-import { PROBE } from '../session/Job.ts';
+import { isResyncCommand } from '../session/Job.ts';
 import type { ByteTransport } from '../transport/ByteTransport.ts';
 import type { ModemLines } from '../transport/ModemLines.ts';
 import type { LineHealth } from '../trunk/ModemLine.ts';
@@ -138,7 +138,7 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
       if (reason === 'timeout') this.machine.send({ kind: 'commandTimeout', consecutive: o.session.consecutiveFailures });
       // The session's resync probe timed out: it pauses its queue until we probe or resume, so no
       // further command can time out and count towards `unresponsiveAfter`. Nobody is listening.
-      if (reason === 'timeout' && cmd === PROBE.text) this.machine.send({ kind: 'probeFailed' });
+      if (reason === 'timeout' && isResyncCommand(cmd)) this.machine.send({ kind: 'probeFailed' });
     });
     o.session.on('discarded', (f) => this.counters.discarded(f.bytes.length));
     o.session.on('baudMismatch', () => {

@@ -38,9 +38,16 @@ export interface AtCommand {
   retryable?: boolean;
   /** 'urgent' commands (hang-up, CLCC) jump the queue, behind the one in flight. */
   priority?: 'urgent' | 'normal';
+  /**
+   * The resync marker (session/resyncMarker.ts): the decimal value this
+   * command's answer must contain (`ATS6=7S6?` → `007`). Until that line
+   * arrives every final result and bare number is a stale answer to an
+   * earlier command and is dropped; only the final after it ends the command.
+   */
+  marker?: number;
 }
 
-export type TimeoutClass = 'quick' | 'normal' | 'call' | 'dial' | 'smsBody' | 'reboot';
+export type TimeoutClass = 'quick' | 'normal' | 'call' | 'dial' | 'smsBody' | 'reboot' | 'resync';
 
 /** A final result code, classified. */
 export type FinalResult =

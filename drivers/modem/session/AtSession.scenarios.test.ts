@@ -85,31 +85,38 @@ describe('scenario 1: URC inside a command response', () => {
 });
 
 describe('scenario 6: late response after a timeout', () => {
-  it('the stale +COPS/OK never become CLCC data: resync (AT, OK, quiet) runs before CLCC is written', async () => {
+  it('the stale +COPS/OK never become CLCC data: resync (AT, marker, quiet) runs before CLCC is written', async () => {
     const snap = await inAllModes(async (mode) => {
-      const h = createHarness(mode);
+      const h = createHarness(mode, { answerMarkers: false });
       const cops = track(h.session.send({ text: 'AT+COPS?', expect: ['+COPS:'], timeout: 'normal' }));
       const clcc = track(h.session.send({ text: 'AT+CLCC', expect: ['+CLCC:'], timeout: 'quick' }));
       h.reply('AT+CLCC\r', '\r\n+CLCC: 1,1,4,0,0,"+27821231234",145\r\n\r\nOK\r\n');
       await advance(h.clock, 10_000); // COPS times out; the probe AT goes out
       expect(h.transport.writtenText).toBe('AT+COPS?\rAT\r');
-      await advance(h.clock, 1_500); // the modem was still busy: the late COPS answer, then the probe's own OK
+      // The modem was still busy: the late COPS answer. Its OK looks like the probe's (it only proves the
+      // modem is there); the marker follows.
+      await advance(h.clock, 1_500);
       h.deliver('\r\n+COPS: 0,0,"TELE2",0\r\n\r\nOK\r\n');
       await advance(h.clock, 50);
-      h.deliver('\r\nOK\r\n');
-      await advance(h.clock, 199); // quiet period restarted by the last bytes: CLCC not yet written
-      expect(h.transport.writtenText).toBe('AT+COPS?\rAT\r');
+      expect(h.transport.writtenText).toBe('AT+COPS?\rAT\rATS6=3S6?\r');
+      h.deliver('\r\nOK\r\n'); // the probe's own OK, late: stale, dropped
+      await advance(h.clock, 1_000);
+      expect(h.transport.writtenText).toBe('AT+COPS?\rAT\rATS6=3S6?\r');
+      h.deliver('\r\n003\r\n\r\nOK\r\n'); // the marker's answer: in step again
+      await advance(h.clock, 199); // then the quiet period: CLCC not yet written
+      expect(h.transport.writtenText).toBe('AT+COPS?\rAT\rATS6=3S6?\r');
       await advance(h.clock, 1_000);
       return snapshot(h, [cops, clcc]);
     });
     expect(snap.results[0]).toEqual({ error: 'AT_TIMEOUT', reason: 'timeout', deviceCode: null });
     expect(snap.results[1]).toEqual({ command: 'AT+CLCC', lines: ['+CLCC: 1,1,4,0,0,"+27821231234",145'], final: { kind: 'ok' } });
-    expect(snap.written).toBe('AT+COPS?\rAT\rAT+CLCC\r');
+    expect(snap.written).toBe('AT+COPS?\rAT\rATS6=3S6?\rAT+CLCC\r');
     expect(snap.events).toEqual([
       ['commandFailed', 'AT+COPS?', 'timeout'],
       ['urc', '+COPS: 0,0,"TELE2",0', [], false],
       ['commandSucceeded', 'AT'],
       ['strayFinal', 'OK'],
+      ['commandSucceeded', 'ATS6=3S6?'],
       ['commandSucceeded', 'AT+CLCC'],
     ]);
     expect(snap.timers).toEqual([]);

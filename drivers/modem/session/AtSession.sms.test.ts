@@ -108,7 +108,7 @@ describe('scenario 12: SMS send edge cases', () => {
     await advance(h.clock, 1);
     expect(outcome(sms.result)).toEqual({ error: 'AT_TIMEOUT', reason: 'promptTimeout', deviceCode: null });
     await advance(h.clock, 1_000);
-    expect(h.transport.writtenText).toBe('AT+CMGS=23\r\x1bAT\rAT+CSQ\r');
+    expect(h.transport.writtenText).toBe('AT+CMGS=23\r\x1bAT\rATS6=3S6?\rAT+CSQ\r');
     expect(outcome(next.result)).toEqual({ command: 'AT+CSQ', lines: ['+CSQ: 9,99'], final: { kind: 'ok' } });
     expect(h.session.consecutiveFailures).toBe(0);
     expect(h.clock.pendingTimers()).toEqual([]);

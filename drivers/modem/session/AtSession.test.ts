@@ -108,7 +108,7 @@ describe('AtSession retries', () => {
     expect(h.transport.written).toHaveLength(6);
   });
 
-  it('a retryable query that times out is resynced (AT) before it is retried', async () => {
+  it('a retryable query that times out is resynced (AT, marker) before it is retried', async () => {
     const h = createHarness();
     h.reply('AT\r', '\r\nOK\r\n');
     h.reply('AT+CSCA?\r', ''); // silent the first time
@@ -116,7 +116,7 @@ describe('AtSession retries', () => {
     const r = track(h.session.send(CSCA));
     await advance(h.clock, 20_000);
     expect(r.result.status).toBe('resolved');
-    expect(h.transport.writtenText).toBe('AT+CSCA?\rAT\rAT+CSCA?\r');
+    expect(h.transport.writtenText).toBe('AT+CSCA?\rAT\rATS6=3S6?\rAT+CSCA?\r');
     expect(h.clock.pendingTimers()).toEqual([]);
   });
 });
@@ -195,7 +195,7 @@ describe('AtSession abort and close', () => {
     const next = track(h.session.send(CSQ));
     await advance(h.clock, 300);
     expect(next.result.status).toBe('resolved');
-    expect(h.transport.writtenText).toBe('AT+COPS=?\rAT\rAT+CSQ\r');
+    expect(h.transport.writtenText).toBe('AT+COPS=?\rAT\rATS6=3S6?\rAT+CSQ\r');
     const pre = new AbortController();
     pre.abort();
     await expect(h.session.send(CSQ, { signal: pre.signal })).rejects.toSatisfy((e) => isAtCommandError(e, 'aborted'));

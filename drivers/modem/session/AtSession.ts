@@ -12,6 +12,7 @@ import type { AtSessionOptions } from './AtSessionOptions.ts';
 import { CommandQueue } from './CommandQueue.ts';
 import { Inbound, lazy } from './Inbound.ts';
 import { isRetryable, type Job, PROBE } from './Job.ts';
+import { DEFAULT_RESYNC_MARKER, ResyncMarkers } from './resyncMarker.ts';
 import { Sleeps } from './Sleeps.ts';
 import { type AtTimeouts, resolveTimeouts } from './timeouts.ts';
 import { type AbortReason, type Outcome, Transaction } from './Transaction.ts';
@@ -24,9 +25,13 @@ export type { AtSessionOptions } from './AtSessionOptions.ts';
  * order and Transaction.ts/commandMachine.ts for one command's life.
  *
  * After a timeout (or an abort mid-command) the next command is preceded by
- * a resync: `AT`, its OK, then a quiet period with no bytes, so a late reply
- * is swallowed instead of completing the wrong command (P8, scenario 6). If
- * that probe times out too, the queue pauses until the health layer calls
+ * a resync: `AT` (is the modem there at all?), then the marker exchange of
+ * resyncMarker.ts (`ATS6=<fresh value>S6?` until that value comes back), then
+ * a quiet period with no bytes. Late replies arriving meanwhile are dropped,
+ * never credited to a command (P8, scenario 6, issue #9): the `AT` may take a
+ * late `OK` as its own, which is why it only proves the modem is alive and
+ * the marker decides that the link is in step. If the `AT` or the marker
+ * times out, the queue pauses until the health layer calls
  * `probe()`/`resume()` or `abortAll()`.
  */
 export class AtSession extends EventEmitter<AtSessionEvents> {
@@ -50,6 +55,9 @@ export class AtSession extends EventEmitter<AtSessionEvents> {
   private writeChain: Promise<void> = Promise.resolve();
   private readonly inbound: Inbound;
   private failures = 0;
+  /** null: the modem refused the marker twice; resyncs fall back to `AT` and a quiet period. */
+  private markers: ResyncMarkers | null;
+  private markerRefusals = 0;
   private readonly onData = (chunk: Uint8Array) => this.receive(chunk);
   private readonly onClosed = (error: Error | null) => this.transportClosed(error);
 
@@ -62,6 +70,7 @@ export class AtSession extends EventEmitter<AtSessionEvents> {
     this.decoder = opts.decoder ?? new AtLineDecoder();
     this.maxRetries = opts.maxRetries ?? 3;
     this.deviceCodeText = opts.deviceCodeText;
+    this.markers = new ResyncMarkers(opts.resyncMarker ?? DEFAULT_RESYNC_MARKER);
     this.sleeps = new Sleeps(this.clock);
     this.inbound = new Inbound({
       events: this,
@@ -260,20 +269,44 @@ export class AtSession extends EventEmitter<AtSessionEvents> {
     this.emit('commandFailed', text, o.reason);
   }
 
-  /** `AT` + OK + quiet period. False (and the queue paused) when the modem does not answer. */
+  /**
+   * `AT` + a final, then after a failure the marker exchange, then a quiet
+   * period. False (and the queue paused) when the modem does not answer the
+   * `AT` in the quick class or the marker within `resync`.
+   */
   private async resync(): Promise<boolean> {
     this.log.info({ after: this.needsResync ? 'failure' : 'probe' }, 'AT resync');
     const o = await this.execute(PROBE);
-    if (!o.ok && !o.final) {
-      // Aborted/rebooted: abortAll emptied the queue and the caller re-inits; anything else means no modem.
-      if (o.reason === 'timeout' || (o.reason === 'portClosed' && this.transport.isOpen)) {
-        this.paused = true;
-        this.log.warn({ consecutiveFailures: this.failures }, 'AT resync probe timed out: queue paused');
-      }
-      return false;
+    if (!o.ok && !o.final) return this.resyncFailed(o, 'probe');
+    if (this.needsResync && this.markers) {
+      const m = await this.execute(this.markers.next());
+      // A final reaches the marker only after its value (routeLine): the modem answered it, so even an ERROR there is in step.
+      const refused = !m.ok && m.markerRefused === true;
+      if (!m.ok && !m.final && !refused) return this.resyncFailed(m, 'marker');
+      if (refused) this.markerRefused();
+      else this.markerRefusals = 0;
     }
     this.needsResync = false;
     return (await this.quiet()) === 'elapsed';
+  }
+
+  private resyncFailed(o: Extract<Outcome, { ok: false }>, step: 'probe' | 'marker'): false {
+    // Aborted/rebooted: abortAll emptied the queue and the caller re-inits; anything else means no modem.
+    if (o.reason === 'timeout' || (o.reason === 'portClosed' && this.transport.isOpen)) {
+      this.paused = true;
+      this.log.warn({ step, consecutiveFailures: this.failures }, 'AT resync timed out: queue paused');
+    }
+    return false;
+  }
+
+  /**
+   * The marker timed out after an error final: the firmware may not take the S-register. This resync
+   * falls back to the quiet period; after two in a row the marker is given up for this session.
+   */
+  private markerRefused(): void {
+    this.markerRefusals++;
+    this.log.warn({ refusals: this.markerRefusals }, 'AT resync marker refused (ERROR, no value): falling back to a quiet period');
+    if (this.markerRefusals >= 2) this.markers = null;
   }
 
   private quiet(): Promise<string> {

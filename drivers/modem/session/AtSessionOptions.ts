@@ -4,6 +4,7 @@ import type { AtDecoder } from '../framing/AtFrame.ts';
 import type { ByteTransport } from '../transport/ByteTransport.ts';
 import type { DeviceCodeText } from './AtCommandError.ts';
 import type { UrcShape } from './AtSessionEvents.ts';
+import type { ResyncMarkerOptions } from './resyncMarker.ts';
 import type { AtTimeouts } from './timeouts.ts';
 
 /** Constructor options of AtSession (STYLE.md rule 26: optional fields over documented defaults). */
@@ -22,4 +23,6 @@ export interface AtSessionOptions {
   maxRetries?: number;
   /** Readable text for +CME/+CMS codes (messages/ tables). */
   deviceCodeText?: DeviceCodeText;
+  /** The S-register and values of the resync marker (default S6, 2–10; see resyncMarker.ts). */
+  resyncMarker?: ResyncMarkerOptions;
 }

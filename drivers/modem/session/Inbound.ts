@@ -68,7 +68,11 @@ export class Inbound {
 
   private line(text: string): void {
     const tx = this.deps.current();
-    const route = routeLine(text, { command: tx?.command ?? null, bodyOwed: tx?.bodyOwed ?? 0, urcOwed: this.urc?.owed ?? 0 }, this.deps.urcShape);
+    const route = routeLine(
+      text,
+      { command: tx?.command ?? null, bodyOwed: tx?.bodyOwed ?? 0, urcOwed: this.urc?.owed ?? 0, awaitingMarker: tx?.awaitingMarker ?? false },
+      this.deps.urcShape,
+    );
     switch (route.kind) {
       case 'urcTrailing': {
         const u = this.urc!; // urcOwed > 0 implies a pending URC
@@ -88,6 +92,14 @@ export class Inbound {
       case 'final':
         this.validFinal();
         tx?.line(route, text);
+        return;
+      case 'stale':
+        // A late answer to a command that timed out, arriving while the resync marker is awaited (P8).
+        tx?.line(route, text);
+        if (!route.result) return this.deps.log.debug({ line: text }, 'AT stale answer line dropped during resync');
+        this.validFinal();
+        this.deps.log.info({ line: text }, 'AT stale final result dropped during resync');
+        this.deps.events.emit('strayFinal', text);
         return;
       default:
         tx?.line(route, text);

@@ -1,4 +1,5 @@
 import type { AtCommand } from './AtCommand.ts';
+import { isMarkerCommand } from './resyncMarker.ts';
 import type { AbortReason, Outcome } from './Transaction.ts';
 
 /** One queued unit of work: a command or a health probe. */
@@ -15,6 +16,15 @@ export interface Job {
 
 /** The resync probe (gsm-modems.md §9 ladder step 1). */
 export const PROBE: AtCommand = { text: 'AT', timeout: 'quick' };
+
+/**
+ * A command line the session's resync writes: the `AT` probe or the marker
+ * that follows it after a failure (resyncMarker.ts). When one of them times
+ * out the session pauses its queue: whoever watches health must act.
+ */
+export function isResyncCommand(text: string): boolean {
+  return text === PROBE.text || isMarkerCommand(text);
+}
 
 /** Timeouts and SIM/device busy (+CME ERROR: 14 / 515, §7) are worth retrying for idempotent queries. */
 export function isRetryable(o: Extract<Outcome, { ok: false }>): boolean {

@@ -13,7 +13,14 @@ export type Outcome =
       /** Ended by a `completesOn` line rather than a final result (a standard modem's OK may still follow). */
       early: boolean;
     }
-  | { ok: false; reason: FailureReason; final?: FinalResult; waitedMs?: number };
+  | {
+      ok: false;
+      reason: FailureReason;
+      final?: FinalResult;
+      waitedMs?: number;
+      /** A resync marker timed out and the last thing received was an error final: the modem may refuse the marker. */
+      markerRefused?: boolean;
+    };
 
 export type AbortReason = Extract<FailureReason, 'aborted' | 'rebooted' | 'portClosed'>;
 
@@ -48,6 +55,8 @@ export class Transaction {
   private timerMs = 0;
   private resolve!: (o: Outcome) => void;
   private readonly hasPayload: boolean;
+  private markerSeen = false;
+  private lastStaleWasError = false;
   private discarded = 0;
 
   constructor(
@@ -69,6 +78,11 @@ export class Transaction {
 
   get settled(): boolean {
     return isTerminal(this.state_);
+  }
+
+  /** A resync marker still waiting for its value (routeLine drops stale answers meanwhile). */
+  get awaitingMarker(): boolean {
+    return this.command.marker !== undefined && !this.markerSeen;
   }
 
   /** The decoder threw bytes away while this command was in flight: its answer may lack a line. */
@@ -98,6 +112,14 @@ export class Transaction {
       case 'complete':
         this.lines.push(text);
         return this.input({ kind: 'complete' });
+      case 'marker':
+        this.lines.push(text);
+        this.markerSeen = true;
+        this.lastStaleWasError = false;
+        return;
+      case 'stale':
+        this.lastStaleWasError = route.result !== undefined && route.result.kind !== 'ok';
+        return;
       case 'final':
         return this.input({ kind: 'final', result: route.result });
       default:
@@ -180,7 +202,8 @@ export class Transaction {
       outcome = { ok: true, early: !final, response };
     } else {
       const waited = cause.kind === 'timeout' ? { waitedMs: this.timerMs } : {};
-      outcome = { ok: false, reason: next.reason ?? 'error', ...(final ? { final } : {}), ...waited };
+      const refused = cause.kind === 'timeout' && this.awaitingMarker && this.lastStaleWasError ? { markerRefused: true } : {};
+      outcome = { ok: false, reason: next.reason ?? 'error', ...(final ? { final } : {}), ...waited, ...refused };
     }
     this.deps.onSettled(outcome);
     this.resolve(outcome);

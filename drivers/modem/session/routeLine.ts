@@ -19,7 +19,11 @@ export type Route =
   /** A trailing line owed to the last URC. */
   | { kind: 'urcTrailing' }
   /** A final result with no command waiting for it. */
-  | { kind: 'strayFinal'; result: FinalResult };
+  | { kind: 'strayFinal'; result: FinalResult }
+  /** The resync marker's value: the answers before it were stale; the next final is the marker's. */
+  | { kind: 'marker' }
+  /** While the marker is awaited: a stale final result or answer line of an earlier command, dropped. */
+  | { kind: 'stale'; result?: FinalResult };
 
 /** The router's view of the session. */
 export interface RouteContext {
@@ -29,6 +33,8 @@ export interface RouteContext {
   bodyOwed: number;
   /** Trailing lines still owed to the last URC; taken first, even mid-command. */
   urcOwed: number;
+  /** The command is a resync marker whose value has not come yet. */
+  awaitingMarker?: boolean;
 }
 
 /**
@@ -36,6 +42,10 @@ export interface RouteContext {
  * 1. a URC's trailing lines (a `+CMT:` PDU is never part of a response);
  * 2. echo of the command text or payload; with a fixed `expect`, any line
  *    starting `AT` (echo back on after a reboot, gammu#115, faucamp#77);
+ * 2a. while a resync marker (resyncMarker.ts) waits for its value: that
+ *    value is the marker's; other bare numbers, final results and lines that
+ *    are not known URCs are stale answers to earlier commands (P8, issue
+ *    #9); known URCs and call-ended finals are still URCs;
  * 3. final results; NO CARRIER/BUSY/NO ANSWER/NO DIALTONE only for
  *    `finals: 'dial'`, else they are call-ended URCs (P5, warthog618
  *    `parseRxLine`). Finals win over owed body lines, so a missing body
@@ -50,6 +60,7 @@ export function routeLine(line: string, ctx: RouteContext, urcs: UrcShape): Rout
   if (ctx.urcOwed > 0) return { kind: 'urcTrailing' };
   const cmd = ctx.command;
   if (cmd && isEcho(line, cmd)) return { kind: 'echo' };
+  if (cmd?.marker !== undefined && ctx.awaitingMarker) return routeAwaitingMarker(line, cmd.marker, urcs);
   const final = parseFinalResult(line);
   if (final) {
     if (isCallFinal(final) && cmd?.finals !== 'dial') return { kind: 'urc', trailing: urcs.trailingLines(line) ?? 0, known: true };
@@ -63,6 +74,17 @@ export function routeLine(line: string, ctx: RouteContext, urcs: UrcShape): Rout
   if (cmd.expect === 'any') return urcTrailing !== null ? urc : { kind: 'info', bodyLines: cmd.bodyLines ?? 0 };
   if (cmd.expect?.some((p) => line.startsWith(p))) return { kind: 'info', bodyLines: cmd.bodyLines ?? 0 };
   return urc;
+}
+
+function routeAwaitingMarker(line: string, marker: number, urcs: UrcShape): Route {
+  const t = line.trim();
+  // S-register reads answer 3 digits with leading zeros (V.250 §5.3.2); some firmware drops the zeros.
+  if (/^\d{1,5}$/.test(t)) return Number(t) === marker ? { kind: 'marker' } : { kind: 'stale' };
+  const final = parseFinalResult(line);
+  if (final && !isCallFinal(final)) return { kind: 'stale', result: final };
+  const trailing = urcs.trailingLines(line);
+  if (final || trailing !== null) return { kind: 'urc', trailing: trailing ?? 0, known: true };
+  return { kind: 'stale' };
 }
 
 /**

@@ -110,11 +110,16 @@ export interface Harness {
   deliver(stream: string | Uint8Array): void;
 }
 
-export function createHarness(mode: SplitMode = 'whole', opts: Partial<AtSessionOptions> = {}): Harness {
+/**
+ * `opts.answerMarkers` (default true): the device answers a resync marker
+ * (`ATS6=3S6?` → `003`, OK) that no `reply` rule took, as a V.250 modem does.
+ */
+export function createHarness(mode: SplitMode = 'whole', opts: Partial<AtSessionOptions> & { answerMarkers?: boolean } = {}): Harness {
+  const { answerMarkers = true, ...sessionOpts } = opts;
   const transport = new LoopbackTransport();
   const clock = new FakeClock(0);
   const { logger, records } = capturingLogger('trace');
-  const session = new AtSession({ transport, clock, logger, urcShape: TEST_URCS, ...opts });
+  const session = new AtSession({ transport, clock, logger, urcShape: TEST_URCS, ...sessionOpts });
   const events = recordEvents(session);
   const rnd = typeof mode === 'object' ? new SeededRandom(mode.seed) : undefined;
   const rules: Array<{ hostText: string; stream: string; used: boolean }> = [];
@@ -123,7 +128,11 @@ export function createHarness(mode: SplitMode = 'whole', opts: Partial<AtSession
   };
   transport.onHostWrite((_, text) => {
     const rule = rules.find((r) => !r.used && r.hostText === text);
-    if (!rule) return;
+    if (!rule) {
+      const marker = answerMarkers ? /^ATS\d+=(\d+)S\d+\?\r$/.exec(text) : null;
+      if (marker) deliver(`\r\n${marker[1]!.padStart(3, '0')}\r\n\r\nOK\r\n`);
+      return;
+    }
     rule.used = true;
     deliver(rule.stream);
   });

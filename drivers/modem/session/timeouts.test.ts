@@ -59,7 +59,7 @@ describe('AT timeouts drive the session', () => {
     expect(status(sms.result)).toBe('AT_TIMEOUT/promptTimeout after 5000 ms');
   });
 
-  it('after a timeout the next command waits for the resync probe and resyncQuiet (200 ms) of silence', async () => {
+  it('after a timeout the next command waits for the resync probe, its marker and resyncQuiet (200 ms) of silence', async () => {
     const h = createHarness();
     const at: Array<[number, string]> = [];
     h.transport.onHostWrite((_, t) => at.push([h.clock.now(), t]));
@@ -72,11 +72,12 @@ describe('AT timeouts drive the session', () => {
     // A late byte during the quiet period restarts it.
     h.deliver('\r\n');
     await advance(h.clock, 199);
-    expect(at.map(([, t]) => t)).toEqual(['AT+CSQ\r', 'AT\r']);
+    expect(at.map(([, t]) => t)).toEqual(['AT+CSQ\r', 'AT\r', 'ATS6=3S6?\r']);
     await advance(h.clock, 1);
     expect(at).toEqual([
       [0, 'AT+CSQ\r'],
       [2_000, 'AT\r'],
+      [2_000, 'ATS6=3S6?\r'],
       [2_000 + 199 + 200, 'AT+CREG?\r'],
     ]);
     expect(status(next.result)).toBe('resolved');

@@ -21,6 +21,13 @@ export interface AtTimeouts {
   smsBody: number;
   /** `AT+CFUN=1,1` until boot URCs / the tty is back: 30 s (§9: 15–30 s; EC25 `RDY` ≈ 11 s). */
   reboot: number;
+  /**
+   * The resync marker exchange after a timeout (`ATS6=<v>S6?` until `<v>`
+   * comes back): 5 s. Longer than the quick class on purpose: a modem whose
+   * replies run late (issue #9: 2.6 s for 10 s) still answers it and keeps its
+   * calls; a silent one already failed the quick `AT` before it.
+   */
+  resync: number;
   /** From the AT+CMGS write to the `> ` prompt: 5 s, then ESC (§6). */
   promptWait: number;
   /**
@@ -45,6 +52,7 @@ export const DEFAULT_AT_TIMEOUTS: Readonly<AtTimeouts> = Object.freeze({
   dial: 60_000,
   smsBody: 40_000,
   reboot: 30_000,
+  resync: 5_000,
   promptWait: 5_000,
   resyncQuiet: 200,
   retryBackoff: 1_000,

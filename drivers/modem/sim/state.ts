@@ -43,6 +43,8 @@ export interface ModemSettings {
   ccinfo: boolean;
   /** Quectel AT+QINDCFG="ring",0 suppresses RING. */
   ringUrc: boolean;
+  /** S-registers written (V.250 §6.3.9), by number; unwritten ones read 0. The driver's resync marker reads one back. */
+  sRegisters: Record<number, number>;
 }
 
 export function defaultSettings(): ModemSettings {
@@ -64,6 +66,7 @@ export function defaultSettings(): ModemSettings {
     dtmfReportMode: 0,
     ccinfo: false,
     ringUrc: true,
+    sRegisters: {},
   };
 }
 

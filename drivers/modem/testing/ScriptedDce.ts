@@ -231,6 +231,9 @@ export class ScriptedDce {
       default:
         break;
     }
+    // The session's resync marker (session/resyncMarker.ts): an S-register written and read back, V.250 3-digit form.
+    const sreg = /^ATS(\d+)=(\d+)S\1\?$/i.exec(cmd);
+    if (sreg) return info((sreg[2] ?? '').padStart(3, '0'));
     const dial = /^ATD([^;]+);$/i.exec(cmd);
     if (dial) {
       this.calls.push({ index: this.freeIndex(), dir: 'out', stat: 2, mpty: false, number: dial[1] ?? '', type: (dial[1] ?? '').startsWith('+') ? 145 : 129 });

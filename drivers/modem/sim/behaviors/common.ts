@@ -135,9 +135,11 @@ function settings(cmd: AtCommand, ctx: CommandContext): boolean {
       else ctx.final('ERROR');
       return true;
     default:
-      // S-registers (ATS0=0, ATS7?): accepted, read as 0.
+      // S-registers (ATS0=0, ATS7?): kept, read back as 3 digits (V.250 §5.3.2); unwritten ones read 0.
       if (/^S\d+$/.test(cmd.name)) {
-        if (cmd.kind === 'read') ctx.info('000');
+        const n = Number(cmd.name.slice(1));
+        if (cmd.kind === 'read') ctx.info(String(m.settings.sRegisters[n] ?? 0).padStart(3, '0'));
+        else if (cmd.kind === 'set') m.settings.sRegisters[n] = Number(cmd.args || 0);
         return true;
       }
       return false;
