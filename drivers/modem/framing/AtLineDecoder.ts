@@ -116,6 +116,11 @@ export class AtLineDecoder implements AtDecoder {
     return out;
   }
 
+  /** Bytes of the partial line held now; never more than `maxLineBytes`. */
+  get buffered(): number {
+    return this.len;
+  }
+
   reset(): void {
     this.len = 0;
     this.skipping = false;

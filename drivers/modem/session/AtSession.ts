@@ -102,6 +102,11 @@ export class AtSession extends EventEmitter<AtSessionEvents> {
     return this.queue.length;
   }
 
+  /** What the session holds now, for diagnostics and the fuzz test: nothing of it may grow without bound. */
+  pending(): { queued: number; inFlight: string | null; sleeps: number; urcLinesOwed: number } {
+    return { queued: this.queue.length, inFlight: this.current?.command.text ?? null, sleeps: this.sleeps.size, urcLinesOwed: this.inbound.urcLinesOwed };
+  }
+
   /**
    * Queue a command; resolves with its answer, rejects with AtCommandError.
    * `signal` aborts it whether queued or in flight (then the next command is

@@ -37,6 +37,11 @@ export class Inbound {
     return this.unknown;
   }
 
+  /** Trailing lines still owed to a half-assembled URC (`+CMT:` waiting for its PDU), 0 when none. */
+  get urcLinesOwed(): number {
+    return this.urc?.owed ?? 0;
+  }
+
   /** Forget a half-assembled URC (port closed or reopened). */
   reset(): void {
     this.urc = null;

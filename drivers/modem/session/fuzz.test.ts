@@ -3,6 +3,7 @@ import { SeededRandom } from '../../../gateway/core/Random.ts';
 import { AtLineDecoder } from '../framing/AtLineDecoder.ts';
 import type { AtFrame } from '../framing/AtFrame.ts';
 import { latin1Encode } from '../framing/latin1.ts';
+import { allCases, traceFiles } from '../replay/traceCases.ts';
 import type { AtCommand } from './AtCommand.ts';
 import { isAtCommandError } from './AtCommandError.ts';
 import { DEFAULT_AT_TIMEOUTS } from './timeouts.ts';
@@ -12,7 +13,10 @@ import { advance, createHarness, split, track } from './testing.ts';
  * Property test: random byte streams mixed with real AT fragments never make
  * the decoder or the session throw, the decoder's output does not depend on
  * chunking, and a command in flight always settles within its time budget
- * with no timer left behind. Seeded, so a failure replays.
+ * with no timer left behind. Then the recorded traces of
+ * test/fixtures/at-traces/, mutated, through one long-lived session per
+ * trace file: structure holds (decoder buffer within its limit, nothing
+ * pending grows, no command stuck). Seeded, so a failure replays.
  */
 
 const FRAGMENTS = [
@@ -130,4 +134,108 @@ describe('AT fuzz', () => {
     }
     expect(compared).toBe(4_000);
   });
+
+  it('session: the recorded traces, mutated, through one session per trace file: buffer bounded, nothing pending grows, no command stuck', async () => {
+    const rnd = new SeededRandom(909);
+    const maxLineBytes = 256;
+    const pool = traceFiles().flatMap((f) => allCases(f).map((c) => c.rx.filter((x): x is string => typeof x === 'string').join('')));
+    const tally = { resolved: 0, rejected: 0, paused: 0, urcOwedLeft: 0 };
+    for (const [fileNo, file] of traceFiles().entries()) {
+      const decoder = new AtLineDecoder({ maxLineBytes });
+      const h = createHarness({ seed: fileNo + 1 }, { decoder, answerMarkers: true });
+      let next: string | null = null;
+      let writtenAt = -1;
+      h.transport.onHostWrite((_, text) => {
+        // The resync's AT is mostly answered (else the queue pauses: resumed below); the marker by the
+        // harness. The command gets the mutated trace.
+        if (text === 'AT\r') return rnd.next() < 0.9 ? h.deliver('\r\nOK\r\n') : undefined;
+        if (/^ATS\d+=/.test(text) || next === null) return;
+        writtenAt = h.clock.now();
+        h.deliver(next);
+        next = null;
+      });
+      for (const c of allCases(file)) {
+        for (let m = 0; m < 4; m++) {
+          const stream = mutate(c.rx.filter((x): x is string => typeof x === 'string').join(''), rnd, pool);
+          const cmd = c.tx === null ? null : commandFor(c.tx);
+          const where = `${c.id} mutation #${m} ${JSON.stringify(stream)}`;
+          if (cmd === null) {
+            // Output that answers no command: straight in, as URCs and strays.
+            h.deliver(stream);
+            await advance(h.clock, 10);
+          } else {
+            next = stream;
+            writtenAt = -1;
+            let settledAt = -1;
+            const p = h.session.send(cmd);
+            const r = track(p);
+            p.then(
+              () => (settledAt = h.clock.now()),
+              () => (settledAt = h.clock.now()),
+            );
+            await advance(h.clock, 12_000);
+            // A resync whose AT went unanswered paused the queue: the health layer would probe or resume.
+            for (let k = 0; k < 5 && r.result.status === 'pending' && h.session.isPaused; k++) {
+              tally.paused++;
+              h.session.resume();
+              await advance(h.clock, 12_000);
+            }
+            if (r.result.status === 'pending') expect.fail(`${where}: stuck`);
+            tally[r.result.status]++;
+            if (r.result.status === 'rejected' && !isAtCommandError(r.result.error)) expect.fail(`${where}: ${String(r.result.error)}`);
+            if (writtenAt >= 0 && settledAt - writtenAt > DEFAULT_AT_TIMEOUTS.quick) expect.fail(`${where}: settled ${settledAt - writtenAt} ms after its write`);
+          }
+          if (decoder.buffered > maxLineBytes) expect.fail(`${where}: decoder holds ${decoder.buffered} bytes`);
+          const pending = h.session.pending();
+          if (pending.queued !== 0 || pending.inFlight !== null || pending.sleeps !== 0 || pending.urcLinesOwed > 1 || h.clock.pendingCount !== 0) {
+            expect.fail(`${where}: left ${JSON.stringify(pending)}, timers ${h.clock.pendingTimers().join(',')}`);
+          }
+          if (pending.urcLinesOwed > 0) tally.urcOwedLeft++;
+          if (h.session.isPaused) {
+            tally.paused++;
+            h.session.resume();
+          }
+        }
+      }
+      await h.session.close();
+      expect(h.transport.violations).toEqual([]);
+    }
+    // The mutations reach every path: answers, failures, paused resyncs, a +CMT left waiting for its PDU.
+    expect(tally.resolved).toBeGreaterThan(100);
+    expect(tally.rejected).toBeGreaterThan(100);
+    expect(tally.paused).toBeGreaterThan(0);
+    expect(tally.urcOwedLeft).toBeGreaterThan(0);
+  });
 });
+
+/** The command a trace case answers: its text, and the prefix of its information lines (or 'any' for ATI-like answers). */
+function commandFor(tx: string): AtCommand | null {
+  const text = tx.replace(/\r$/, '');
+  if (!/^AT[\x20-\x7e]*$/i.test(text)) return null;
+  const name = /^AT([+^$%#*][A-Z0-9]+)/i.exec(text)?.[1];
+  const bodyLines = /^\+CMG[RL]$/i.test(name ?? '') ? { bodyLines: 1 } : {};
+  return { text, expect: name ? [`${name.toUpperCase()}:`] : 'any', timeout: 'quick', ...bodyLines };
+}
+
+/** One to three mutations of a recorded stream (latin1 text): the damage a bad line, a bad firmware or a bad cable does. */
+function mutate(s: string, rnd: SeededRandom, pool: readonly string[]): string {
+  const at = (t: string) => Math.floor(rnd.next() * (t.length + 1));
+  const byte = (lo: number, hi: number) => String.fromCharCode(lo + Math.floor(rnd.next() * (hi - lo + 1)));
+  const ops: Array<(t: string) => string> = [
+    (t) => { const i = at(t); return t.slice(0, i) + byte(0, 255) + t.slice(i + 1); }, // flip a byte
+    (t) => { const i = at(t); return t.slice(0, i) + byte(0, 31) + t.slice(i); }, // a control byte
+    (t) => { const i = at(t); return t.slice(0, i) + t.slice(i + 1); }, // a lost byte
+    (t) => { const i = at(t); const j = at(t); return t.slice(0, Math.max(i, j)) + t.slice(Math.min(i, j)); }, // a repeated run
+    (t) => t.slice(0, at(t)), // cut short
+    (t) => { const i = at(t); return t.slice(0, i) + '\r\n' + t.slice(i); }, // a line split
+    (t) => { const o = pool[Math.floor(rnd.next() * pool.length)] ?? ''; const i = at(t); return t.slice(0, i) + o.slice(0, at(o)) + t.slice(i); }, // another trace spliced in
+    (t) => { const i = at(t); return t.slice(0, i) + 'A'.repeat(300 + Math.floor(rnd.next() * 5_000)) + t.slice(i); }, // an overlong line
+    (t) => t.replace(/OK\r\n/, rnd.next() < 0.5 ? 'ERROR\r\n' : ''), // the final changed or gone
+    (t) => { const i = at(t); return t.slice(0, i) + '> ' + t.slice(i); }, // a stray prompt
+    (t) => `${t}\r\n+CMT: ,23\r\n`, // a two-line URC cut after its header
+  ];
+  let out = s;
+  const n = 1 + Math.floor(rnd.next() * 3);
+  for (let k = 0; k < n; k++) out = ops[Math.floor(rnd.next() * ops.length)]!(out);
+  return out;
+}
