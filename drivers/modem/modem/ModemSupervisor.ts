@@ -3,7 +3,7 @@ import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
 import { isCcgateError } from '../../../gateway/core/errors.ts';
 import type { Logger } from '../../../gateway/core/Logger.ts';
 import { HealthCounters } from '../health/HealthCounters.ts';
-import { HealthMachine, type HealthState } from '../health/healthMachine.ts';
+import { HealthMachine, type HealthInput, type HealthState } from '../health/healthMachine.ts';
 import { RecoveryLadder } from '../health/RecoveryLadder.ts';
 import { RegistrationWatch } from '../health/RegistrationWatch.ts';
 import type { Urc } from '../messages/Urc.ts';
@@ -15,6 +15,7 @@ import type { AtSession } from '../session/AtSession.ts';
 import { isResyncCommand } from '../session/Job.ts';
 import type { ByteTransport } from '../transport/ByteTransport.ts';
 import type { ModemLines } from '../transport/ModemLines.ts';
+import { failureReasonOf } from '../trunk/failureReason.ts';
 import type { LineHealth } from '../trunk/ModemLine.ts';
 import { initModem, type ModemFacts } from './initModem.ts';
 import { RecoveryActions } from './RecoveryActions.ts';
@@ -54,7 +55,9 @@ export interface ModemSupervisorEvents {
  * mid-session, P13), counts timeouts into the health machine and, once the
  * modem is unresponsive or its port closed, runs the recovery ladder (probe,
  * soft reset, reopen, power-cycle, then dead with a long back-off). Every
- * loss of the modem is reported once with `lost` so calls fail cleanly.
+ * loss of the modem is reported once with `lost` so calls fail cleanly. Every
+ * way back, a boot banner while dead included, resumes the command queue
+ * (issue #9).
  */
 export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   readonly machine: HealthMachine;
@@ -81,7 +84,7 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     this.log = o.logger.child({ component: 'modem.supervisor' });
     this.counters = new HealthCounters(o.clock);
     this.machine = new HealthMachine({ logger: o.logger, unresponsiveAfter: this.t.unresponsiveAfter });
-    this.machine.on('changed', (_from, to) => this.onState(to));
+    this.machine.on('changed', (from, to, input) => this.onState(from, to, input));
     const signal = this.ac.signal;
     this.registration = new RegistrationWatch({
       clock: o.clock,
@@ -99,10 +102,8 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     });
     this.registration.on('changed', () => this.publish());
     this.registration.on('simChanged', (s) => {
-      if (s === 'ready' && this.machine.state === 'simMissing') {
-        this.machine.send({ kind: 'simReady' });
-        void this.init();
-      }
+      // → starting, which runs the init (onState).
+      if (s === 'ready' && this.machine.state === 'simMissing') this.machine.send({ kind: 'simReady' });
     });
     this.actions = new RecoveryActions({ session: o.session, transport: o.transport, lines: o.lines, clock: o.clock, logger: this.log, timings: this.t });
     this.ladder = new RecoveryLadder({
@@ -122,11 +123,8 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     // `recovering`, or its ladderSucceeded is ignored in `dead` and the modem never comes back up.
     this.ladder.on('started', () => this.machine.send({ kind: 'ladderStarted' }));
     this.ladder.on('stepStarted', (step) => this.counters.ladderStep(step));
-    this.ladder.on('recovered', () => {
-      this.machine.send({ kind: 'ladderSucceeded' });
-      o.session.resume();
-      void this.init();
-    });
+    // → starting: onState resumes the queue and runs the init (a reset or reopen lost the settings).
+    this.ladder.on('recovered', () => this.machine.send({ kind: 'ladderSucceeded' }));
     this.ladder.on('dead', () => this.machine.send({ kind: 'ladderExhausted' }));
 
     o.session.on('commandSucceeded', () => {
@@ -241,6 +239,9 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
         this.log.error({ err: e.message }, 'modem has no usable SIM: retrying slowly');
         this.registration.simMissing();
         this.machine.send({ kind: 'simMissing' });
+      } else if (failureReasonOf(e) === 'rebooted') {
+        // Cut short by a reboot: its own settle timer runs the init again.
+        this.log.info({}, 'modem init interrupted by a reboot');
       } else {
         this.log.warn({ err: String(e) }, 'modem init failed');
         if (this.machine.state === 'dead') {
@@ -288,25 +289,39 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
 
   // --- reboot and recovery ---------------------------------------------------------
 
+  /** Boot markers count as a reboot when the profile says so; before the first init, only while dead. */
+  private isReboot(marker: string): boolean {
+    const profile = this.facts?.profile;
+    // Before the first init finished, boot markers are the modem powering up with us (its banner),
+    // not a reboot under live calls; unless we had given up on it: then it is the modem coming back.
+    if (!profile) return this.machine.state === 'dead';
+    return profile.rebootMarkers.includes(marker);
+  }
+
   private onBoot(marker: string): void {
     this.actions.bootSeen();
-    const profile = this.facts?.profile;
-    // Before the first init finished, boot markers are the modem powering up
-    // with us (its banner), not a reboot under live calls.
-    if (!profile) return;
-    if (!profile.rebootMarkers.includes(marker)) return;
+    if (!this.isReboot(marker)) return;
     if (this.ladder.running || this.rebootTimer?.pending) return;
     // Boot markers come in a burst (RDY, +CFUN: 1, +CPIN: READY, Call Ready, SMS Ready): one reboot, one re-init.
-    this.log.warn({ marker }, 'modem rebooted mid-session');
+    this.log.warn({ marker, state: this.machine.state }, 'modem rebooted mid-session');
     this.counters.rebooted();
-    this.machine.send({ kind: 'rebooted' });
     this.ladder.reset();
     this.o.session.abortAll('rebooted');
     this.emit('lost', 'rebooted');
+    // Armed before the state change: onState leaves the init to this timer.
     this.rebootTimer = this.o.clock.setTimer('modem-reboot-settle', this.t.rebootSettleMs, () => void this.init());
+    this.machine.send({ kind: 'rebooted' });
+    // Whatever the state was (a dead modem's queue is paused; `starting` again is no change): it answers now.
+    this.o.session.resume();
   }
 
-  private onState(to: HealthState): void {
+  private onState(_from: HealthState, to: HealthState, input: HealthInput): void {
+    if (to === 'starting') {
+      // Every way into starting (reboot, recovery, SIM back) resumes the queue
+      // (a dead modem's is paused) and runs the init; after a reboot, onBoot's settle timer does.
+      this.o.session.resume();
+      if (input.kind !== 'rebooted') void this.init();
+    }
     if (to === 'unresponsive') {
       this.emit('lost', 'unresponsive');
       this.startLadder();

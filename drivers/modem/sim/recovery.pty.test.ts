@@ -1,0 +1,98 @@
+/*
+ * Issue #9 (item 3) on a real PTY: the
+ * real driver (GsmModem + ModemTrunk on the serialport binding) against the
+ * fake modem taught the misbehaviour (sim/faults/). A short smoke test per
+ * dialect; the timing-heavy cases run in virtual time in scenarios/deadModem. Driver timings are scaled down (the same
+ * code paths in hundreds of milliseconds instead of seconds).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SystemClock } from '../../../gateway/core/Clock.ts';
+import { capturingLogger } from '../../../gateway/core/Logger.ts';
+import type { TrunkSignal } from '../../../gateway/trunk/TrunkPort.ts';
+import { GsmModem } from '../GsmModem.ts';
+import { SerialTransport } from '../transport/SerialTransport.ts';
+import { ModemTrunk } from '../trunk/ModemTrunk.ts';
+import type { FakeModem } from './FakeModem.ts';
+import { bootWhileDead } from './faults/bootWhileDead.ts';
+import type { ModemFamily } from './state.ts';
+import { startFakeModemOnPty } from './startFakeModemOnPty.ts';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+beforeEach(() => {
+  expect.hasAssertions();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function until(what: string, cond: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const clock = new SystemClock();
+  const start = clock.now();
+  while (!cond()) {
+    if (clock.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise<void>((r) => clock.setTimer('until', 10, r));
+  }
+}
+
+interface PtyModemRig {
+  fake: FakeModem;
+  modem: GsmModem;
+  trunk: ModemTrunk;
+  signals: TrunkSignal[];
+  /** [ms since the rig started, health state] */
+  states: string[];
+  clock: SystemClock;
+}
+
+async function rig(family: ModemFamily, o: { before?: (fake: FakeModem) => void; answer?: boolean } = {}): Promise<PtyModemRig> {
+  const clock = new SystemClock();
+  cleanups.push(() => clock.dispose());
+  const { logger } = capturingLogger('warn');
+  const pty = await startFakeModemOnPty({ family, clock, logger, options: { ringIntervalMs: 300, scriptedDialMs: 50 } });
+  cleanups.push(() => pty.close());
+  o.before?.(pty.fake);
+  const modem = new GsmModem({
+    id: 'gsm1',
+    transport: new SerialTransport({ path: pty.hostPath }),
+    clock,
+    logger,
+    audio: { kind: 'silent', promptDir: '.' },
+    atTimeouts: { quick: 200, normal: 400, call: 800, resyncQuiet: 30, retryBackoff: 50 },
+    timings: {
+      pollMs: 200,
+      rebootSettleMs: 200,
+      rebootWaitMs: 200,
+      reopenAttempts: 1,
+      ladder: { retryInitialMs: 60_000 },
+    },
+  });
+  cleanups.push(() => modem.close());
+  const trunk = new ModemTrunk({ id: 'gsm1', line: modem, clock, logger, connect: 'conference' });
+  const signals: TrunkSignal[] = [];
+  trunk.setListener((s) => {
+    signals.push(s);
+    if (o.answer && s.kind === 'offered') trunk.answer(s.legId);
+  });
+  const states: string[] = [];
+  modem.supervisor.machine.prependListener('changed', (_from, to) => states.push(to));
+  await modem.start();
+  return { fake: pty.fake, modem, trunk, signals, states, clock };
+}
+
+const isUp = (r: PtyModemRig) => r.trunk.health().up;
+const isDead = (r: PtyModemRig) => r.modem.supervisor.machine.state === 'dead';
+
+describe('issue #9 recovery over a PTY', () => {
+  it.each(['sim800', 'quectel'] as ModemFamily[])('%s: a boot while dead (banner) brings the trunk back', async (family) => {
+    const r = await rig(family);
+    await until('up', () => isUp(r));
+    bootWhileDead(r.fake, { silentMs: 2_500, bootMs: 100 });
+    await until('dead', () => isDead(r));
+    const deadAt = r.states.length;
+    await until('up again', () => isUp(r));
+    expect(r.states.slice(deadAt)).toEqual(['starting', 'ok']);
+    expect(r.modem.supervisor.counters.snapshot().reboots).toBe(1);
+    expect(r.fake.received.slice(-20)).toContain('ATE0');
+  }, 10_000);
+
+});
