@@ -40,13 +40,17 @@ describe('RecoveryLadder', () => {
     expect(events).toEqual(['start:probe', 'fail:probe', 'start:softReset', 'fail:softReset', 'start:reopen', 'fail:reopen', 'start:powerCycle', 'fail:powerCycle', 'dead:300000']);
     expect(ladder.counters).toMatchObject({ passes: 1, lastStep: 'powerCycle', deadSince: t0, nextRetryAt: t0 + 300_000, attempts: { probe: 1, softReset: 1, reopen: 1, powerCycle: 1 } });
     expect(records.filter((r) => r.msg === 'ladder step started')).toHaveLength(4);
-    expect(clock.pendingTimers()).toEqual(['modem.ladder.retry']);
+    expect(clock.pendingTimers().sort()).toEqual(['modem.ladder.deadProbe', 'modem.ladder.retry']);
 
-    // Nothing happens before the back-off ends: no tight loop.
+    // No full pass before the back-off ends: only lone probes, 1 s, 2 s, 4 s, then every 5 s.
     await advance(clock, 299_999);
-    expect(calls).toHaveLength(4);
+    expect(calls.slice(4, 9)).toEqual(['probe', 'probe', 'probe', 'probe', 'probe']);
+    expect(calls.slice(4).every((c) => c === 'probe')).toBe(true);
+    expect(calls).toHaveLength(4 + 3 + Math.floor((299_999 - 7_000) / 5_000));
+    expect(ladder.counters.deadProbes).toBe(calls.length - 4);
+    const before = calls.length;
     await advance(clock, 1);
-    expect(calls).toHaveLength(8);
+    expect(calls.slice(before)).toEqual(['probe', 'softReset', 'reopen', 'powerCycle']);
     expect(events.at(-1)).toBe('dead:600000');
     expect(ladder.counters).toMatchObject({ passes: 2, deadSince: t0, attempts: { probe: 2, powerCycle: 2 } });
     ladder.stop();
@@ -115,10 +119,67 @@ describe('RecoveryLadder', () => {
     const a = ladder.run();
     expect(ladder.run()).toBe(a);
     await a;
-    expect(clock.pendingTimers()).toEqual(['modem.ladder.retry']);
+    expect(clock.pendingTimers().sort()).toEqual(['modem.ladder.deadProbe', 'modem.ladder.retry']);
     await ladder.run();
     expect(calls).toHaveLength(6);
-    expect(clock.pendingTimers()).toEqual(['modem.ladder.retry']);
+    expect(clock.pendingTimers().sort()).toEqual(['modem.ladder.deadProbe', 'modem.ladder.retry']);
+    ladder.stop();
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('dead: a lone probe that gets an answer recovers at once, with no pass started and the back-offs reset', async () => {
+    const clock = new FakeClock();
+    let answers = false;
+    const { steps, calls } = fakeSteps({ probe: () => Promise.resolve(answers) });
+    const ladder = new RecoveryLadder({ clock, logger: capturingLogger().logger, steps, canPowerCycle: false });
+    const events: string[] = [];
+    ladder.on('started', (p) => events.push(`started:${p}`));
+    ladder.on('dead', () => events.push('dead'));
+    ladder.on('recovered', (s) => events.push(`recovered:${s}`));
+    ladder.on('answeredWhileDead', () => events.push('answeredWhileDead'));
+    await ladder.run();
+    await advance(clock, 60_000);
+    expect(events).toEqual(['started:1', 'dead']);
+    answers = true;
+    await advance(clock, 5_000);
+    expect(events).toEqual(['started:1', 'dead', 'answeredWhileDead']);
+    expect(ladder.deadProbeInFlight).toBeNull();
+    expect(ladder.dead).toBe(false);
+    expect(ladder.counters).toMatchObject({ passes: 1, recoveries: 1, deadSince: null, nextRetryAt: null });
+    expect(clock.pendingCount).toBe(0);
+    // The next outage starts the probes from 1 s again.
+    answers = false;
+    await ladder.run();
+    const n = calls.length;
+    await advance(clock, 1_000);
+    expect(calls.length).toBe(n + 1);
+    ladder.stop();
+  });
+
+  it('reset() (the modem spoke) cancels the probes and the retry; interrupt() abandons a running pass', async () => {
+    const clock = new FakeClock();
+    const { steps, calls } = fakeSteps({ softReset: (signal) => waitOn(clock, 15_000, signal) });
+    const ladder = new RecoveryLadder({ clock, logger: capturingLogger().logger, steps, canPowerCycle: false, timings: { stepTimeoutMs: { softReset: 20_000 } } });
+    const first = ladder.run();
+    await advance(clock, 15_000);
+    expect(await first).toEqual({ kind: 'dead' });
+    ladder.reset();
+    expect(clock.pendingCount).toBe(0);
+    expect(ladder.dead).toBe(false);
+
+    const pass = ladder.run();
+    await advance(clock, 1_000);
+    expect(ladder.currentStep).toBe('softReset');
+    ladder.interrupt();
+    expect(await pass).toEqual({ kind: 'aborted' });
+    expect(ladder.running).toBe(false);
+    expect(ladder.currentStep).toBeNull();
+    expect(clock.pendingCount).toBe(0);
+    expect(calls).toEqual(['probe', 'softReset', 'reopen', 'probe', 'softReset']);
+    // Still usable.
+    const again = ladder.run();
+    await advance(clock, 20_000);
+    expect(await again).toEqual({ kind: 'dead' });
     ladder.stop();
   });
 });

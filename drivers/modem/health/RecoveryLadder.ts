@@ -1,98 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
+import type { Timer } from '../../../gateway/core/Clock.ts';
 import { CcgateError } from '../../../gateway/core/errors.ts';
 import type { Logger } from '../../../gateway/core/Logger.ts';
+import { LADDER_DEFAULTS, LADDER_ORDER, type LadderCounters, type LadderOutcome, type LadderStep, type LadderTimings, type RecoveryLadderEvents, type RecoveryLadderOptions } from './ladderTypes.ts';
 
-/** The ladder's rungs, in order (gsm-modems.md §9; STYLE.md rule 14). Step 5, "dead", is the outcome when all fail. */
-export type LadderStep = 'probe' | 'softReset' | 'reopen' | 'powerCycle';
-export const LADDER_ORDER: readonly LadderStep[] = ['probe', 'softReset', 'reopen', 'powerCycle'];
-
-/**
- * The steps, injected by the façade (so the ladder runs on a FakeClock in
- * tests). Each resolves true when the modem answers `AT` again afterwards,
- * false (or rejects) when it does not; each should honour `signal`.
- */
-export interface LadderSteps {
-  /** 1. `AT` after a quiet period (the same resync as after every timeout, §2 P8). */
-  probe(signal: AbortSignal): Promise<boolean>;
-  /** 2. `ATZ`, then `AT+CFUN=1,1` and wait for a boot marker (`RDY` …) up to the reboot timeout. */
-  softReset(signal: AbortSignal): Promise<boolean>;
-  /** 3. Close and reopen the tty (reopenWithBackoff with bounded attempts), then probe. */
-  reopen(signal: AbortSignal): Promise<boolean>;
-  /** 4. Power-cycle through ModemLines, wait for boot, then probe. */
-  powerCycle(signal: AbortSignal): Promise<boolean>;
-}
-
-/** Timing of the ladder (ms). */
-export interface LadderTimings {
-  /**
-   * Hard ceiling per step: a step still running then is aborted and counted
-   * failed, so a step that forgets its own timeout cannot hang the ladder.
-   */
-  stepTimeoutMs: Record<LadderStep, number>;
-  /** Wait before re-running the whole ladder once the modem is dead; doubles per dead pass up to retryMaxMs. */
-  retryInitialMs: number;
-  retryMaxMs: number;
-  retryFactor: number;
-}
-
-export const LADDER_DEFAULTS: LadderTimings = {
-  stepTimeoutMs: {
-    // quiet period (~1 s) + quick-class AT timeout (2 s), with margin.
-    probe: 10_000,
-    // ATZ (2 s) + CFUN=1,1 (10 s) + boot wait: EC25 RDY ≈ 11 s, mbed-os#12618 raised it to 15 s (PR#12651); 30 s reboot class, §9.
-    softReset: 45_000,
-    // reopenWithBackoff 1 s doubling to 30 s, a handful of attempts, while USB re-enumerates; then probe.
-    reopen: 90_000,
-    // relay/uhubctl off time (2–5 s) + cold boot (~15 s) + re-enumeration + probe.
-    powerCycle: 90_000,
-  },
-  // 5 min doubling to 1 h: a dead modem costs a few AT lines an hour, never a tight loop (§9 step 5).
-  retryInitialMs: 5 * 60_000,
-  retryMaxMs: 60 * 60_000,
-  retryFactor: 2,
-};
-
-export interface RecoveryLadderOptions {
-  clock: Clock;
-  logger: Logger;
-  steps: LadderSteps;
-  /** Whether step 4 is available (ModemLines.canPowerCycle); skipped when false. */
-  canPowerCycle: boolean | (() => boolean);
-  timings?: Partial<Omit<LadderTimings, 'stepTimeoutMs'>> & { stepTimeoutMs?: Partial<Record<LadderStep, number>> };
-  /** Closing the driver: stops the running pass and the retry timer for good. */
-  signal?: AbortSignal;
-}
-
-export type LadderOutcome = { kind: 'recovered'; step: LadderStep } | { kind: 'dead' } | { kind: 'aborted' };
-
-/** Counters for status and KPIs (STYLE.md rule 14: each step logged and counted). */
-export interface LadderCounters {
-  /** Times each step was started. */
-  attempts: Record<LadderStep, number>;
-  /** Times each step failed (false, error, or its ceiling). */
-  failures: Record<LadderStep, number>;
-  /** Ladder passes started (first run plus retries). */
-  passes: number;
-  recoveries: number;
-  lastStep: LadderStep | null;
-  /** Epoch ms when the modem was first declared dead in the current outage; null when not dead. */
-  deadSince: number | null;
-  /** Epoch ms of the scheduled retry pass, or null. */
-  nextRetryAt: number | null;
-}
-
-export interface RecoveryLadderEvents {
-  /** A pass began (`pass` counts from 1). */
-  started: [pass: number];
-  stepStarted: [step: LadderStep, pass: number];
-  /** `error` is null when the step ran and the modem still did not answer. */
-  stepFailed: [step: LadderStep, error: unknown];
-  stepSkipped: [step: LadderStep, why: string];
-  recovered: [step: LadderStep];
-  /** Every step failed; the next pass runs in `retryInMs`. */
-  dead: [since: number, retryInMs: number];
-}
+export * from './ladderTypes.ts';
 
 const zero = (): Record<LadderStep, number> => ({ probe: 0, softReset: 0, reopen: 0, powerCycle: 0 });
 
@@ -100,8 +12,11 @@ type StepResult = { kind: 'ok' } | { kind: 'failed'; error: unknown } | { kind: 
 
 /**
  * Runs the recovery ladder: each step only after the previous one failed;
- * all failed → dead, and the whole ladder again after a long, growing
- * back-off. One pass at a time; stop() (or the signal) ends everything.
+ * all failed → dead. While dead: a cheap `AT` probe every few seconds (the
+ * modem is back the moment it answers) and the whole ladder again after a
+ * long, growing back-off. One pass at a time; reset() ends the outage (the
+ * modem spoke), interrupt() abandons a pass, stop() (or the signal) ends
+ * everything.
  */
 export class RecoveryLadder extends EventEmitter<RecoveryLadderEvents> {
   private readonly timings: LadderTimings;
@@ -111,13 +26,20 @@ export class RecoveryLadder extends EventEmitter<RecoveryLadderEvents> {
   private current: Promise<LadderOutcome> | null = null;
   private retryTimer: Timer | null = null;
   private retryDelay: number;
-  private readonly c: LadderCounters = { attempts: zero(), failures: zero(), passes: 0, recoveries: 0, lastStep: null, deadSince: null, nextRetryAt: null };
+  private deadProbeTimer: Timer | null = null;
+  private deadProbeDelay: number;
+  private deadProbing: Promise<void> | null = null;
+  /** Aborts the running pass only (interrupt()); replaced per pass. */
+  private passAc = new AbortController();
+  private step: LadderStep | null = null;
+  private readonly c: LadderCounters = { attempts: zero(), failures: zero(), passes: 0, recoveries: 0, lastStep: null, deadSince: null, nextRetryAt: null, deadProbes: 0 };
 
   constructor(private readonly opts: RecoveryLadderOptions) {
     super();
     const t = opts.timings ?? {};
     this.timings = { ...LADDER_DEFAULTS, ...t, stepTimeoutMs: { ...LADDER_DEFAULTS.stepTimeoutMs, ...t.stepTimeoutMs } };
     this.retryDelay = this.timings.retryInitialMs;
+    this.deadProbeDelay = this.timings.deadProbeInitialMs;
     this.log = opts.logger.child({ component: 'modem.ladder' });
     if (opts.signal?.aborted) this.ac.abort();
     else opts.signal?.addEventListener('abort', this.onOuterAbort, { once: true });
@@ -129,6 +51,26 @@ export class RecoveryLadder extends EventEmitter<RecoveryLadderEvents> {
 
   get running(): boolean {
     return this.current !== null;
+  }
+
+  /** The step of the running pass, or null. */
+  get currentStep(): LadderStep | null {
+    return this.step;
+  }
+
+  /** Declared dead and not recovered since (reset() or a recovery ends it). */
+  get dead(): boolean {
+    return this.c.deadSince !== null;
+  }
+
+  /**
+   * The lone probe in flight while dead, settling once its outcome has been
+   * handled (answeredWhileDead emitted or not); null when none runs. Its `AT`
+   * may have gone out while the modem was still silent: whoever acts on the
+   * modem coming back waits for it, or its late timeout re-pauses the queue.
+   */
+  get deadProbeInFlight(): Promise<void> | null {
+    return this.deadProbing;
   }
 
   /**
@@ -144,17 +86,37 @@ export class RecoveryLadder extends EventEmitter<RecoveryLadderEvents> {
     return pass;
   }
 
-  /** The modem came back on its own (boot markers while dead): forget the outage and the back-off. */
+  /**
+   * The modem came back on its own (boot markers, any URC or an answer while
+   * dead): forget the outage and both back-offs, cancel the retry pass and
+   * the dead probes. A pass still running is left alone (see interrupt()).
+   */
   reset(): void {
     this.clearRetry();
+    this.deadProbeTimer?.clear();
+    this.deadProbeTimer = null;
     this.retryDelay = this.timings.retryInitialMs;
+    this.deadProbeDelay = this.timings.deadProbeInitialMs;
     this.c.deadSince = null;
+  }
+
+  /**
+   * Abandon the running pass (its step's signal aborts; the pass resolves
+   * `aborted` and emits nothing more). The ladder stays usable: run() starts
+   * a new pass. A no-op when no pass runs.
+   */
+  interrupt(): void {
+    if (!this.current) return;
+    this.log.info({ step: this.step }, 'recovery pass interrupted: the modem spoke');
+    this.passAc.abort();
   }
 
   /** Stop for good: aborts the running step, cancels the retry. Idempotent. */
   stop(): void {
     this.opts.signal?.removeEventListener('abort', this.onOuterAbort);
     this.clearRetry();
+    this.deadProbeTimer?.clear();
+    this.deadProbeTimer = null;
     if (!this.ac.signal.aborted) {
       this.log.info({}, 'recovery ladder stopped');
       this.ac.abort();
@@ -173,11 +135,20 @@ export class RecoveryLadder extends EventEmitter<RecoveryLadderEvents> {
   }
 
   private async pass(): Promise<LadderOutcome> {
+    this.passAc = new AbortController();
+    try {
+      return await this.steps(this.passAc.signal);
+    } finally {
+      this.step = null;
+    }
+  }
+
+  private async steps(passSignal: AbortSignal): Promise<LadderOutcome> {
     const pass = ++this.c.passes;
     this.log.warn({ pass }, 'recovery ladder started');
     this.emit('started', pass);
     for (const step of LADDER_ORDER) {
-      if (this.ac.signal.aborted) return { kind: 'aborted' };
+      if (this.ac.signal.aborted || passSignal.aborted) return { kind: 'aborted' };
       if (step === 'powerCycle' && !this.canPowerCycle()) {
         this.log.info({ step }, 'ladder step skipped: no power-cycle hook configured');
         this.emit('stepSkipped', step, 'no power-cycle hook');
@@ -187,7 +158,8 @@ export class RecoveryLadder extends EventEmitter<RecoveryLadderEvents> {
       this.c.lastStep = step;
       this.log.warn({ step, pass, attempt: this.c.attempts[step] }, 'ladder step started');
       this.emit('stepStarted', step, pass);
-      const result = await this.runStep(step);
+      this.step = step;
+      const result = await this.runStep(step, passSignal);
       if (result.kind === 'aborted') {
         this.log.info({ step }, 'ladder aborted');
         return { kind: 'aborted' };
@@ -208,6 +180,7 @@ export class RecoveryLadder extends EventEmitter<RecoveryLadderEvents> {
 
   private declareDead(): LadderOutcome {
     const now = this.opts.clock.now();
+    const first = this.c.deadSince === null;
     this.c.deadSince ??= now;
     const retryInMs = this.retryDelay;
     this.retryDelay = Math.min(this.timings.retryMaxMs, this.retryDelay * this.timings.retryFactor);
@@ -219,17 +192,61 @@ export class RecoveryLadder extends EventEmitter<RecoveryLadderEvents> {
       // (a rejection can only come from a throwing event listener).
       this.run().catch((e: unknown) => this.log.error({ err: e instanceof Error ? e.message : String(e) }, 'ladder retry pass failed'));
     });
-    this.log.error({ deadSince: this.c.deadSince, retryInMs }, 'modem dead: all recovery steps failed');
+    if (first) this.log.error({ deadSince: this.c.deadSince, retryInMs, probeEveryMs: this.timings.deadProbeMaxMs }, 'modem dead: all recovery steps failed; probing it every few seconds');
+    else this.log.warn({ deadSince: this.c.deadSince, retryInMs }, 'recovery pass failed: modem still dead');
+    this.scheduleDeadProbe();
     this.emit('dead', this.c.deadSince, retryInMs);
     return { kind: 'dead' };
   }
 
-  /** Run one step under its ceiling and the ladder's signal. Never rejects. */
-  private async runStep(step: LadderStep): Promise<StepResult> {
+  /** `sinceLastMs`: how long the last probe took; the interval runs from its start (a 2 s timeout inside a 5 s gap). */
+  private scheduleDeadProbe(sinceLastMs = 0): void {
+    if (this.ac.signal.aborted || this.deadProbeTimer) return;
+    const ms = Math.max(0, this.deadProbeDelay - sinceLastMs);
+    this.deadProbeDelay = Math.min(this.timings.deadProbeMaxMs, this.deadProbeDelay * 2);
+    this.deadProbeTimer = this.opts.clock.setTimer('modem.ladder.deadProbe', ms, () => {
+      this.deadProbeTimer = null;
+      const probing = this.deadProbe()
+        .catch((e: unknown) => this.log.error({ err: e instanceof Error ? e.message : String(e) }, 'dead probe handling failed'))
+        .finally(() => {
+          if (this.deadProbing === probing) this.deadProbing = null;
+        });
+      this.deadProbing = probing;
+    });
+  }
+
+  /**
+   * One lone `AT` while dead. Quiet on failure (the next one follows); no
+   * `started`/`dead` events, so the health state does not cycle. A pass
+   * running meanwhile probes on its own and schedules the next probe when it
+   * fails.
+   */
+  private async deadProbe(): Promise<void> {
+    if (this.current || !this.dead || this.ac.signal.aborted) return;
+    this.c.deadProbes++;
+    const started = this.opts.clock.now();
+    // No pass signal: reset() does not abort a probe in flight, its answer is just not reported.
+    const result = await this.runStep('probe', new AbortController().signal);
+    // The outage ended meanwhile (reset by a reboot or a URC) or a pass took over: not ours to report.
+    if (this.current || !this.dead || result.kind === 'aborted') return;
+    if (result.kind === 'failed') {
+      this.log.debug({ probes: this.c.deadProbes }, 'dead modem still silent');
+      this.scheduleDeadProbe(this.opts.clock.now() - started);
+      return;
+    }
+    this.c.recoveries++;
+    this.reset();
+    this.log.info({ probes: this.c.deadProbes }, 'dead modem answers again');
+    this.emit('answeredWhileDead');
+  }
+
+  /** Run one step under its ceiling, the ladder's signal and the pass's. Never rejects. */
+  private async runStep(step: LadderStep, passSignal: AbortSignal): Promise<StepResult> {
     const child = new AbortController();
     const master = this.ac.signal;
     const relay = (): void => child.abort();
     master.addEventListener('abort', relay, { once: true });
+    passSignal.addEventListener('abort', relay, { once: true });
     const ceiling = this.timings.stepTimeoutMs[step];
     const timer = this.opts.clock.setTimer(`modem.ladder.${step}`, ceiling, () => child.abort());
     try {
@@ -238,17 +255,18 @@ export class RecoveryLadder extends EventEmitter<RecoveryLadderEvents> {
       return await new Promise<StepResult>((resolve) => {
         child.signal.addEventListener(
           'abort',
-          () => resolve(master.aborted ? { kind: 'aborted' } : { kind: 'failed', error: new CcgateError('AT_TIMEOUT', `ladder step ${step} exceeded ${ceiling} ms`, { step, ceilingMs: ceiling }) }),
+          () => resolve(master.aborted || passSignal.aborted ? { kind: 'aborted' } : { kind: 'failed', error: new CcgateError('AT_TIMEOUT', `ladder step ${step} exceeded ${ceiling} ms`, { step, ceilingMs: ceiling }) }),
           { once: true },
         );
         running.then(
           (ok) => resolve(ok ? { kind: 'ok' } : { kind: 'failed', error: null }),
-          (error: unknown) => resolve(master.aborted ? { kind: 'aborted' } : { kind: 'failed', error }),
+          (error: unknown) => resolve(master.aborted || passSignal.aborted ? { kind: 'aborted' } : { kind: 'failed', error }),
         );
       });
     } finally {
       timer.clear();
       master.removeEventListener('abort', relay);
+      passSignal.removeEventListener('abort', relay);
       // Tell a step we stopped waiting for (ceiling) to give up as well.
       child.abort();
     }

@@ -34,7 +34,13 @@ export type HealthInput =
   /** Boot markers mid-session (`RDY`, `Call Ready`, `+QUSIM: 1`; §2 P13). */
   | { kind: 'rebooted' }
   /** The tty closed under us (EIO: USB modem vanished). */
-  | { kind: 'portClosed' };
+  | { kind: 'portClosed' }
+  /**
+   * The modem spoke while marked dead: a URC such as `RING`, `+CLIP` or
+   * `+CREG` (not noise, not a reboot marker). `initialised`: an init finished
+   * earlier in this process, so its settings are presumed intact.
+   */
+  | { kind: 'signOfLife'; initialised: boolean };
 
 export type HealthInputKind = HealthInput['kind'];
 
@@ -74,8 +80,11 @@ export function healthTable(opts: HealthMachineOptions = HEALTH_DEFAULTS): Table
     unresponsive: { commandOk: () => 'ok', ladderStarted: () => 'recovering', rebooted: () => 'starting', baudMismatch: () => 'baudMismatch' },
     // Re-init after any successful step: a soft reset or reopen lost the volatile settings.
     recovering: { ladderSucceeded: () => 'starting', ladderExhausted: () => 'dead' },
-    // The retry cycle after the long back-off, or the modem came back by itself (USB re-enumerated, power restored).
-    dead: { ladderStarted: () => 'recovering', rebooted: () => 'starting' },
+    // Retry passes and probes run while the state stays `dead` (no recovering ⇄ dead cycling, issue #9);
+    // one that gets an answer ends it. A boot banner, or any URC, is the modem back by itself: a URC
+    // may be a caller ringing, so an initialised modem is in service at once (re-init would take the
+    // line down under that caller), a modem never initialised starts.
+    dead: { ladderSucceeded: () => 'starting', rebooted: () => 'starting', signOfLife: (_s, i) => (i.initialised ? 'ok' : 'starting') },
     // A SIM inserted later needs the SIM-dependent init (CPMS, CNMI) run again.
     simMissing: { ...common, simMissing: undefined, simReady: () => 'starting', commandTimeout: timedOutKeep },
     notRegistered: { ...common, commandTimeout: timedOutKeep, registration },

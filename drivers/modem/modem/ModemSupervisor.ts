@@ -54,10 +54,10 @@ export interface ModemSupervisorEvents {
  * polls signal and registration while idle, notices reboots (boot markers
  * mid-session, P13), counts timeouts into the health machine and, once the
  * modem is unresponsive or its port closed, runs the recovery ladder (probe,
- * soft reset, reopen, power-cycle, then dead with a long back-off). Every
- * loss of the modem is reported once with `lost` so calls fail cleanly. Every
- * way back, a boot banner while dead included, resumes the command queue
- * (issue #9).
+ * soft reset, reopen, power-cycle, then dead: a lone `AT` every few seconds,
+ * full passes after a long back-off). Every loss of the modem is reported
+ * once with `lost` so calls fail cleanly. Every way back — a boot banner, an
+ * answered probe — resumes the command queue (issue #9).
  */
 export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   readonly machine: HealthMachine;
@@ -119,12 +119,14 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
         powerCycle: (s) => this.actions.powerCycle(s),
       },
     });
-    // Every pass, the retry passes after `dead` included: a retry that recovers must find the machine
-    // `recovering`, or its ladderSucceeded is ignored in `dead` and the modem never comes back up.
+    // The first pass makes the modem `recovering`; retry passes while dead leave it `dead` (the table
+    // ignores ladderStarted/ladderExhausted there) until one succeeds: no health event per pass.
     this.ladder.on('started', () => this.machine.send({ kind: 'ladderStarted' }));
     this.ladder.on('stepStarted', (step) => this.counters.ladderStep(step));
     // → starting: onState resumes the queue and runs the init (a reset or reopen lost the settings).
     this.ladder.on('recovered', () => this.machine.send({ kind: 'ladderSucceeded' }));
+    // Nothing was reset: in service at once (a reboot would have shown its banner), as for a URC.
+    this.ladder.on('answeredWhileDead', () => this.cameBack('answered a probe'));
     this.ladder.on('dead', () => this.machine.send({ kind: 'ladderExhausted' }));
 
     o.session.on('commandSucceeded', () => {
@@ -245,7 +247,7 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
       } else {
         this.log.warn({ err: String(e) }, 'modem init failed');
         if (this.machine.state === 'dead') {
-          // The ladder's own long back-off (and the port watch) decide the next attempt.
+          // The ladder's probes and passes (and the port watch) decide the next attempt.
         } else if (!this.machine.responsive || this.o.session.isPaused || !this.o.transport.isOpen) {
           this.startLadder();
         } else {
@@ -315,13 +317,22 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     this.o.session.resume();
   }
 
-  private onState(_from: HealthState, to: HealthState, input: HealthInput): void {
+  /** The dead modem answers again: in service (initialised before) or starting, queue running. */
+  private cameBack(how: string): void {
+    if (this.machine.state !== 'dead' || this.ac.signal.aborted) return;
+    this.log.info({ how }, 'the dead modem is back');
+    this.ladder.reset();
+    this.machine.send({ kind: 'signOfLife', initialised: this.facts !== null });
+  }
+
+  private onState(from: HealthState, to: HealthState, input: HealthInput): void {
     if (to === 'starting') {
-      // Every way into starting (reboot, recovery, SIM back) resumes the queue
+      // Every way into starting (reboot, recovery, SIM back, a dead modem heard from) resumes the queue
       // (a dead modem's is paused) and runs the init; after a reboot, onBoot's settle timer does.
       this.o.session.resume();
       if (input.kind !== 'rebooted') void this.init();
     }
+    if (from === 'dead' && to === 'ok') this.o.session.resume();
     if (to === 'unresponsive') {
       this.emit('lost', 'unresponsive');
       this.startLadder();

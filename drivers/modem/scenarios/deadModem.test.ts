@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { LADDER_DEFAULTS } from '../health/RecoveryLadder.ts';
 import { MODEM_TIMINGS } from '../modem/timings.ts';
 import type { Family } from '../profiles/ModemProfile.ts';
 import { createRig, inEverySplit, observed, type Rig } from '../testing/modemRig.ts';
 import { SIM800_BOOT_BANNER } from '../testing/ScriptedDce.ts';
 
 /**
- * Issue #9, item 3: a modem the driver has given up on (`dead`) that comes
- * back with its boot banner: the queue runs again and the trunk is up.
+ * Issue #9, items 3 and 8: a modem the driver has given up on (`dead`) that
+ * comes back — with a boot banner, or simply answering the next probe — has
+ * its queue running again and the trunk up within seconds, without the
+ * health state cycling through `recovering` and `dead` meanwhile.
  */
 
 /** Boot banners per family (gsm-modems.md §5.5 "signs of a reboot"; the fake modem's dialects). */
@@ -75,5 +78,45 @@ describe('item 3: a modem that reboots while marked dead', () => {
     expect(out.before).toBe('dead');
     expect(out.states).toEqual(['starting', 'ok']);
     expect(out.up).toBe(true);
+  });
+});
+
+describe('item 8: back within seconds of answering again', () => {
+  it('60 s of silence, then the modem answers: in service within one probe interval, four health signals in all, no cycling', async () => {
+    const out = await inEverySplit(async (mode) => {
+      const r = createRig(mode);
+      await r.start();
+      const from = r.clock.now();
+      const signals = r.signals.length;
+      await killModem(r);
+      const deadAfterMs = (r.healthStates.find(([, s]) => s === 'dead')?.[0] ?? 0) - from;
+      r.dce.silent = false;
+      const answeredAt = r.clock.now();
+      await r.advance(LADDER_DEFAULTS.deadProbeMaxMs + 2_000);
+      const health = r.signals.slice(signals).flatMap(([t, s]) => (s.kind === 'health' ? [[t, s.health.up, s.health.detail.split(',')[0]]] : []));
+      const upAt = health.find(([t, up]) => up === true && Number(t) >= answeredAt)?.[0];
+      return {
+        deadAfterMs,
+        upAfterAnswerMs: upAt === undefined ? null : Number(upAt) - answeredAt,
+        health: health.map(([, up, word]) => [up, word]),
+        states: states(r, from),
+        probes: r.modem.supervisor.stats()['ladder'],
+        obs: observed(r),
+      };
+    });
+    expect(out.deadAfterMs).toBeLessThan(60_000);
+    // Was 4.5 min (the 5 min retry pass); now the next lone AT, ≤ 5 s, plus the init.
+    expect(out.upAfterAnswerMs).not.toBeNull();
+    expect(out.upAfterAnswerMs!).toBeLessThanOrEqual(LADDER_DEFAULTS.deadProbeMaxMs + 500);
+    // Nothing was reset, so no re-init: straight back to ok.
+    expect(out.states).toEqual(['degraded', 'unresponsive', 'recovering', 'dead', 'ok']);
+    // (unresponsive → recovering happen in one step: the ladder starts at once.)
+    expect(out.health).toEqual([
+      [true, 'slow to answer'],
+      [false, 'recovering'],
+      [false, 'dead (retrying later)'],
+      [true, 'in service'],
+    ]);
+    expect(out.probes).toMatchObject({ passes: 1, recoveries: 1 });
   });
 });

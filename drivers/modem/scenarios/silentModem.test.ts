@@ -8,9 +8,10 @@ import type { ModemLines } from '../transport/ModemLines.ts';
  * middle of a bridged call (after AT+QHUP on an EP06, RoEdAl#3). The command
  * in flight times out at its class timeout, the modem is declared
  * unresponsive, the call fails cleanly into the core, the recovery ladder
- * runs its steps in order and ends dead with a long back-off — a bounded
- * number of bytes over two hours — and a modem that answers again is
- * recovered, re-initialised and its trunk up.
+ * runs its steps in order and ends dead: full passes again after a long
+ * back-off, a lone `AT` every 5 s in between — a bounded number of bytes over
+ * two hours, no health changes — and a modem that answers again is
+ * recovered within one probe interval, re-initialised and its trunk up.
  */
 
 /** A power-cycle hook that does nothing but count (the modem stays silent). */
@@ -65,20 +66,27 @@ describe('scenario 5: the modem goes silent mid-call', () => {
       const deadAt = r.clock.now();
       const stateDead = r.modem.supervisor.machine.state;
       const stepsFirstPass = ladderSteps(r);
-      const firstPassWrote = r.tx.slice(txBefore).map(([at, t]) => [at, t.trim()]);
+      const declaredDeadAt = r.healthStates.find(([, st]) => st === 'dead')?.[0] ?? Infinity;
+      const firstPassWrote = r.tx.slice(txBefore).filter(([at]) => at <= declaredDeadAt).map(([at, t]) => [at, t.trim()]);
       const bytesAtDead = r.written().length;
+      const txAtDead = r.tx.length;
+      const statesAtDead = r.healthStates.length;
       await r.advance(2 * 60 * 60_000);
       const bytesOver2h = r.written().length - bytesAtDead;
+      const probesOver2h = r.tx.slice(txAtDead).filter(([, t]) => t === 'AT\r').length;
+      const stateChangesWhileDead = r.healthStates.slice(statesAtDead);
       const passes = ladderPasses(r);
       // One ATZ per pass (the soft-reset step): when the passes ran.
       const softResetsAt = r.tx.filter(([, t]) => t === 'ATZ\r').map(([at]) => at);
       const healthUpWhileDead = r.lineEvents.filter((e) => e[1] === 'health' && Number(e[0]) > deadAt && e[2] === true).length;
       const legStillKnown = r.trunk.health().busyChannels;
 
-      // The modem answers again: the next retry pass recovers it, init runs again, the trunk comes up.
+      // The modem answers again: the next lone probe (≤ 5 s) recovers it, init runs again, the trunk comes up.
       r.dce.silent = false;
       const recoverFrom = r.written().length;
-      await r.advance(LADDER_DEFAULTS.retryMaxMs + 60_000);
+      const wokeAt = r.clock.now();
+      await r.advance(10_000);
+      const upAt = r.lineEvents.find((e) => e[1] === 'health' && e[2] === true && Number(e[0]) >= wokeAt)?.[0];
       return {
         legId,
         bridged,
@@ -90,6 +98,9 @@ describe('scenario 5: the modem goes silent mid-call', () => {
         stepsFirstPass,
         firstPassWrote,
         bytesOver2h,
+        probesOver2h,
+        stateChangesWhileDead,
+        upAfterWakeMs: upAt === undefined ? null : Number(upAt) - wokeAt,
         passes,
         softResetsAt,
         healthUpWhileDead,
@@ -120,7 +131,10 @@ describe('scenario 5: the modem goes silent mid-call', () => {
     expect(states.slice(silentFrom, silentFrom + 5)).toEqual(['ok', 'degraded', 'unresponsive', 'recovering', 'dead']);
     expect(out.obs.healthStates.find(([, s]) => s === 'degraded')?.[0]).toBe(out.firstFail[0]);
     expect(out.obs.healthStates.find(([, s]) => s === 'unresponsive')?.[0]).toBe(Number(out.firstFail[0]) + 2_000);
-    expect(states.slice(-4)).toEqual(['dead', 'recovering', 'starting', 'ok']);
+    // While dead, retry passes and probes leave the state alone (issue #9): no recovering ⇄ dead cycling.
+    // A lone probe brings it back: nothing was reset, so no re-init (a reboot would show its banner).
+    expect(states.slice(silentFrom)).toEqual(['ok', 'degraded', 'unresponsive', 'recovering', 'dead', 'ok']);
+    expect(out.stateChangesWhileDead).toEqual([]);
     // The ladder, in order, then dead.
     expect(out.stepsFirstPass).toEqual(['probe', 'softReset', 'reopen', 'powerCycle']);
     const t0 = out.firstTx[0];
@@ -136,18 +150,23 @@ describe('scenario 5: the modem goes silent mid-call', () => {
     ]);
     expect(out.stateDead).toBe('dead');
     expect(out.powerCycles).toBeGreaterThanOrEqual(1);
-    // Long back-off: passes 5, 10, 20, 40 min apart (capped at 1 h) — a handful in 2 h, no tight loop.
+    // Long back-off for full passes: 5, 10, 20, 40 min apart (capped at 1 h) — a handful in 2 h, no tight loop.
     expect(out.passes.length).toBeLessThanOrEqual(6);
     const gaps = out.softResetsAt.slice(1).map((t, i) => t - out.softResetsAt[i]!);
     expect(gaps.length).toBeGreaterThanOrEqual(3);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(LADDER_DEFAULTS.retryInitialMs);
-    expect(out.bytesOver2h).toBeLessThan(200); // ~28 bytes a pass
+    // In between, a lone AT at most every 5 s (three bytes): ~1,440 in 2 h, ~4.4 kB with the passes.
+    const hours2 = 2 * 60 * 60_000;
+    expect(out.probesOver2h).toBeLessThanOrEqual(hours2 / LADDER_DEFAULTS.deadProbeMaxMs + 4 * out.passes.length);
+    expect(out.probesOver2h).toBeGreaterThanOrEqual(hours2 / LADDER_DEFAULTS.deadProbeMaxMs - 60);
+    expect(out.bytesOver2h).toBeLessThan(3 * (hours2 / LADDER_DEFAULTS.deadProbeMaxMs) + 40 * out.passes.length);
     expect(out.healthUpWhileDead).toBe(0);
-    // Back: recovered, the whole init again (ATE0 first after the probe), registered, trunk up.
+    // Back within one probe interval: the probe answered, the idle poll (AT+CSQ, AT+CREG?) runs again, trunk up.
+    expect(out.upAfterWakeMs).not.toBeNull();
+    expect(out.upAfterWakeMs!).toBeLessThanOrEqual(LADDER_DEFAULTS.deadProbeMaxMs + 1_000);
     expect(out.recovered[0]).toBe('AT');
-    expect(out.recovered).toContain('ATE0');
-    expect(out.recovered).toContain('AT+CLIP=1');
     expect(out.recovered).toContain('AT+CREG?');
+    expect(out.recovered).not.toContain('ATE0');
     expect(out.finalState).toBe('ok');
     expect(out.trunkUp).toBe(true);
     expect(out.lastHealth).toMatchObject({ kind: 'health', health: { up: true } });

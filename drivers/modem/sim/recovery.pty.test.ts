@@ -1,8 +1,8 @@
 /*
- * Issue #9 (item 3) on a real PTY: the
+ * Issue #9 (items 3 and 8) on a real PTY: the
  * real driver (GsmModem + ModemTrunk on the serialport binding) against the
- * fake modem taught the misbehaviour (sim/faults/). A short smoke test per
- * dialect; the timing-heavy cases run in virtual time in scenarios/deadModem. Driver timings are scaled down (the same
+ * fake modem taught each misbehaviour (sim/faults/). One short smoke test per
+ * item; the timing-heavy cases run in virtual time in scenarios/deadModem. Driver timings are scaled down (the same
  * code paths in hundreds of milliseconds instead of seconds).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -34,6 +34,9 @@ async function until(what: string, cond: () => boolean, timeoutMs = 5_000): Prom
   }
 }
 
+/** Lone probes while dead every ≤ 300 ms here (1 s → 5 s in production). */
+const DEAD_PROBE_MAX_MS = 300;
+
 interface PtyModemRig {
   fake: FakeModem;
   modem: GsmModem;
@@ -63,7 +66,7 @@ async function rig(family: ModemFamily, o: { before?: (fake: FakeModem) => void;
       rebootSettleMs: 200,
       rebootWaitMs: 200,
       reopenAttempts: 1,
-      ladder: { retryInitialMs: 60_000 },
+      ladder: { deadProbeInitialMs: 100, deadProbeMaxMs: DEAD_PROBE_MAX_MS, retryInitialMs: 60_000 },
     },
   });
   cleanups.push(() => modem.close());
@@ -93,6 +96,21 @@ describe('issue #9 recovery over a PTY', () => {
     expect(r.states.slice(deadAt)).toEqual(['starting', 'ok']);
     expect(r.modem.supervisor.counters.snapshot().reboots).toBe(1);
     expect(r.fake.received.slice(-20)).toContain('ATE0');
+  }, 10_000);
+
+  it('sim800: silent until dead, then it answers: back within one probe interval, no recovering/dead cycling', async () => {
+    const r = await rig('sim800');
+    await until('up', () => isUp(r));
+    r.fake.faults.goSilent();
+    await until('dead', () => isDead(r));
+    await new Promise<void>((res) => r.clock.setTimer('still dead', 3 * DEAD_PROBE_MAX_MS, res));
+    const deadStates = r.states.slice(r.states.lastIndexOf('dead'));
+    r.fake.faults.wake();
+    const woke = r.clock.now();
+    await until('up again', () => isUp(r));
+    expect(r.clock.now() - woke).toBeLessThan(DEAD_PROBE_MAX_MS + 700);
+    expect(deadStates).toEqual(['dead']);
+    expect(r.states.slice(-2)).toEqual(['dead', 'ok']);
   }, 10_000);
 
 });
