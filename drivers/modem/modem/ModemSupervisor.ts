@@ -10,6 +10,7 @@ import type { Urc } from '../messages/Urc.ts';
 import { parseCpin } from '../messages/network.ts';
 import { parseRegistrationResponse } from '../messages/registration.ts';
 import { parseCsq } from '../messages/signal.ts';
+import { parseUrc } from '../messages/urcTable.ts';
 import type { Family } from '../profiles/ModemProfile.ts';
 import type { AtSession } from '../session/AtSession.ts';
 import { isResyncCommand } from '../session/Job.ts';
@@ -56,8 +57,8 @@ export interface ModemSupervisorEvents {
  * modem is unresponsive or its port closed, runs the recovery ladder (probe,
  * soft reset, reopen, power-cycle, then dead: a lone `AT` every few seconds,
  * full passes after a long back-off). Every loss of the modem is reported
- * once with `lost` so calls fail cleanly. Every way back — a boot banner, an
- * answered probe — resumes the command queue (issue #9).
+ * once with `lost` so calls fail cleanly. Every way back — a boot banner, any
+ * URC, an answered probe — resumes the command queue (issue #9).
  */
 export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   readonly machine: HealthMachine;
@@ -141,6 +142,9 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
       if (reason === 'timeout' && isResyncCommand(cmd)) this.machine.send({ kind: 'probeFailed' });
     });
     o.session.on('discarded', (f) => this.counters.discarded(f.bytes.length));
+    // Registered before the façade's own listener (GsmModem builds us first): a RING that ends a dead
+    // spell is acted on before the call tracker offers the call, so no `down` follows the offer.
+    o.session.on('urc', (line, trailing, known) => this.heard(line, trailing, known));
     o.session.on('baudMismatch', () => {
       this.machine.send({ kind: 'baudMismatch' });
       // Whatever else is going on (a ladder pass probing into the garbage included): find the rate.
@@ -227,13 +231,15 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
         logger: this.log,
       });
       this.facts = facts;
-      if (facts.registration !== null) this.registration.update('cs', facts.registration);
+      this.emit('ready', facts);
       if (facts.rssi !== null) this.counters.signalQuality(facts.rssi);
       this.counters.operator(facts.operator);
-      this.registration.simReady();
+      // Up first, then the registration details: a detail published while still `starting` would be a
+      // `down` health event under a call that rang in during the init.
       this.machine.send({ kind: 'initDone' });
+      if (facts.registration !== null) this.registration.update('cs', facts.registration);
+      this.registration.simReady();
       if (facts.registration !== null) this.machine.send({ kind: 'registration', stat: facts.registration });
-      this.emit('ready', facts);
       this.schedulePoll();
     } catch (e) {
       if (this.ac.signal.aborted) return;
@@ -317,11 +323,39 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     this.o.session.resume();
   }
 
-  /** The dead modem answers again: in service (initialised before) or starting, queue running. */
+  /**
+   * Any known URC while dead (issue #9): the modem is talking, so it is back.
+   * A RING is a caller waiting: resume the queue so that ATA reaches the
+   * modem. Periodic reports prove nothing — noise (Huawei `^BOOT:`), signal
+   * (`^RSSI`, `+CSQN`) and supply warnings keep coming from firmware whose AT
+   * interpreter may be wedged, and would bounce the modem in and out of
+   * `dead` — the probes find such a modem if it answers. Reboot markers are
+   * onBoot's.
+   */
+  private heard(line: string, trailing: string[], known: boolean): void {
+    if (!known) return;
+    const urc = parseUrc(line, trailing);
+    if (!urc || this.machine.state !== 'dead' || urc.kind === 'noise' || urc.kind === 'signal' || urc.kind === 'power') return;
+    if (urc.kind === 'boot' && this.isReboot(urc.marker)) return;
+    // A pass mid-reopen has the port closed or reopening: its own probe follows and will answer.
+    if (this.ladder.currentStep === 'reopen') return;
+    // A lone probe written while the modem was still silent would time out after we resumed, pause the
+    // queue again and count as a fresh failure: let it settle first (≤ one quick-class timeout).
+    const probing = this.ladder.deadProbeInFlight;
+    if (probing) {
+      void probing.then(() => this.cameBack(`sent ${urc.kind}`));
+      return;
+    }
+    this.cameBack(`sent ${urc.kind}`);
+  }
+
+  /** The dead modem answers or talks again: in service (initialised before) or starting, queue running. */
   private cameBack(how: string): void {
     if (this.machine.state !== 'dead' || this.ac.signal.aborted) return;
     this.log.info({ how }, 'the dead modem is back');
     this.ladder.reset();
+    // A soft reset or power cycle now would drop a caller who just rang.
+    this.ladder.interrupt();
     this.machine.send({ kind: 'signOfLife', initialised: this.facts !== null });
   }
 

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { LADDER_DEFAULTS } from '../health/RecoveryLadder.ts';
 import { MODEM_TIMINGS } from '../modem/timings.ts';
 import type { Family } from '../profiles/ModemProfile.ts';
-import { createRig, inEverySplit, observed, type Rig } from '../testing/modemRig.ts';
+import { callSignals, createRig, inEverySplit, offeredLegs, observed, type Rig } from '../testing/modemRig.ts';
 import { SIM800_BOOT_BANNER } from '../testing/ScriptedDce.ts';
 
 /**
- * Issue #9, items 3 and 8: a modem the driver has given up on (`dead`) that
- * comes back — with a boot banner, or simply answering the next probe — has
- * its queue running again and the trunk up within seconds, without the
- * health state cycling through `recovering` and `dead` meanwhile.
+ * Issue #9, items 3, 4 and 8: a modem the driver has given up on (`dead`)
+ * that comes back. Whatever brings it back — a boot banner, a caller ringing,
+ * any other URC, or simply answering the next probe — the queue runs again
+ * and the trunk is up within seconds, without the health state cycling
+ * through `recovering` and `dead` meanwhile.
  */
 
 /** Boot banners per family (gsm-modems.md §5.5 "signs of a reboot"; the fake modem's dialects). */
@@ -77,6 +78,111 @@ describe('item 3: a modem that reboots while marked dead', () => {
     });
     expect(out.before).toBe('dead');
     expect(out.states).toEqual(['starting', 'ok']);
+    expect(out.up).toBe(true);
+  });
+});
+
+describe('item 4: a call offered while the modem is marked dead', () => {
+  it('RING + CLIP is proof of life: in service at once (no re-init under the caller), ATA written, the call answered and kept', async () => {
+    const out = await inEverySplit(async (mode) => {
+      const r = createRig(mode);
+      await r.start();
+      await killModem(r);
+      r.dce.silent = false;
+      const at = r.clock.now();
+      const tx = r.tx.length;
+      const signals = r.signals.length;
+      r.dce.addIncoming('+27821231234');
+      r.dce.send('\r\nRING\r\n\r\n+CLIP: "+27821231234",145,,,,0\r\n');
+      await r.advance(100);
+      const legId = offeredLegs(r).at(-1);
+      if (legId) r.trunk.answer(legId);
+      await r.advance(5_000);
+      const wrote = r.tx.slice(tx).map(([t, c]) => [t - at, c.trim()] as const);
+      return {
+        core: callSignals(r).slice(0),
+        health: r.signals.slice(signals).flatMap(([t, s]) => (s.kind === 'health' ? [[t - at, s.health.up]] : [])),
+        ata: wrote.find(([, c]) => c === 'ATA'),
+        states: states(r, at),
+        dceCall: r.dce.calls[0]?.stat,
+        obs: observed(r),
+      };
+    });
+    expect(out.core).toEqual(['offered:+27821231234', 'answered']);
+    // One health signal: up, once the lone probe written into the silence has timed out (it would
+    // re-pause the queue); nothing drops the line under the caller, no re-init.
+    expect(out.health).toHaveLength(1);
+    expect(out.health[0]![1]).toBe(true);
+    expect(out.health[0]![0]).toBeLessThanOrEqual(2_000);
+    expect(out.states).toEqual(['ok']);
+    expect(out.ata?.[0]).toBeLessThanOrEqual(2_500);
+    expect(out.dceCall).toBe(0); // active on the modem
+  });
+
+  it('the answer fails (ERROR to ATA): the core learns the leg failed', async () => {
+    const out = await inEverySplit(async (mode) => {
+      const r = createRig(mode);
+      await r.start();
+      await killModem(r);
+      r.dce.silent = false;
+      r.dce.replyOnce('ATA', '\r\nERROR\r\n');
+      r.dce.addIncoming('+27821231234');
+      r.dce.send('\r\nRING\r\n\r\n+CLIP: "+27821231234",145,,,,0\r\n');
+      await r.advance(100);
+      const legId = offeredLegs(r).at(-1);
+      if (legId) r.trunk.answer(legId);
+      await r.advance(3_000);
+      return { core: callSignals(r), obs: observed(r) };
+    });
+    expect(out.core).toEqual(['offered:+27821231234', 'ended:lineFailed']);
+  });
+
+  it('a modem never initialised (dead since power-on) that rings: it starts, and the call rung in meanwhile is answered', async () => {
+    const out = await inEverySplit(async (mode) => {
+      const r = createRig(mode);
+      r.dce.silent = true;
+      await r.start();
+      await r.advance(90_000);
+      const before = r.modem.supervisor.machine.state;
+      r.dce.silent = false;
+      const at = r.clock.now();
+      r.dce.addIncoming('+27821231234');
+      r.dce.send('\r\nRING\r\n\r\n+CLIP: "+27821231234",145,,,,0\r\n');
+      await r.advance(100);
+      const legId = offeredLegs(r).at(-1);
+      if (legId) r.trunk.answer(legId);
+      await r.advance(5_000);
+      return { before, core: callSignals(r), states: states(r, at), up: r.trunk.health().up, obs: observed(r) };
+    });
+    expect(out.before).toBe('dead');
+    expect(out.states).toEqual(['starting', 'ok']);
+    expect(out.core).toEqual(['offered:+27821231234', 'answered']);
+    expect(out.up).toBe(true);
+  });
+
+  it('periodic reports (^RSSI, under-voltage, Huawei ^BOOT) are no proof of life: still dead, queue still paused', async () => {
+    const r = createRig('whole');
+    await r.start();
+    await killModem(r);
+    // Still not answering commands, but its firmware keeps printing its periodic reports.
+    r.dce.send('\r\n^RSSI:13\r\n\r\nUNDER-VOLTAGE WARNNING\r\n\r\n^BOOT:48175390,0,0,0,89\r\n');
+    await r.advance(3_000);
+    expect(r.modem.supervisor.machine.state).toBe('dead');
+    expect(r.modem.session.isPaused).toBe(true);
+  });
+
+  it('any other URC is: a +CREG while dead brings it back (no call involved)', async () => {
+    const out = await inEverySplit(async (mode) => {
+      const r = createRig(mode);
+      await r.start();
+      await killModem(r);
+      r.dce.silent = false;
+      const at = r.clock.now();
+      r.dce.send('\r\n+CREG: 1,"8BE3","00002B5D",2\r\n');
+      await r.advance(2_500);
+      return { states: states(r, at), up: r.trunk.health().up, obs: observed(r) };
+    });
+    expect(out.states).toEqual(['ok']);
     expect(out.up).toBe(true);
   });
 });

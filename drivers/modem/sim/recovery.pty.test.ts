@@ -1,5 +1,5 @@
 /*
- * Issue #9 (items 3 and 8) on a real PTY: the
+ * Issue #9 (items 3, 4 and 8) on a real PTY: the
  * real driver (GsmModem + ModemTrunk on the serialport binding) against the
  * fake modem taught each misbehaviour (sim/faults/). One short smoke test per
  * item; the timing-heavy cases run in virtual time in scenarios/deadModem. Driver timings are scaled down (the same
@@ -47,7 +47,7 @@ interface PtyModemRig {
   clock: SystemClock;
 }
 
-async function rig(family: ModemFamily, o: { before?: (fake: FakeModem) => void; answer?: boolean } = {}): Promise<PtyModemRig> {
+async function rig(family: ModemFamily, o: { before?: (fake: FakeModem) => void; answer?: boolean; deadProbeMs?: number } = {}): Promise<PtyModemRig> {
   const clock = new SystemClock();
   cleanups.push(() => clock.dispose());
   const { logger } = capturingLogger('warn');
@@ -66,7 +66,7 @@ async function rig(family: ModemFamily, o: { before?: (fake: FakeModem) => void;
       rebootSettleMs: 200,
       rebootWaitMs: 200,
       reopenAttempts: 1,
-      ladder: { deadProbeInitialMs: 100, deadProbeMaxMs: DEAD_PROBE_MAX_MS, retryInitialMs: 60_000 },
+      ladder: { deadProbeInitialMs: o.deadProbeMs ?? 100, deadProbeMaxMs: o.deadProbeMs ?? DEAD_PROBE_MAX_MS, retryInitialMs: 60_000 },
     },
   });
   cleanups.push(() => modem.close());
@@ -96,6 +96,20 @@ describe('issue #9 recovery over a PTY', () => {
     expect(r.states.slice(deadAt)).toEqual(['starting', 'ok']);
     expect(r.modem.supervisor.counters.snapshot().reboots).toBe(1);
     expect(r.fake.received.slice(-20)).toContain('ATE0');
+  }, 10_000);
+
+  it('sim800: a caller ringing while dead is answered (ATA reaches the modem)', async () => {
+    // No lone probe for a minute: only the RING can bring it back.
+    const r = await rig('sim800', { answer: true, deadProbeMs: 60_000 });
+    await until('up', () => isUp(r));
+    r.fake.faults.goSilent();
+    await until('dead', () => isDead(r));
+    r.fake.faults.wake();
+    r.fake.ring({ number: '+15551230001' });
+    await until('answered', () => r.signals.some((s) => s.kind === 'answered'), 3_000);
+    expect(r.fake.received).toContain('ATA');
+    expect(r.fake.calls.list().map((c) => c.state)).toEqual(['active']);
+    expect(r.signals.filter((s) => s.kind === 'ended')).toEqual([]);
   }, 10_000);
 
   it('sim800: silent until dead, then it answers: back within one probe interval, no recovering/dead cycling', async () => {
