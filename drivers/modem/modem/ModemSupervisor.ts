@@ -13,12 +13,14 @@ import { parseCsq } from '../messages/signal.ts';
 import { parseUrc } from '../messages/urcTable.ts';
 import type { Family } from '../profiles/ModemProfile.ts';
 import type { AtSession } from '../session/AtSession.ts';
+import type { AtCommand } from '../session/AtCommand.ts';
 import { isResyncCommand } from '../session/Job.ts';
 import type { ByteTransport } from '../transport/ByteTransport.ts';
 import type { ModemLines } from '../transport/ModemLines.ts';
 import { failureReasonOf } from '../trunk/failureReason.ts';
 import type { LineHealth } from '../trunk/ModemLine.ts';
 import { initModem, type ModemFacts } from './initModem.ts';
+import { releaseLeftoverCalls } from './leftoverCalls.ts';
 import { RecoveryActions } from './RecoveryActions.ts';
 import { MODEM_TIMINGS, type ModemTimings } from './timings.ts';
 import { lineHealth, modemStats, type ModemView } from './modemView.ts';
@@ -59,6 +61,9 @@ export interface ModemSupervisorEvents {
  * full passes after a long back-off). Every loss of the modem is reported
  * once with `lost` so calls fail cleanly. Every way back — a boot banner, any
  * URC, an answered probe — resumes the command queue (issue #9).
+ *
+ * At process start, the first init also releases calls a previous process
+ * left up on the modem (leftoverCalls.ts).
  */
 export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   readonly machine: HealthMachine;
@@ -78,6 +83,8 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   private hunting = false;
   private readonly actions: RecoveryActions;
   private lastHealth = '';
+  /** A caller rang in (RING, +CRING, +CLIP) in this process: from then on the core may know a call on the modem. */
+  private callOffered = false;
 
   constructor(private readonly o: ModemSupervisorOptions) {
     super();
@@ -223,13 +230,17 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
     if (this.initRunning || this.ac.signal.aborted) return;
     this.initRunning = true;
     this.pollTimer?.clear();
+    const send = (cmd: AtCommand) => this.o.session.send(cmd, { signal: this.ac.signal });
     try {
-      const facts = await initModem((cmd) => this.o.session.send(cmd, { signal: this.ac.signal }), {
+      const facts = await initModem(send, {
         family: this.o.family,
         dtmfDetect: this.o.dtmfDetect,
         smsMode: this.o.smsMode,
         logger: this.log,
       });
+      // The first init of this process only: calls the previous process left up (kill -9) are unknown to
+      // the core, whose recovery already closed them. A re-init after a reboot or recovery keeps live calls.
+      if (this.facts === null) await releaseLeftoverCalls(send, facts.profile, { logger: this.log, callOffered: this.callOffered });
       this.facts = facts;
       this.emit('ready', facts);
       if (facts.rssi !== null) this.counters.signalQuality(facts.rssi);
@@ -335,7 +346,9 @@ export class ModemSupervisor extends EventEmitter<ModemSupervisorEvents> {
   private heard(line: string, trailing: string[], known: boolean): void {
     if (!known) return;
     const urc = parseUrc(line, trailing);
-    if (!urc || this.machine.state !== 'dead' || urc.kind === 'noise' || urc.kind === 'signal' || urc.kind === 'power') return;
+    if (!urc) return;
+    if (urc.kind === 'ring' || urc.kind === 'callerId') this.callOffered = true;
+    if (this.machine.state !== 'dead' || urc.kind === 'noise' || urc.kind === 'signal' || urc.kind === 'power') return;
     if (urc.kind === 'boot' && this.isReboot(urc.marker)) return;
     // A pass mid-reopen has the port closed or reopening: its own probe follows and will answer.
     if (this.ladder.currentStep === 'reopen') return;

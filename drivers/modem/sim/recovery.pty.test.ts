@@ -1,8 +1,9 @@
 /*
- * Issue #9 (items 3, 4 and 8) on a real PTY: the
+ * Issue #9 (items 3, 4, 5 and 8) on a real PTY: the
  * real driver (GsmModem + ModemTrunk on the serialport binding) against the
  * fake modem taught each misbehaviour (sim/faults/). One short smoke test per
- * item; the timing-heavy cases run in virtual time in scenarios/deadModem. Driver timings are scaled down (the same
+ * item; the timing-heavy cases run in virtual time in scenarios/deadModem
+ * and leftoverCalls. Driver timings are scaled down (the same
  * code paths in hundreds of milliseconds instead of seconds).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { SerialTransport } from '../transport/SerialTransport.ts';
 import { ModemTrunk } from '../trunk/ModemTrunk.ts';
 import type { FakeModem } from './FakeModem.ts';
 import { bootWhileDead } from './faults/bootWhileDead.ts';
+import { leftoverCall } from './faults/leftoverCall.ts';
 import type { ModemFamily } from './state.ts';
 import { startFakeModemOnPty } from './startFakeModemOnPty.ts';
 
@@ -110,6 +112,18 @@ describe('issue #9 recovery over a PTY', () => {
     expect(r.fake.received).toContain('ATA');
     expect(r.fake.calls.list().map((c) => c.state)).toEqual(['active']);
     expect(r.signals.filter((s) => s.kind === 'ended')).toEqual([]);
+  }, 10_000);
+
+  it('sim800: a call left up by a killed process is hung up before the trunk reports up', async () => {
+    let chupWhenUp: boolean | null = null;
+    const r = await rig('sim800', { before: (fake) => leftoverCall(fake, { number: '+15551230002' }) });
+    r.modem.on('health', (h) => {
+      if (h.up && chupWhenUp === null) chupWhenUp = r.fake.received.includes('AT+CHUP');
+    });
+    await until('up', () => isUp(r));
+    expect(chupWhenUp).toBe(true);
+    expect(r.fake.calls.size).toBe(0);
+    expect(r.signals.filter((s) => s.kind === 'offered')).toEqual([]);
   }, 10_000);
 
   it('sim800: silent until dead, then it answers: back within one probe interval, no recovering/dead cycling', async () => {
