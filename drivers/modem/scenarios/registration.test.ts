@@ -85,3 +85,39 @@ describe('scenario 16: registration URCs', () => {
     expect(out.detail).toContain('roaming');
   });
 });
+
+describe('registration flapping (issue #9: a storm of +CREG home ↔ roaming flips)', () => {
+  it('one detail-only health signal per flip (home ↔ roaming), never a state change, no command sent because of it', async () => {
+    const out = await inEverySplit(async (mode) => {
+      const r = createRig(mode);
+      await r.start();
+      const at = r.clock.now();
+      const signals = r.signals.length;
+      const tx = r.tx.length;
+      const flips = 20;
+      for (let i = 0; i < flips; i++) {
+        creg(r, i % 2 === 0 ? '+CREG: 5,"0502","0404736D"' : '+CREG: 1,"8BE3","00002B5D",2', i % 2 === 0 ? 5 : 1);
+        await r.advance(100);
+      }
+      // Same stat again, other cells: nothing to report.
+      creg(r, '+CREG: 1,"8BE4","00002B5E",2', 1);
+      creg(r, '+CREG: 1,"8BE5","00002B5F",2', 1);
+      await r.advance(100);
+      const health = r.signals.slice(signals).flatMap(([, s]) => (s.kind === 'health' ? [s.health] : []));
+      return {
+        flips,
+        health: health.map((h) => [h.up, h.detail]),
+        states: r.healthStates.filter(([t]) => t >= at),
+        wrote: r.tx.slice(tx).map(([, c]) => c.trim()),
+        obs: observed(r),
+      };
+    });
+    expect(out.health).toHaveLength(out.flips);
+    expect(out.health.every(([up]) => up === true)).toBe(true);
+    // The detail alternates between the two stats' texts; up (and canDial) never move.
+    expect(new Set(out.health.map(([, d]) => d)).size).toBe(2);
+    expect(out.health[0]![1]).toContain('roaming');
+    expect(out.states).toEqual([]);
+    expect(out.wrote).toEqual([]);
+  });
+});

@@ -1,9 +1,9 @@
 /*
- * Issue #9 (items 3, 4, 5 and 8) on a real PTY: the
+ * Issue #9 (items 3, 4, 5, 8 and registration flapping) on a real PTY: the
  * real driver (GsmModem + ModemTrunk on the serialport binding) against the
  * fake modem taught each misbehaviour (sim/faults/). One short smoke test per
- * item; the timing-heavy cases run in virtual time in scenarios/deadModem
- * and leftoverCalls. Driver timings are scaled down (the same
+ * item; the timing-heavy cases run in virtual time in scenarios/deadModem,
+ * leftoverCalls and registration. Driver timings are scaled down (the same
  * code paths in hundreds of milliseconds instead of seconds).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { ModemTrunk } from '../trunk/ModemTrunk.ts';
 import type { FakeModem } from './FakeModem.ts';
 import { bootWhileDead } from './faults/bootWhileDead.ts';
 import { leftoverCall } from './faults/leftoverCall.ts';
+import { registrationFlapping } from './faults/registrationFlapping.ts';
 import type { ModemFamily } from './state.ts';
 import { startFakeModemOnPty } from './startFakeModemOnPty.ts';
 
@@ -141,4 +142,18 @@ describe('issue #9 recovery over a PTY', () => {
     expect(r.states.slice(-2)).toEqual(['dead', 'ok']);
   }, 10_000);
 
+  it('sim800: registration flapping home ↔ roaming keeps the trunk up, at most one health signal per flip', async () => {
+    const r = await rig('sim800');
+    await until('up', () => isUp(r));
+    const from = r.signals.length;
+    const states = r.states.length;
+    const storm = registrationFlapping(r.fake, { everyMs: 20, flips: 10 });
+    await until('ten flips', () => storm.flips === 10, 3_000);
+    await new Promise<void>((res) => r.clock.setTimer('settle', 100, res));
+    const health = r.signals.slice(from).flatMap((s) => (s.kind === 'health' ? [s.health] : []));
+    expect(health.length).toBeLessThanOrEqual(10);
+    expect(health.every((h) => h.up)).toBe(true);
+    expect(r.states.slice(states)).toEqual([]);
+    expect(isUp(r)).toBe(true);
+  }, 10_000);
 });
