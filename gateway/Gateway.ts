@@ -6,10 +6,15 @@
  *   TrunkPort signals ──► Gateway.onSignal ──► Call.handler (phase)
  *                                               │  IvrService → QueueService(LiveWait, Delivery)
  *   Clock timers ─────► Transactor.run ◄───────┤  CallbackService, SurveyService, CampaignService
- *   API calls ────────►                         ▼
+ *   API calls ────────►                         │  CounterBook, BoardMessageService (wallboard inputs)
+ *                                               ▼
  *                        Store (one transaction per input: state + events)
  *                          └─ commit ─► consumers: KPIs, queue_log, subscribers
  */
+import { BoardMessageService } from './board/BoardMessageService.ts';
+import { DEFAULT_MESSAGE_MS } from './board/boardInput.ts';
+import { CounterBook } from './board/CounterBook.ts';
+import type { BoardMessageState, CounterReading } from './board/types.ts';
 import { CallRegistry } from './calls/CallRegistry.ts';
 import { ContactBook } from './calls/ContactBook.ts';
 import { CallbackService } from './callback/CallbackService.ts';
@@ -22,8 +27,8 @@ import type { Logger } from './core/Logger.ts';
 import type { Random } from './core/Random.ts';
 import { TransactionalClock } from './core/TransactionalClock.ts';
 import { Transactor } from './core/Transactor.ts';
-import type { EventConsumer, StoredEvent } from './events.ts';
-import type { CampaignSpec, GatewayApi, GatewaySnapshot } from './GatewayApi.ts';
+import type { CounterSource, EventConsumer, StoredEvent } from './events.ts';
+import type { BoardMessageOptions, CampaignSpec, GatewayApi, GatewaySnapshot } from './GatewayApi.ts';
 import { IvrService } from './ivr/IvrService.ts';
 import { KpiAggregator, rebuildFromMs } from './kpi/KpiAggregator.ts';
 import type { KpiSnapshot } from './kpi/types.ts';
@@ -54,6 +59,8 @@ export class Gateway implements GatewayApi {
   private readonly timers: TransactionalClock;
   private readonly capacity: CapacityDispatcher;
   private readonly healthLog: HealthLog;
+  private readonly counterBook: CounterBook;
+  private readonly messages: BoardMessageService;
   readonly kpi: KpiAggregator;
   private started = false;
   private stopped = false;
@@ -77,6 +84,9 @@ export class Gateway implements GatewayApi {
     ctx.campaigns = new CampaignService(ctx);
     this.capacity = new CapacityDispatcher(ctx.queues, ctx.campaigns);
     this.healthLog = new HealthLog(clock, (ev) => tx.emit(ev));
+    // Wallboard inputs need only the store's meta, the clock and emit: no Ctx.
+    this.counterBook = new CounterBook({ store: opts.store, emit: (ev) => tx.emit(ev), log });
+    this.messages = new BoardMessageService({ store: opts.store, clock, emit: (ev) => tx.emit(ev), log });
     tx.onSettle(() => {
       if (this.started) this.capacity.settle();
     });
@@ -105,7 +115,10 @@ export class Gateway implements GatewayApi {
       callbacks: store.callbacks.active().map((c) => ({ callbackId: c.id, queue: c.queue })),
     });
     for (const ev of store.readEventsSince(rebuildFromMs(this.ctx.clock.now(), config.site.timeZone))) this.kpi.consume(ev);
-    this.ctx.tx.run('start', () => recover(this.ctx));
+    this.ctx.tx.run('start', () => {
+      recover(this.ctx);
+      this.messages.restore();
+    });
     for (const t of this.ctx.trunks.all()) t.setListener((s) => this.onSignal(t, s));
     this.ctx.tx.durable();
     this.heartbeat();
@@ -281,8 +294,29 @@ export class Gateway implements GatewayApi {
     this.mutate('cancelCampaign', () => this.ctx.campaigns.cancel(campaignId));
   }
 
+  setCounter(name: string, value: number, source: CounterSource = 'api'): void {
+    this.mutate('setCounter', () => this.counterBook.set(name, value, source));
+  }
+
+  counters(): CounterReading[] {
+    return this.counterBook.all();
+  }
+
+  showBoardMessage(text: string, opts: BoardMessageOptions = {}): { until: number } {
+    const m = this.mutate('showBoardMessage', () => this.messages.show(text, opts.level ?? 'info', opts.forMs ?? DEFAULT_MESSAGE_MS));
+    return { until: m.until };
+  }
+
+  clearBoardMessage(): void {
+    this.mutate('clearBoardMessage', () => this.messages.clear());
+  }
+
+  boardMessage(): BoardMessageState | null {
+    return this.messages.current();
+  }
+
   snapshot(): GatewaySnapshot {
-    return buildSnapshot(this.ctx);
+    return { ...buildSnapshot(this.ctx), counters: this.counters(), boardMessage: this.boardMessage() };
   }
 
   kpis(): KpiSnapshot {

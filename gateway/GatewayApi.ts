@@ -1,4 +1,5 @@
-import type { AgentState, CallerId, GatewayEvent } from './events.ts';
+import type { BoardMessageState, CounterReading } from './board/types.ts';
+import type { AgentState, BoardMessageLevel, CallerId, CounterSource, GatewayEvent } from './events.ts';
 import type { KpiSnapshot } from './kpi/types.ts';
 
 /**
@@ -13,6 +14,26 @@ export interface GatewayApi {
   agentUnpause(agentId: string): void;
   submitCampaign(spec: CampaignSpec): { campaignId: string; targets: number };
   cancelCampaign(campaignId: string): void;
+  /**
+   * Set an external counter (emails waiting, chats…), creating it if new.
+   * `source` defaults to 'api'. Name `^[a-z][a-z0-9_-]{0,31}$`, value a whole
+   * number 0–1 000 000 000, at most 64 counters; otherwise API_BAD_REQUEST
+   * (a BoardInputError) and nothing changes.
+   */
+  setCounter(name: string, value: number, source?: CounterSource): void;
+  /** Every external counter with when it was last set (epoch ms), by name. */
+  counters(): CounterReading[];
+  /**
+   * Put a supervisor message on every board for `forMs` (1 s–24 h, default
+   * 10 min), replacing any other; level defaults to 'info'. Text 1–160
+   * characters after trimming, no control characters. Returns when it comes
+   * down (epoch ms).
+   */
+  showBoardMessage(text: string, opts?: BoardMessageOptions): { until: number };
+  /** Take the supervisor message down; a no-op when none is up. */
+  clearBoardMessage(): void;
+  /** The message on show, or null (none, or its time is up). */
+  boardMessage(): BoardMessageState | null;
   snapshot(): GatewaySnapshot;
   kpis(): KpiSnapshot;
   /** Subscribe to committed events; returns an unsubscribe function. */
@@ -32,6 +53,15 @@ export interface CampaignSpec {
   agentQueue?: string | null;
 }
 
+/** Options of {@link GatewayApi.showBoardMessage}. */
+export interface BoardMessageOptions {
+  level?: BoardMessageLevel;
+  /** How long the message stays up, ms (1 000 … 86 400 000; default 600 000). */
+  forMs?: number;
+}
+
+export type { BoardMessageState, CounterReading };
+
 /** Live state for `ccgate status` and the terminal view. */
 export interface GatewaySnapshot {
   at: number;
@@ -49,4 +79,10 @@ export interface GatewaySnapshot {
   campaigns: Array<{ id: string; name: string; status: string; done: number; total: number }>;
   trunks: Array<{ id: string; up: boolean; detail: string; busyChannels: number; channels: number; stats?: Readonly<Record<string, unknown>> }>;
   store: { ok: boolean; detail: string };
+  /**
+   * External counters and the supervisor message. Always filled by Gateway;
+   * optional so hand-built snapshots (fixtures, previews) need not list them.
+   */
+  counters?: CounterReading[];
+  boardMessage?: BoardMessageState | null;
 }

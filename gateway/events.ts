@@ -18,6 +18,12 @@ export type DeliveryKind = 'inbound' | 'callback' | 'agentCallback' | 'campaign'
 
 export type CampaignResult = 'answered' | 'confirmed' | 'busy' | 'noAnswer' | 'failed';
 
+/** Who set an external counter: the local API (`ccgate counter set`, other systems on the unit) or the cloud. */
+export type CounterSource = 'api' | 'cloud';
+
+/** A supervisor message's level: critical may beep on signs that can. */
+export type BoardMessageLevel = 'info' | 'critical';
+
 interface Base {
   at: number;
 }
@@ -137,6 +143,16 @@ export type GatewayEvent = Base &
     | { type: 'campaignTargetFinished'; campaignId: string; targetId: string; result: CampaignResult; attempts: number; final: boolean }
     | { type: 'campaignFinished'; campaignId: string; counts: Record<CampaignResult, number> }
     | { type: 'campaignCanceled'; campaignId: string }
+    // --- wallboards ---------------------------------------------------------
+    /**
+     * An external system's count (emails waiting, chats) was set. Sent even
+     * when the value is unchanged: `at` is what boards judge freshness by.
+     */
+    | { type: 'counterSet'; name: string; value: number; source: CounterSource }
+    /** A supervisor message went up on every board, replacing any other, until `until` (epoch ms). */
+    | { type: 'boardMessageShown'; text: string; level: BoardMessageLevel; until: number }
+    /** The message came down: cleared by a supervisor, or its time was up. */
+    | { type: 'boardMessageCleared'; reason: 'cleared' | 'expired' }
     // --- lines --------------------------------------------------------------
     | { type: 'trunkHealthChanged'; trunkId: string; up: boolean; detail: string }
     | { type: 'gatewayStarted'; recovered: { liveCallsClosed: number; callbacksPending: number; campaignsActive: number } }

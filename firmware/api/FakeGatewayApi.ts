@@ -1,5 +1,5 @@
-import type { GatewayEvent, StoredEvent } from '../../gateway/events.ts';
-import type { CampaignSpec, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { CounterSource, GatewayEvent, StoredEvent } from '../../gateway/events.ts';
+import type { BoardMessageOptions, BoardMessageState, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 
 /** One recorded GatewayApi call: method name and arguments. */
@@ -10,8 +10,9 @@ export interface RecordedCall {
 
 /**
  * A GatewayApi double for API and CLI tests: records every call, returns the
- * canned snapshot/KPIs, throws whatever `failWith` names for a method, and
- * lets the test `emit` events to subscribers.
+ * canned snapshot/KPIs/counters/message, throws whatever `failWith` names for
+ * a method, and lets the test `emit` events to subscribers. It validates
+ * nothing: the gateway's rules are tested on the gateway.
  */
 export class FakeGatewayApi implements GatewayApi {
   readonly calls: RecordedCall[] = [];
@@ -19,6 +20,12 @@ export class FakeGatewayApi implements GatewayApi {
   readonly failWith: Partial<Record<keyof GatewayApi, Error>> = {};
   private readonly subscribers = new Set<(ev: StoredEvent) => void>();
   private seq = 0;
+  /** Returned by counters(). */
+  countersValue: CounterReading[] = [];
+  /** Returned by boardMessage(). */
+  boardMessageValue: BoardMessageState | null = null;
+  /** showBoardMessage() answers `until` = this + forMs (default 10 min). */
+  nowValue = 1_767_595_500_000;
 
   constructor(
     public snapshotValue: GatewaySnapshot,
@@ -60,6 +67,24 @@ export class FakeGatewayApi implements GatewayApi {
   }
   cancelCampaign(campaignId: string): void {
     this.record('cancelCampaign', [campaignId]);
+  }
+  setCounter(name: string, value: number, source?: CounterSource): void {
+    this.record('setCounter', source === undefined ? [name, value] : [name, value, source]);
+  }
+  counters(): CounterReading[] {
+    this.record('counters', []);
+    return this.countersValue;
+  }
+  showBoardMessage(text: string, opts?: BoardMessageOptions): { until: number } {
+    this.record('showBoardMessage', opts === undefined ? [text] : [text, opts]);
+    return { until: this.nowValue + (opts?.forMs ?? 600_000) };
+  }
+  clearBoardMessage(): void {
+    this.record('clearBoardMessage', []);
+  }
+  boardMessage(): BoardMessageState | null {
+    this.record('boardMessage', []);
+    return this.boardMessageValue;
   }
   snapshot(): GatewaySnapshot {
     this.record('snapshot', []);
