@@ -84,8 +84,28 @@ describe('architecture', () => {
     expect(timers).toEqual([]);
   });
 
+  it('wallboard/ sits between the core and the program: no drivers, no program, no hardware, no wall clock', () => {
+    // The web board serves HTTP (node:http) and the fonts are files (node:fs); serial, I2C, SPI and GPIO belong to drivers/.
+    const forbidden = [/^serialport/, /^i2c-bus/, /^spi-device/, /^onoff/, /^rpio/, /^node:net$/, /\/drivers\//, /\/firmware\//, /^better-sqlite3/];
+    const bad: string[] = [];
+    for (const f of sources('wallboard')) {
+      if (/(testing|\.test)\.ts$/.test(f)) continue;
+      for (const spec of imports(f)) if (forbidden.some((re) => re.test(spec))) bad.push(`${f} imports ${spec}`);
+      const text = readFileSync(join(ROOT, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      for (const re of [/Date\.now\(/, /\bsetInterval\(/, /Math\.random\(/]) if (re.test(text)) bad.push(`${f}: ${re.source}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('the core never imports the wallboards; displays import only the wallboard contracts and text, never the runtime', () => {
+    const bad: string[] = [];
+    for (const f of sources('gateway')) for (const spec of imports(f)) if (spec.includes('/wallboard/')) bad.push(`${f} imports ${spec}`);
+    for (const f of sources('drivers/display')) for (const spec of imports(f)) if (/\/wallboard\/(runtime|web|figures)\//.test(spec)) bad.push(`${f} imports ${spec}`);
+    expect(bad).toEqual([]);
+  });
+
   it('files stay small (one concept per file, review at 500 lines)', () => {
-    const big = [...sources('gateway'), ...sources('drivers'), ...sources('firmware')]
+    const big = [...sources('gateway'), ...sources('drivers'), ...sources('firmware'), ...sources('wallboard')]
       .map((f) => [relative(ROOT, join(ROOT, f)), readFileSync(join(ROOT, f), 'utf8').split('\n').length] as const)
       .filter(([, n]) => n > 500);
     expect(big).toEqual([]);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
-import type { GatewayConfig } from '../../gateway/config/types.ts';
+import type { CcgateConfig } from '../config/CcgateConfig.ts';
 import { FakeClock } from '../../gateway/core/FakeClock.ts';
 import { capturingLogger, type LogRecord } from '../../gateway/core/Logger.ts';
 import { SeededRandom } from '../../gateway/core/Random.ts';
@@ -16,7 +16,7 @@ import { loadConfig } from './loadConfig.ts';
 
 /** The demo site in virtual time: demoConfig's site on its simulated trunks, built the way `ccgate demo` builds it. */
 async function demoWorld(startMs: number): Promise<{
-  config: GatewayConfig;
+  config: CcgateConfig;
   clock: FakeClock;
   net: SimNetwork;
   gw: Gateway;

@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '../../gateway/config/types.ts';
+import type { CcgateConfig } from './CcgateConfig.ts';
 import { parseConfig } from './loadConfig.ts';
 
 /**
@@ -88,9 +88,9 @@ export interface DemoPaths {
  * The demo configuration with the caller's paths.
  *
  * @param opts where the store, queue_log and control socket go (usually a temp dir)
- * @returns a fully defaulted {@link GatewayConfig}: 3 queues, 9 agents, 24/7, 2 × 30 simulator channels
+ * @returns a fully defaulted {@link CcgateConfig}: 3 queues, 9 agents, 24/7, 2 × 30 simulator channels
  */
-export function demoConfig(opts: DemoPaths): GatewayConfig {
+export function demoConfig(opts: DemoPaths): CcgateConfig {
   const config = parseConfig(DEMO_YAML, 'firmware/config/demoConfig.ts (embedded demo YAML)');
   return {
     ...config,

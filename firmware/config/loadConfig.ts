@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { GatewayConfig } from '../../gateway/config/types.ts';
+import type { CcgateConfig } from './CcgateConfig.ts';
 import { CcgateError, ConfigError } from '../../gateway/core/errors.ts';
 import { gatewayConfigSchema } from './schema.ts';
 
@@ -102,7 +102,7 @@ function at(file: string, lines: LineCounter, offset: number | undefined): Pick<
  * @returns the validated configuration with every default filled in
  * @throws ConfigError listing every YAML syntax error, or else every validation problem
  */
-export function parseConfig(text: string, file: string): GatewayConfig {
+export function parseConfig(text: string, file: string): CcgateConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length > 0) {
@@ -146,7 +146,7 @@ export function parseConfig(text: string, file: string): GatewayConfig {
  * @throws CcgateError `CONFIG_NOT_FOUND` (context `{file}`) if the file does not exist
  * @throws ConfigError for an unreadable file, YAML syntax errors or invalid settings
  */
-export function loadConfig(file: string): GatewayConfig {
+export function loadConfig(file: string): CcgateConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,5 +1,6 @@
 import type { IvrAction } from '../../gateway/config/types.ts';
 import type { ParsedConfig } from './schema.ts';
+import { checkWallboard } from './wallboardSchema.ts';
 
 /**
  * Cross-reference checks over a config whose sections already have the right
@@ -100,4 +101,5 @@ export function crossCheck(c: ParsedConfig, report: Report): void {
 
   needSchedule(['campaigns', 'schedule'], c.campaigns.schedule);
   if (c.campaigns.agentQueue !== null) needQueue(['campaigns', 'agentQueue'], c.campaigns.agentQueue);
+  checkWallboard(c.wallboard, { queues, schedules }, report);
 }

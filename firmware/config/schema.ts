@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import type { GatewayConfig, IvrAction, EmptyRule, IvrConfig, QueueConfig, Strategy } from '../../gateway/config/types.ts';
+import type { IvrAction, EmptyRule, IvrConfig, QueueConfig, Strategy } from '../../gateway/config/types.ts';
 import { isValidTimeZone } from '../../gateway/core/localTime.ts';
 import { parseInterval } from '../../gateway/ivr/schedule.ts';
 import { expected, show } from './messages.ts';
 import { crossCheck } from './references.ts';
+import { wallboardSection } from './wallboardSchema.ts';
+import type { CcgateConfig } from './CcgateConfig.ts';
 import { bool, duration, HOUR, keyed, MINUTE, name, obj, oneOf, phone, SECOND, text, whole } from './fields.ts';
 
 /**
@@ -237,6 +239,7 @@ const base = obj({
   }).prefault({}),
   api: obj({ socketPath: nullablePath('./var/ccgate.sock') }).prefault({}),
   log: obj({ level: oneOf(LEVELS).default('info') }).prefault({}),
+  wallboard: wallboardSection,
 });
 
 /** The parsed config before the default IVR is filled in; what cross-reference checks see. */
@@ -253,7 +256,7 @@ function defaultIvr(queueNames: readonly string[]): IvrConfig {
  * schedules, duplicate ids) are checked only once every section has the right
  * shape, so a file with shape errors reports those first.
  */
-export const gatewayConfigSchema: z.ZodType<GatewayConfig, unknown> = base
+export const gatewayConfigSchema: z.ZodType<CcgateConfig, unknown> = base
   .prefault({})
   .superRefine((c, ctx) => crossCheck(c, (path, message) => ctx.addIssue({ code: 'custom', path, message })))
   .transform((c) => ({ ...c, ivr: c.ivr ?? defaultIvr(Object.keys(c.queues)) }));

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { GatewayConfig } from '../../gateway/config/types.ts';
+import type { CcgateConfig } from '../config/CcgateConfig.ts';
 import type { Clock } from '../../gateway/core/Clock.ts';
 import type { Logger } from '../../gateway/core/Logger.ts';
 import type { Random } from '../../gateway/core/Random.ts';
@@ -17,7 +17,7 @@ const QUEUE_LOG_CURSOR = 'cursor:queue_log';
 const CATCH_UP_BATCH = 5_000;
 
 export interface DaemonParts {
-  config: GatewayConfig;
+  config: CcgateConfig;
   trunks: readonly TrunkPort[];
   clock: Clock;
   random: Random;

@@ -12,7 +12,7 @@
 import type { AgentState } from '../../gateway/events.ts';
 import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import type { KpiPeriod, KpiSnapshot } from '../../gateway/kpi/types.ts';
-import { abandonLevel, agentsFreeLevel, atLeast, DEFAULT_THRESHOLDS, slLevel, withSlTarget, type Thresholds } from './thresholds.ts';
+import { abandonLevel, agentsFreeLevel, atLeast, DEFAULT_THRESHOLDS, slLevel, withSlTarget, type Thresholds } from '../../wallboard/figures/thresholds.ts';
 import { cell, clipLine, displayWidth, duration, level, mmss, paint, percent, truncate, type Level, type Style } from './text.ts';
 
 /** Options for {@link renderStatus}. */

@@ -38,7 +38,8 @@ import { DemoSite } from '../../firmware/demo/DemoSite.ts';
 import { FakeClock } from '../../gateway/core/FakeClock.ts';
 import { capturingLogger, type LogRecord } from '../../gateway/core/Logger.ts';
 import { SeededRandom } from '../../gateway/core/Random.ts';
-import type { GatewayConfig, SlAbandonTreatment } from '../../gateway/config/types.ts';
+import type { SlAbandonTreatment } from '../../gateway/config/types.ts';
+import type { CcgateConfig } from '../../firmware/config/CcgateConfig.ts';
 import type { StoredEvent } from '../../gateway/events.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
@@ -66,7 +67,7 @@ afterAll(() => {
 });
 
 interface Files {
-  config: GatewayConfig;
+  config: CcgateConfig;
   storePath: string;
   queueLogPath: string;
 }

@@ -1,11 +1,14 @@
 /**
  * Wallboard warning (amber) and critical (red) thresholds, defaults from
- * docs/kpis.md ("Wallboard thresholds").
+ * docs/kpis.md ("Wallboard thresholds"). One definition for the terminal
+ * view, the LED boards and the web board; the site's config overrides the
+ * defaults and each board may override the site's.
  */
-import type { Level } from './text.ts';
+import type { ThresholdConfig } from '../config/BoardConfig.ts';
+import type { Level } from '../model/BoardView.ts';
 
 /** Threshold set; each pair is [warning, critical]. */
-export interface Thresholds {
+export interface Thresholds extends ThresholdConfig {
   /** Live callers waiting: warn ≥ 3, critical ≥ 6. */
   callsWaiting: [number, number];
   /** Longest current wait, seconds: warn ≥ 60, critical ≥ 120. */

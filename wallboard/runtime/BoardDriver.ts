@@ -1,0 +1,119 @@
+import type { Clock, Timer } from '../../gateway/core/Clock.ts';
+import type { Logger } from '../../gateway/core/Logger.ts';
+import type { BoardConfig } from '../config/BoardConfig.ts';
+import type { Display } from '../display/Display.ts';
+import type { BoardView } from '../model/BoardView.ts';
+import { buildView, type TurnState, type ViewInputs } from '../model/buildView.ts';
+
+/** How long a supervisor message keeps the board on each of its turns. */
+export const MESSAGE_TURN_MS = 5_000;
+
+/**
+ * One board's timing: when to send, which page, whose turn (figures or the
+ * supervisor message). Changes are sent at once when the board has been
+ * quiet for its minimum interval, otherwise coalesced into one send at the
+ * end of it; a view equal to the last one sent is not sent at all.
+ */
+export class BoardDriver {
+  private turn: TurnState = { page: 0, messageTurn: false };
+  private lastSentAt = -Infinity;
+  private lastKey = '';
+  private coalesce: Timer | null = null;
+  private pageTimer: Timer | null = null;
+  private sending: Promise<void> | null = null;
+  private again = false;
+  private pages = 1;
+  private messageActive = false;
+  private stopped = false;
+  /** The last view handed to the display (for previews and status). */
+  current: BoardView | null = null;
+
+  constructor(
+    readonly board: BoardConfig,
+    readonly display: Display,
+    private readonly inputs: () => ViewInputs,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** Something may have changed: send now or at the end of the minimum interval. */
+  changed(): void {
+    if (this.stopped) return;
+    const wait = this.lastSentAt + this.board.minIntervalMs - this.clock.now();
+    if (wait <= 0) {
+      this.flush();
+      return;
+    }
+    if (!this.coalesce?.pending) this.coalesce = this.clock.setTimer(`board:${this.board.id}:coalesce`, wait, () => this.flush());
+  }
+
+  /** A new supervisor message takes the board at once. */
+  messageStarted(): void {
+    this.turn = { page: this.turn.page, messageTurn: true };
+    this.schedulePageTurn(MESSAGE_TURN_MS);
+    this.changed();
+  }
+
+  /** Send a view now (start, stop), bypassing the interval. */
+  async showNow(view: BoardView): Promise<void> {
+    this.coalesce?.clear();
+    await this.sending;
+    await this.send(view);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.coalesce?.clear();
+    this.pageTimer?.clear();
+  }
+
+  /** Build the view and hand it over; one show at a time, the latest wins. */
+  private flush(): void {
+    this.coalesce?.clear();
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    const view = buildView(this.board, this.display.capacity, this.inputs(), this.turn);
+    this.pages = view.pages.length;
+    this.messageActive = view.message !== null;
+    if (!this.pageTimer?.pending && (this.pages > 1 || this.messageActive)) this.schedulePageTurn(this.board.pageMs);
+    const { at: _at, ...rest } = view;
+    const key = JSON.stringify(rest);
+    if (key === this.lastKey) return;
+    this.lastSentAt = this.clock.now();
+    this.sending = this.send(view, key).finally(() => {
+      this.sending = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.changed();
+      }
+    });
+  }
+
+  private async send(view: BoardView, key = ''): Promise<void> {
+    this.lastKey = key;
+    this.current = view;
+    try {
+      await this.display.show(view);
+    } catch (e) {
+      // Displays record their own faults; a throw here is a driver bug, logged and survived.
+      this.log.error({ board: this.board.id, err: String(e) }, 'display failed to show a view');
+    }
+  }
+
+  /** Rotate: pages of figures, then (while a message is active) the message's turn. */
+  private schedulePageTurn(ms: number): void {
+    this.pageTimer?.clear();
+    this.pageTimer = this.clock.setTimer(`board:${this.board.id}:page`, ms, () => {
+      if (this.stopped) return;
+      const { page, messageTurn } = this.turn;
+      if (messageTurn) this.turn = { page: 0, messageTurn: false };
+      else if (page + 1 < this.pages) this.turn = { page: page + 1, messageTurn: false };
+      else this.turn = { page: 0, messageTurn: this.messageActive };
+      const next = this.turn.messageTurn ? MESSAGE_TURN_MS : this.board.pageMs;
+      if (this.pages > 1 || this.messageActive) this.schedulePageTurn(next);
+      this.changed();
+    });
+  }
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../gateway/core/FakeClock.ts';
+import { silentLogger } from '../../gateway/core/Logger.ts';
+import { FIXTURE_AT, sampleKpis, sampleSnapshot } from '../../firmware/view/statusFixture.ts';
+import type { BoardConfig } from '../config/BoardConfig.ts';
+import { DEFAULT_THRESHOLDS } from '../figures/thresholds.ts';
+import { MESSAGE_TURN_MS } from './BoardDriver.ts';
+import { boardConfig, ManualSource, RecordingDisplay } from './testing.ts';
+import { WallboardRuntime } from './WallboardRuntime.ts';
+
+async function rig(boards: BoardConfig[], capacity = 100) {
+  const clock = new FakeClock(FIXTURE_AT);
+  const source = new ManualSource(sampleKpis(), sampleSnapshot());
+  const displays = new Map(boards.map((b) => [b.id, new RecordingDisplay(b.id, capacity)]));
+  const runtime = new WallboardRuntime({
+    source,
+    site: {
+      site: { name: 'Tehran Branch', timeZone: 'Asia/Tehran', agentCallbackWindowMs: 0, agentCallbackOffer: 'unpaused', drainMs: 0 },
+      schedules: { day: { weekly: { mon: ['08:00-17:00'] }, holidays: [] } },
+      queues: { sales: { name: 'Sales' }, support: { name: 'پشتیبانی' } } as never,
+      kpi: { serviceLevelSec: 20, serviceLevelTarget: 0.8, shortAbandonSec: 5, slAbandonTreatment: 'ignored', fcrWindowHours: 24 },
+    },
+    wallboard: { thresholds: DEFAULT_THRESHOLDS, counterFreshMs: 15 * 60_000, web: null, boards },
+    displays,
+    clock,
+    logger: silentLogger,
+  });
+  await runtime.open();
+  const settle = async (ms: number) => {
+    clock.advance(ms);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  };
+  return { clock, source, runtime, display: displays.get(boards[0]!.id)!, displays, settle };
+}
+
+const waiting = (n: number, longestWaitMs = 10_000) => {
+  const k = sampleKpis();
+  k.site.live = { ...k.site.live, callsWaiting: n, longestWaitMs };
+  return k;
+};
+
+describe('wallboard runtime', () => {
+  it('shows the placeholder from open until the core is running, then live figures at once', async () => {
+    const r = await rig([boardConfig()]);
+    expect(r.display.opened).toBe(true);
+    expect(r.display.shown).toHaveLength(1);
+    expect(r.display.last()).toMatchObject({ state: 'placeholder' });
+    expect(r.display.last()!.items.every((i) => i.value === '--')).toBe(true);
+    r.runtime.start();
+    await r.settle(0);
+    expect(r.display.last()).toMatchObject({ state: 'live', title: 'Site' });
+    expect(r.display.last()!.items[0]).toMatchObject({ id: 'callsWaiting', value: '2' });
+  });
+
+  it('the first change goes out at once, later ones are coalesced to the board rate, unchanged views are not sent', async () => {
+    const r = await rig([boardConfig({ minIntervalMs: 1_000, items: ['callsWaiting'] })]);
+    r.runtime.start();
+    await r.settle(0);
+    const base = r.display.shown.length;
+    await r.settle(1_000); // tick, nothing changed
+    expect(r.display.shown).toHaveLength(base);
+    r.source.kpiSnapshot = waiting(3);
+    r.source.emit({ type: 'callAnswered', at: r.clock.now(), callId: 'c1' });
+    await r.settle(0);
+    expect(r.display.shown).toHaveLength(base + 1);
+    expect(r.display.last()!.items[0]!.value).toBe('3');
+    // Three more changes within the interval: one send at its end, with the latest figure.
+    for (const n of [4, 5, 6]) {
+      r.source.kpiSnapshot = waiting(n);
+      r.source.emit({ type: 'callAnswered', at: r.clock.now(), callId: 'c1' });
+      await r.settle(100);
+    }
+    expect(r.display.shown).toHaveLength(base + 1);
+    await r.settle(1_000);
+    expect(r.display.shown).toHaveLength(base + 2);
+    expect(r.display.last()!.items[0]).toMatchObject({ value: '6', level: 'crit' });
+  });
+
+  it('figures that change with time alone follow the 1 s tick', async () => {
+    const r = await rig([boardConfig({ items: ['longestWait'] })]);
+    r.runtime.start();
+    await r.settle(0);
+    r.source.kpiSnapshot = waiting(1, 59_000);
+    await r.settle(1_000);
+    expect(r.display.last()!.items[0]).toMatchObject({ value: '00:59', level: 'ok' });
+    r.source.kpiSnapshot = waiting(1, 60_000);
+    await r.settle(1_000);
+    expect(r.display.last()!.items[0]).toMatchObject({ value: '01:00', level: 'warn' });
+  });
+
+  it('small boards rotate pages; a supervisor message takes its turn with the figures, then ends', async () => {
+    const r = await rig([boardConfig({ pageMs: 4_000 })], 2);
+    r.runtime.start();
+    await r.settle(0);
+    expect(r.display.last()).toMatchObject({ page: 0, messageTurn: false });
+    expect(r.display.last()!.pages.map((p) => p.length)).toEqual([2, 2]);
+    await r.settle(4_000);
+    expect(r.display.last()).toMatchObject({ page: 1 });
+    await r.settle(4_000);
+    expect(r.display.last()).toMatchObject({ page: 0 });
+    r.source.message = { text: 'Team meeting at 14:00', level: 'info', until: r.clock.now() + 60_000 };
+    r.source.emit({ type: 'boardMessageShown', at: r.clock.now(), text: 'Team meeting at 14:00', level: 'info', until: r.clock.now() + 60_000 } as never);
+    await r.settle(250); // the page turn was just sent: the message follows at the end of the board's interval
+    expect(r.display.last()).toMatchObject({ messageTurn: true, message: { text: 'Team meeting at 14:00' } });
+    await r.settle(MESSAGE_TURN_MS - 250);
+    expect(r.display.last()).toMatchObject({ messageTurn: false, page: 0 });
+    await r.settle(8_000); // both pages, then the message again
+    expect(r.display.last()).toMatchObject({ messageTurn: true });
+    await r.settle(60_000);
+    expect(r.display.last()!.message).toBeNull();
+  });
+
+  it('a clean stop leaves every board showing the placeholder, then closes it', async () => {
+    const r = await rig([boardConfig(), boardConfig({ id: 'b2' })]);
+    r.runtime.start();
+    await r.settle(0);
+    await r.runtime.stop();
+    for (const d of r.displays.values()) {
+      expect(d.last()).toMatchObject({ state: 'placeholder' });
+      expect(d.closed).toBe(true);
+    }
+    const before = r.display.shown.length;
+    await r.settle(10_000);
+    expect(r.display.shown).toHaveLength(before);
+    expect(r.clock.pendingTimers()).toEqual([]);
+  });
+
+  it('reads the core once per instant for all boards, and dims outside the schedule', async () => {
+    const boards = [boardConfig({ brightness: { open: 15, closed: 3, schedules: ['day'] } }), boardConfig({ id: 'b2', queues: ['sales'] })];
+    const r = await rig(boards);
+    r.runtime.start();
+    await r.settle(0);
+    const reads = r.source.reads;
+    await r.settle(1_000);
+    expect(r.source.reads - reads).toBe(1);
+    // 10:15 Tehran on a Monday: open; the b2 board covers Sales only.
+    expect(r.display.last()!.brightness).toBe(15);
+    expect(r.displays.get('b2')!.last()).toMatchObject({ title: 'Sales' });
+    await r.settle(8 * 3_600_000);
+    expect(r.display.last()!.brightness).toBe(3);
+  });
+});
