@@ -1,6 +1,6 @@
 import { request, type IncomingMessage } from 'node:http';
 import type { StoredEvent } from '../../gateway/events.ts';
-import type { CampaignSpec, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { BoardMessageOptions, BoardMessageState, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import { CcgateError } from '../../gateway/core/errors.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 import { isErrorCode } from './protocol.ts';
@@ -67,6 +67,31 @@ export class ApiClient {
   /** POST /v1/campaigns/:id/cancel. */
   async cancelCampaign(campaignId: string): Promise<void> {
     await this.call('POST', `/v1/campaigns/${encodeURIComponent(campaignId)}/cancel`);
+  }
+
+  /** GET /v1/counters: every external counter, by name. */
+  async counters(): Promise<CounterReading[]> {
+    return (await this.call('GET', '/v1/counters')) as CounterReading[];
+  }
+
+  /** POST /v1/counters/:name with `{value}` (source 'api'). */
+  async setCounter(name: string, value: number): Promise<void> {
+    await this.call('POST', `/v1/counters/${encodeURIComponent(name)}`, { value });
+  }
+
+  /** GET /v1/board/message: the supervisor message on show, or null. */
+  async boardMessage(): Promise<BoardMessageState | null> {
+    return ((await this.call('GET', '/v1/board/message')) as { message: BoardMessageState | null }).message;
+  }
+
+  /** POST /v1/board/message with `{text, level?, forMs?}`; resolves to when it comes down. */
+  async showBoardMessage(text: string, opts: BoardMessageOptions = {}): Promise<{ until: number }> {
+    return (await this.call('POST', '/v1/board/message', { text, ...opts })) as { until: number };
+  }
+
+  /** POST /v1/board/message/clear. */
+  async clearBoardMessage(): Promise<void> {
+    await this.call('POST', '/v1/board/message/clear');
   }
 
   /**

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BoardInputError } from '../../gateway/board/boardInput.ts';
 import { CcgateError } from '../../gateway/core/errors.ts';
 import { capturingLogger } from '../../gateway/core/Logger.ts';
 import type { StoredEvent } from '../../gateway/events.ts';
@@ -86,6 +87,63 @@ describe('ApiClient ↔ ApiServer over a Unix socket', () => {
     expect(fake.calls[0]).toEqual({ method: 'submitCampaign', args: [spec] });
     await client.cancelCampaign(res.campaignId);
     expect(fake.calls[1]).toEqual({ method: 'cancelCampaign', args: [res.campaignId] });
+  });
+
+  it('lists and sets external counters; the name travels in the path, the source is always api', async () => {
+    fake.countersValue = [{ name: 'email', value: 42, at: 1_767_595_500_000, source: 'api' }];
+    expect(await client.counters()).toEqual(fake.countersValue);
+    await client.setCounter('email', 40);
+    await client.setCounter('social dm/x', 0);
+    expect(fake.calls).toEqual([
+      { method: 'counters', args: [] },
+      { method: 'setCounter', args: ['email', 40, 'api'] },
+      { method: 'setCounter', args: ['social dm/x', 0, 'api'] },
+    ]);
+  });
+
+  it('shows, reads and clears the board message', async () => {
+    expect(await client.showBoardMessage('Team meeting at 14:00', { forMs: 60_000 })).toEqual({ until: fake.nowValue + 60_000 });
+    expect(await client.showBoardMessage('جلسه‌ی تیم', { level: 'critical' })).toEqual({ until: fake.nowValue + 600_000 });
+    expect(await client.showBoardMessage('plain')).toEqual({ until: fake.nowValue + 600_000 });
+    expect(await client.boardMessage()).toBeNull();
+    fake.boardMessageValue = { text: 'plain', level: 'info', until: 2, at: 1 };
+    expect(await client.boardMessage()).toEqual(fake.boardMessageValue);
+    await client.clearBoardMessage();
+    expect(fake.calls).toEqual([
+      { method: 'showBoardMessage', args: ['Team meeting at 14:00', { forMs: 60_000 }] },
+      { method: 'showBoardMessage', args: ['جلسه‌ی تیم', { level: 'critical' }] },
+      { method: 'showBoardMessage', args: ['plain', {}] },
+      { method: 'boardMessage', args: [] },
+      { method: 'boardMessage', args: [] },
+      { method: 'clearBoardMessage', args: [] },
+    ]);
+  });
+
+  it('refuses malformed counter and message bodies before the gateway sees them', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['/v1/counters/email', '{}', /value/],
+      ['/v1/counters/email', '{"value":"42"}', /value/],
+      ['/v1/counters/email', '{"value":4,"source":"cloud"}', /source/],
+      ['/v1/board/message', '{"level":"info"}', /text/],
+      ['/v1/board/message', '{"text":"x","level":"loud"}', /level/],
+      ['/v1/board/message', '{"text":"x","forMs":"10m"}', /forMs/],
+    ];
+    for (const [path, body, message] of cases) {
+      const r = await raw('POST', path, body);
+      expect(r.status, `${path} ${body}`).toBe(400);
+      expect(r.json.error?.code).toBe('API_BAD_REQUEST');
+      expect(r.json.error?.message).toMatch(message);
+    }
+    expect((await raw('GET', '/v1/counters/email')).status).toBe(405);
+    expect((await raw('GET', '/v1/board/message/clear')).status).toBe(405);
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('reports the gateway refusing a counter or message as HTTP 400 with its problem', async () => {
+    fake.failWith.setCounter = new BoardInputError('counterName', 'invalid counter name "E"', { name: 'E' });
+    await expectCcgateError(client.setCounter('E', 1), 'API_BAD_REQUEST', { problem: 'counterName', name: 'E', httpStatus: 400 });
+    fake.failWith.showBoardMessage = new BoardInputError('messageDuration', 'invalid message duration');
+    await expectCcgateError(client.showBoardMessage('x', { forMs: 5 }), 'API_BAD_REQUEST', { problem: 'messageDuration', httpStatus: 400 });
   });
 
   it('maps gateway errors to HTTP statuses and back to the same CcgateError', async () => {

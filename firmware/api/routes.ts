@@ -27,6 +27,16 @@ const ok: JsonReply = { status: 200, body: { ok: true } };
 
 const pauseBody = z.strictObject({ reason: z.string().trim().min(1, 'a non-empty pause reason') });
 
+// Shapes only: the gateway checks names, ranges and text (BoardInputError) so
+// the cloud path gets the same rules.
+const counterBody = z.strictObject({ value: z.number() });
+
+const messageBody = z.strictObject({
+  text: z.string(),
+  level: z.enum(['info', 'critical']).optional(),
+  forMs: z.number().optional(),
+});
+
 const campaignBody = z.strictObject({
   name: z.string().trim().min(1),
   prompt: z.string().trim().min(1),
@@ -75,6 +85,32 @@ export const ROUTES: readonly Route[] = [
           api.agentUnpause(id);
           return ok;
       }
+    },
+  },
+  { method: 'GET', pattern: /^\/v1\/counters$/, handler: (api) => ({ status: 200, body: api.counters() }) },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/counters\/([^/]+)$/,
+    handler: async (api, p, body) => {
+      api.setCounter(param(p, 0), parse(counterBody, await body(), 'counter').value, 'api');
+      return ok;
+    },
+  },
+  { method: 'GET', pattern: /^\/v1\/board\/message$/, handler: (api) => ({ status: 200, body: { message: api.boardMessage() } }) },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/board\/message$/,
+    handler: async (api, _p, body) => {
+      const { text, level, forMs } = parse(messageBody, await body(), 'board message');
+      return { status: 200, body: api.showBoardMessage(text, { ...(level === undefined ? {} : { level }), ...(forMs === undefined ? {} : { forMs }) }) };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/board\/message\/clear$/,
+    handler: (api) => {
+      api.clearBoardMessage();
+      return ok;
     },
   },
   {
