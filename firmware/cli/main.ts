@@ -1,18 +1,20 @@
 /**
  * `ccgate` command line: parses arguments (node:util parseArgs), dispatches
- * to the long-running commands through an injectable table and to the
- * daemon-client commands, and turns errors into exit codes:
+ * to the long-running commands through an injectable table, to the
+ * daemon-client commands and to the command groups kept in their own modules
+ * (SUBCOMMANDS), and turns errors into exit codes:
  * 0 ok, 1 runtime failure (`error [CODE]: message`), 2 bad arguments.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isCcgateError } from '../../gateway/core/errors.ts';
 import { ApiClient } from '../api/ApiClient.ts';
 import { DEFAULT_SOCKET_PATH } from '../api/protocol.ts';
+import { parse, required, SOCKET, str, type CommandEnv, type Options, type Subcommand, type Values } from './args.ts';
+import { boardCommand, counterCommand } from './boardCommands.ts';
 import { agentCommand, campaignCancelCommand, campaignSubmitCommand, statusCommand, type AgentAction, type CliIo } from './clientCommands.ts';
 import { CommandUnavailableError, defaultHandlers, type CommandHandlers } from './commands.ts';
-import { COMMAND_USAGE, fromParseArgsError, MAIN_USAGE, numberFlag, UsageError } from './usage.ts';
+import { COMMAND_USAGE, MAIN_USAGE, numberFlag, UsageError } from './usage.ts';
 
 /** Everything main() touches outside its arguments, injectable for tests. */
 export interface MainDeps {
@@ -23,10 +25,15 @@ export interface MainDeps {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
+/**
+ * Command groups kept in their own modules, each given the words after its
+ * name (see args.ts). A new group is one entry here plus its usage text.
+ */
+const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+  counter: counterCommand,
+  board: boardCommand,
+};
 
-const SOCKET: Options = { socket: { type: 'string' } };
 const AGENT_ACTIONS: readonly AgentAction[] = ['login', 'logout', 'pause', 'unpause'];
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
@@ -70,6 +77,11 @@ async function dispatch(argv: string[], d: MainDeps): Promise<number> {
   }
   const path = (p: string): string => resolve(d.cwd, p);
   const client = (v: Values): ApiClient => new ApiClient(path(str(v.socket) ?? d.env.CCGATE_SOCKET ?? DEFAULT_SOCKET_PATH));
+  const group = Object.hasOwn(SUBCOMMANDS, command) ? SUBCOMMANDS[command] : undefined;
+  if (group) {
+    const env: CommandEnv = { io: d.io, path, client };
+    return group(rest, env);
+  }
 
   switch (command) {
     case 'run': {
@@ -159,28 +171,6 @@ async function campaign(rest: string[], d: MainDeps, path: (p: string) => string
     },
     d.io,
   );
-}
-
-function parse(command: string, args: string[], options: Options, maxPositionals: number): { values: Values; positionals: string[] } {
-  let parsed: { values: Values; positionals: string[] };
-  try {
-    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
-  } catch (e) {
-    throw fromParseArgsError(e, command);
-  }
-  const extra = parsed.positionals.slice(maxPositionals);
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])} for \`ccgate ${command}\``, command);
-  return parsed;
-}
-
-function str(v: Values[string]): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function required(command: string, values: Values, flag: string, what: string): string {
-  const v = str(values[flag]);
-  if (v === undefined || v.trim() === '') throw new UsageError(`${command}: missing --${flag} ${what}`, command);
-  return v;
 }
 
 function isAgentAction(a: string | undefined): a is AgentAction {

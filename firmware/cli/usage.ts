@@ -33,6 +33,11 @@ Commands:
   campaign submit FILE.csv|FILE.json --name NAME --prompt PROMPT
                                start an outbound campaign
   campaign cancel ID           stop a campaign
+  counter set NAME VALUE       set an external counter (emails, chats…) for the wallboards
+  counter list [--json]        list the external counters and when each was set
+  board say TEXT [--for DURATION] [--critical]
+                               show a message on every wallboard (default for 10m)
+  board clear                  take the wallboard message down
   help [COMMAND]               show help (also --help); --version prints the version
 
 Commands talking to the daemon take --socket PATH (default $CCGATE_SOCKET, else var/ccgate.sock).
@@ -83,6 +88,23 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   --max-concurrent N    calls in progress at once (integer >= 1)
   --calls-per-minute N  dialling rate limit (> 0)
   --agent-queue Q       queue for "press 1 to speak to an agent"
+`,
+  counter: `Usage: ccgate counter set NAME VALUE [--socket PATH]
+       ccgate counter list [--json] [--socket PATH]
+
+  NAME            lower-case letter, then up to 31 of a-z, 0-9, _ or - (e.g. email, whatsapp)
+  VALUE           whole number from 0 to 1000000000
+  --json          list as JSON: name, value, source and when it was set (epoch ms)
+
+  Boards show a counter not set again within their freshness limit as "--".
+`,
+  board: `Usage: ccgate board say TEXT [--for DURATION] [--critical] [--socket PATH]
+       ccgate board clear [--socket PATH]
+
+  TEXT            the message, one argument (quote it): 1 to 160 characters, one line
+  --for DURATION  how long it stays up, 1s to 24h, e.g. 30s, 10m, 1h30m (default 10m)
+  --critical      critical level: signs that can, beep
+  A new message replaces the one on show.
 `,
 };
 
