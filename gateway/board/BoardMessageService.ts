@@ -26,6 +26,7 @@ export interface BoardMessageDeps {
   log: Logger;
 }
 
+/** The one supervisor message, in memory and in the store's meta, with its expiry timer. */
 export class BoardMessageService {
   /** The stored message, possibly past its time until the expiry timer has run. */
   private msg: BoardMessageState | null;

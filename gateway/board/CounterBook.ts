@@ -24,6 +24,7 @@ export interface CounterBookDeps {
   log: Logger;
 }
 
+/** The external counters, in memory and in the store's meta; written only inside an input. */
 export class CounterBook {
   private readonly byName = new Map<string, CounterReading>();
 
