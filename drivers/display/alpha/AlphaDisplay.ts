@@ -170,7 +170,8 @@ export class AlphaDisplay implements Display {
   private async fault(why: string): Promise<void> {
     this.state.forget();
     this.ok = false;
-    if (this.closed) return;
+    // A write failure and the port's own close event report the same loss: retry once per loss.
+    if (this.closed || this.reopenTimer?.pending) return;
     if (this.deps.port.isOpen) await this.deps.port.close().catch(() => undefined);
     this.attempts++;
     const waitMs = Math.min(this.opts.reopenMaxMs, this.opts.reopenInitialMs * this.opts.reopenFactor ** (this.attempts - 1));
