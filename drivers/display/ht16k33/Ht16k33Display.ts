@@ -14,7 +14,7 @@ import type { BoardView } from '../../../wallboard/model/BoardView.ts';
 import type { I2cBus, I2cBusOpener } from '../bus/I2cBus.ts';
 import { isBusGone } from '../bus/LedBusError.ts';
 import { LedDisplayBase, type SyncResult } from '../ledkit/LedDisplayBase.ts';
-import { segmentLineRenderer, type LineRenderer } from '../ledkit/LineRenderer.ts';
+import { font5x7LineRenderer, type LineRenderer } from '../ledkit/LineRenderer.ts';
 import { blankFrame, boardFrame } from './session/frame.ts';
 import { planModuleWrites, type ModuleState } from './session/moduleWrites.ts';
 
@@ -28,7 +28,7 @@ export interface Ht16k33DisplayOptions {
   logger: Logger;
   /** How the bus is opened: `openI2cBus` on a Pi, a fake's `opener()` in tests and simulators. */
   openBus: I2cBusOpener;
-  /** Text → 8-row bitmap for matrices (the wallboard 5×7 font renderer); default: 7-segment shapes. */
+  /** Text → bitmap for matrices; default: the wallboard renderer with the 5×7 font. */
   renderLine?: LineRenderer;
   /** Retry period while faulty, ms. */
   retryMs?: number;
@@ -50,16 +50,17 @@ export class Ht16k33Display extends LedDisplayBase {
   private bus: I2cBus | null = null;
   private readonly slots: ModuleSlot[];
   private readonly renderLine: LineRenderer;
-  private rendered: { text: string; bitmap: ReturnType<LineRenderer> } | null = null;
+  private rendered: { key: string; bitmap: ReturnType<LineRenderer> } | null = null;
 
   constructor(private readonly opts: Ht16k33DisplayOptions) {
     super(opts.boardId, opts.clock, opts.logger.child({ component: 'ht16k33', board: opts.boardId }), opts.retryMs);
     this.slots = opts.connection.addresses.map((address) => ({ address, known: null, fault: null }));
     this.capacity = opts.connection.variant === 'matrix8x8' ? MATRIX_CAPACITY : this.slots.length;
-    const render = opts.renderLine ?? segmentLineRenderer();
+    const render = opts.renderLine ?? font5x7LineRenderer();
     // Scrolling re-asks for the same text 20 times a second: render it once.
-    this.renderLine = (text) => {
-      if (this.rendered?.text !== text) this.rendered = { text, bitmap: render(text) };
+    this.renderLine = (text, dir) => {
+      const key = `${dir}:${text}`;
+      if (this.rendered?.key !== key) this.rendered = { key, bitmap: render(text, dir) };
       return this.rendered.bitmap;
     };
   }

@@ -12,7 +12,7 @@ import { Ht16k33Display } from './Ht16k33Display.ts';
 export interface Ht16k33Deps {
   clock: Clock;
   logger: Logger;
-  /** Matrix text renderer (wallboard text + 5×7 font); default: 7-segment shapes. */
+  /** Matrix text renderer; default: the wallboard renderer with the 5×7 font. */
   renderLine?: LineRenderer;
   /** Test seam: how the bus opens (default: the native i2c-bus package). */
   openBus?: I2cBusOpener;

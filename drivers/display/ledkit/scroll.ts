@@ -4,8 +4,9 @@
  * `nextChangeMs`.
  */
 import { createBitmap, type Bitmap } from '../../../wallboard/bitmap/Bitmap.ts';
+import { blit, crop, scrollLength, scrollWindow } from '../../../wallboard/bitmap/ops.ts';
 
-/** Columns scrolled per second ÷ 1000: one column every 50 ms = 20 columns/s, readable on 8-pixel modules. */
+/** One column every 50 ms = 20 columns/s: readable on 8-pixel modules, 20 small writes a second. */
 export const SCROLL_STEP_MS = 50;
 
 export interface ScrollFrame {
@@ -16,39 +17,21 @@ export interface ScrollFrame {
 }
 
 /**
- * Text that fits stands centred. Longer text enters from the right edge,
- * crosses, and leaves fully before it enters again (cycle = text width +
- * display width columns).
+ * Text that fits stands centred. Longer text enters (from the right for LTR,
+ * the left for RTL), crosses, and leaves fully before it enters again.
  */
-export function scrollFrame(text: Bitmap, width: number, elapsedMs: number, stepMs = SCROLL_STEP_MS): ScrollFrame {
-  const window = createBitmap(width, 8);
-  const rows = Math.min(8, text.height);
+export function scrollFrame(text: Bitmap, width: number, elapsedMs: number, dir: 'ltr' | 'rtl' = 'ltr', stepMs = SCROLL_STEP_MS): ScrollFrame {
   if (text.width <= width) {
-    const x0 = Math.floor((width - text.width) / 2);
-    for (let y = 0; y < rows; y++) {
-      for (let x = 0; x < text.width; x++) window.data[y * width + x0 + x] = text.data[y * text.width + x] ?? 0;
-    }
+    const window = createBitmap(width, 8);
+    blit(window, text, Math.floor((width - text.width) / 2), 0);
     return { window, nextChangeMs: null };
   }
-  const cycle = text.width + width;
   const step = Math.floor(elapsedMs / stepMs);
-  const offset = step % cycle;
-  for (let x = 0; x < width; x++) {
-    const tx = offset + x - width;
-    if (tx < 0 || tx >= text.width) continue;
-    for (let y = 0; y < rows; y++) window.data[y * width + x] = text.data[y * text.width + tx] ?? 0;
-  }
-  return { window, nextChangeMs: (step + 1) * stepMs - elapsedMs };
+  const offset = step % scrollLength(text, width);
+  return { window: crop(scrollWindow(text, width, offset, dir), 0, 0, width, 8), nextChangeMs: (step + 1) * stepMs - elapsedMs };
 }
 
 /** The 8×8 tile of `bm` starting at column `x0`. */
 export function tile(bm: Bitmap, x0: number): Bitmap {
-  const out = createBitmap(8, 8);
-  for (let y = 0; y < 8 && y < bm.height; y++) {
-    for (let x = 0; x < 8; x++) {
-      const bx = x0 + x;
-      if (bx < bm.width) out.data[y * 8 + x] = bm.data[y * bm.width + bx] ?? 0;
-    }
-  }
-  return out;
+  return crop(bm, x0, 0, 8, 8);
 }

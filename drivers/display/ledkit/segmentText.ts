@@ -98,14 +98,15 @@ export function sevenSegmentText(view: BoardView, item: ItemView | undefined, op
 /**
  * The line a matrix scrolls: the message during its turn, else the page's
  * items as "label value" (English boards) or "SHORT value" (other
- * languages: the matrix font is Latin), two spaces apart.
+ * languages: the 5×7 matrix font is Latin), two spaces apart, left to right.
+ * A message keeps the board's direction (the renderer shapes and reorders it).
  */
-export function matrixLine(view: BoardView): { text: string; blink: boolean } {
-  if (view.state === 'placeholder') return { text: '--', blink: false };
-  if (view.messageTurn && view.message) return { text: view.message.text, blink: view.message.level === 'critical' };
+export function matrixLine(view: BoardView): { text: string; dir: 'ltr' | 'rtl'; blink: boolean } {
+  if (view.state === 'placeholder') return { text: '--', dir: 'ltr', blink: false };
+  if (view.messageTurn && view.message) return { text: view.message.text, dir: view.dir, blink: view.message.level === 'critical' };
   const items = pageItems(view);
   const text = items.map((i) => `${view.lang === 'en' ? i.label : i.short} ${i.latin}`).join('  ');
-  return { text, blink: items.some((i) => isCritical(view, i)) };
+  return { text, dir: 'ltr', blink: items.some((i) => isCritical(view, i)) };
 }
 
 /** Whether a software-blinking value is lit at `elapsedMs`, and ms until that flips. */

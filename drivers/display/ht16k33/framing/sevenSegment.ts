@@ -41,9 +41,10 @@ export interface SegmentCell {
 /**
  * Split text into cells: `.` lights the previous cell's decimal point (or an
  * empty cell of its own at the start), `:` is returned separately, a
- * character without a glyph becomes a blank cell.
+ * character without a glyph becomes a `blank` cell (0 = no segments; Code B
+ * spells blank 0x0F).
  */
-export function toCells(text: string, glyph: (ch: string) => number | null): { cells: SegmentCell[]; colon: boolean } {
+export function toCells(text: string, glyph: (ch: string) => number | null, blank = 0): { cells: SegmentCell[]; colon: boolean } {
   const cells: SegmentCell[] = [];
   let colon = false;
   for (const ch of text) {
@@ -56,7 +57,7 @@ export function toCells(text: string, glyph: (ch: string) => number | null): { c
       last.dp = true;
       continue;
     }
-    cells.push({ glyph: ch === '.' ? 0 : (glyph(ch) ?? 0), dp: ch === '.' });
+    cells.push({ glyph: ch === '.' ? blank : (glyph(ch) ?? blank), dp: ch === '.' });
   }
   return { cells, colon };
 }

@@ -58,7 +58,7 @@ export function boardFrame(variant: Ht16k33Variant, count: number, view: BoardVi
     }
     case 'matrix8x8': {
       const line = matrixLine(view);
-      const frame = scrollFrame(renderLine(line.text), count * 8, elapsedMs);
+      const frame = scrollFrame(renderLine(line.text, line.dir), count * 8, elapsedMs, line.dir);
       return {
         modules: Array.from({ length: count }, (_, i) => ({
           ram: encodeMatrix8x8(frame.window, i * 8),
