@@ -28,8 +28,8 @@ export class LedBusError extends CcgateError {
   }
 }
 
-/** errno names that mean "the device did not answer" rather than "no such bus". */
-const NACK_ERRNOS = new Set(['EREMOTEIO', 'ENXIO', 'EIO', 'ETIMEDOUT']);
+/** errno names the Linux I2C adapters give for an address that did not acknowledge (i2c-bcm2835: EREMOTEIO). */
+const NACK_ERRNOS = new Set(['EREMOTEIO', 'ENXIO']);
 
 /** The errno name of a Node system error (`EREMOTEIO`), or null. */
 export function errnoOf(e: unknown): string | null {
