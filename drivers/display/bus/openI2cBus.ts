@@ -1,3 +1,4 @@
+import { access, constants } from 'node:fs/promises';
 import type { I2cBus } from './I2cBus.ts';
 import { LedBusError, openFailure, writeFailure } from './LedBusError.ts';
 
@@ -17,6 +18,12 @@ export interface OpenI2cBusOptions {
    * a board actually opens the bus.
    */
   loadModule?: () => Promise<I2cBusModule>;
+  /**
+   * Test seam: checks the device node. i2c-bus opens /dev/i2c-N only at the
+   * first write to an address, so without this a missing bus would look like
+   * a failing module. Default: read/write access to the node.
+   */
+  checkNode?: (path: string) => Promise<void>;
 }
 
 async function importI2cBus(): Promise<I2cBusModule> {
@@ -40,6 +47,7 @@ export async function openI2cBus(busNumber: number, opts: OpenI2cBusOptions = {}
   }
   let native: Awaited<ReturnType<I2cBusModule['openPromisified']>>;
   try {
+    await (opts.checkNode ?? ((p) => access(p, constants.R_OK | constants.W_OK)))(`/dev/i2c-${busNumber}`);
     native = await mod.openPromisified(busNumber);
   } catch (e) {
     throw openFailure(name, 'i2c-bus', e);
