@@ -1,0 +1,58 @@
+import { toJalaali } from 'jalaali-js';
+import { describe, expect, it } from 'vitest';
+import { formatDate, formatTime } from './dates.ts';
+import { toLocalDigits } from './digits.ts';
+
+const DAY = 86_400_000;
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** Noon in Tehran (UTC+03:30, no DST since 2022; ±1 h before) stays on the same civil day either way. */
+const tehranNoon = (y: number, m: number, d: number): number => Date.UTC(y, m - 1, d, 8, 30);
+
+describe('formatDate fa: Jalali with Persian digits, checked against jalaali-js', () => {
+  const days: number[] = [];
+  for (let year = 2015; year <= 2035; year++) {
+    // Nowruz (and the Esfand 29/30 before it) and the Gregorian year end.
+    for (let t = tehranNoon(year, 3, 15); t <= tehranNoon(year, 3, 25); t += DAY) days.push(t);
+    for (let t = tehranNoon(year, 12, 25); t <= tehranNoon(year + 1, 1, 5); t += DAY) days.push(t);
+  }
+
+  it(`agrees on ${days.length} days around Nowruz and year ends`, () => {
+    for (const t of days) {
+      const g = new Date(t);
+      const j = toJalaali(g.getUTCFullYear(), g.getUTCMonth() + 1, g.getUTCDate());
+      expect(formatDate(t, 'fa', 'Asia/Tehran'), g.toISOString()).toBe(toLocalDigits(`${j.jy}/${pad(j.jm)}/${pad(j.jd)}`, 'fa'));
+    }
+  });
+
+  it('Nowruz 1404 is ۱۴۰۴/۰۱/۰۱ with no bidi marks', () => {
+    const s = formatDate(tehranNoon(2025, 3, 21), 'fa', 'Asia/Tehran');
+    expect(s).toBe('۱۴۰۴/۰۱/۰۱');
+    expect(s).not.toMatch(/[\u200E\u200F\u061C]/);
+    expect(formatDate(tehranNoon(2024, 12, 31), 'fa', 'Asia/Tehran')).toBe('۱۴۰۳/۱۰/۱۱');
+  });
+
+  it('uses the board time zone for the day', () => {
+    // 2025-03-20 22:00 UTC is already 1 Farvardin 01:30 in Tehran.
+    const t = Date.UTC(2025, 2, 20, 22, 0);
+    expect(formatDate(t, 'fa', 'Asia/Tehran')).toBe('۱۴۰۴/۰۱/۰۱');
+    expect(formatDate(t, 'fa', 'UTC')).toBe('۱۴۰۳/۱۲/۳۰');
+  });
+});
+
+describe('formatDate zh and en', () => {
+  it('writes 2025年3月21日 and 2025-03-21', () => {
+    const t = Date.UTC(2025, 2, 21, 4, 0);
+    expect(formatDate(t, 'zh', 'Asia/Shanghai')).toBe('2025年3月21日');
+    expect(formatDate(t, 'en', 'Europe/London')).toBe('2025-03-21');
+  });
+});
+
+describe('formatTime', () => {
+  it('is 24-hour HH:MM in the language digits', () => {
+    const t = Date.UTC(2025, 2, 21, 10, 35); // 14:05 in Tehran
+    expect(formatTime(t, 'fa', 'Asia/Tehran')).toBe('۱۴:۰۵');
+    expect(formatTime(t, 'en', 'Asia/Tehran')).toBe('14:05');
+    expect(formatTime(Date.UTC(2025, 0, 1, 16, 0), 'zh', 'Asia/Shanghai')).toBe('00:00');
+  });
+});
