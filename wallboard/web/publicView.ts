@@ -47,7 +47,7 @@ export function publicView(view: BoardView): PublicBoardView {
   };
 }
 
-/** The placeholder a page shows when its board is stopped: every value `--`, nothing coloured as an alarm (led-signs conventions: stale data is never shown as live). */
+/** The placeholder a page shows when its board is stopped: every value `--`, nothing coloured as an alarm (stale data is never shown as live). */
 export function placeholderOf(view: PublicBoardView): PublicBoardView {
   return {
     ...view,

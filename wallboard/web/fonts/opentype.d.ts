@@ -32,6 +32,22 @@ declare module 'opentype.js' {
     /** The font as an OpenType (CFF outlines) file. */
     toArrayBuffer(): ArrayBuffer;
   }
-  const opentype: { Font: typeof Font; Glyph: typeof Glyph; Path: typeof Path };
+  /** A font read back by `parse` (the tests check what the builder wrote). */
+  interface ParsedGlyph {
+    name: string | null;
+    unicode: number | undefined;
+    advanceWidth: number;
+    path: { commands: Array<{ type: string; x?: number; y?: number }> };
+  }
+  interface ParsedFont {
+    unitsPerEm: number;
+    ascender: number;
+    descender: number;
+    numGlyphs: number;
+    names: Record<'windows' | 'macintosh' | 'unicode', Record<string, Record<string, string> | undefined>>;
+    charToGlyph(ch: string): ParsedGlyph;
+    hasChar(ch: string): boolean;
+  }
+  const opentype: { Font: typeof Font; Glyph: typeof Glyph; Path: typeof Path; parse(buffer: ArrayBuffer): ParsedFont };
   export default opentype;
 }
