@@ -9,7 +9,6 @@
  *   Clock ──heartbeat──► every BoardChannel (the page notices a silent server)
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Clock, Timer } from '../../gateway/core/Clock.ts';
 import { CcgateError } from '../../gateway/core/errors.ts';
 import type { Logger } from '../../gateway/core/Logger.ts';
@@ -104,7 +103,9 @@ export async function startWebBoardServer(opts: WebBoardServerOptions): Promise<
   });
   await listen(server, opts.host, opts.port);
   server.on('error', (e) => log.error({ err: e }, 'web board server error'));
-  const bound = server.address() as AddressInfo;
+  // Listening on host:port always yields an AddressInfo (a string is for pipes and Unix sockets).
+  const bound = server.address();
+  if (bound === null || typeof bound === 'string') throw new CcgateError('CONFIG_INVALID', `web wallboard bound to no TCP address: ${String(bound)}`, { host: opts.host, port: opts.port });
   log.info({ host: bound.address, port: bound.port, boards: [...pages.keys()], token: opts.token !== null }, 'web wallboard listening');
 
   let beats = 0;
