@@ -152,6 +152,8 @@ describe('web board server: routes', () => {
   it('displayFor names only web boards, the same display each time', () => {
     expect(server.displayFor('team')).toBe(server.displayFor('team'));
     expect(server.displayFor('team').boardId).toBe('team');
+    expect(server.displayFor('team').capacity).toBeGreaterThanOrEqual(50);
+    expect(server.displayFor('team').health()).toEqual({ ok: false, detail: 'not opened', bytesWritten: 0 });
     expect(() => server.displayFor('hall')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 
