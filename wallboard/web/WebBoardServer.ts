@@ -96,7 +96,8 @@ export async function startWebBoardServer(opts: WebBoardServerOptions): Promise<
     try {
       handleRequest(ctx, req, res);
     } catch (e) {
-      log.error({ url: req.url, err: e }, 'web board request failed');
+      // The path only: the query may hold the token.
+      log.error({ path: (req.url ?? '').split('?')[0], err: e }, 'web board request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end();
     }
