@@ -141,9 +141,9 @@ describe('ApiClient ↔ ApiServer over a Unix socket', () => {
 
   it('reports the gateway refusing a counter or message as HTTP 400 with its problem', async () => {
     fake.failWith.setCounter = new BoardInputError('counterName', 'invalid counter name "E"', { name: 'E' });
-    await expectCcgateError(client.setCounter('E', 1), 'API_BAD_REQUEST', { problem: 'counterName', name: 'E', httpStatus: 400 });
+    await expectCcgateError(client.setCounter('E', 1), 'BOARD_INPUT_INVALID', { problem: 'counterName', name: 'E', httpStatus: 400 });
     fake.failWith.showBoardMessage = new BoardInputError('messageDuration', 'invalid message duration');
-    await expectCcgateError(client.showBoardMessage('x', { forMs: 5 }), 'API_BAD_REQUEST', { problem: 'messageDuration', httpStatus: 400 });
+    await expectCcgateError(client.showBoardMessage('x', { forMs: 5 }), 'BOARD_INPUT_INVALID', { problem: 'messageDuration', httpStatus: 400 });
   });
 
   it('maps gateway errors to HTTP statuses and back to the same CcgateError', async () => {

@@ -61,7 +61,7 @@ describe('counters and board messages through the API to the gateway', () => {
     expect((await client.snapshot()).counters).toEqual([{ name: 'email', value: 42, at: START, source: 'api' }]);
   });
 
-  it("the gateway's refusals arrive as API_BAD_REQUEST (HTTP 400) naming the problem", async () => {
+  it("the gateway's refusals arrive as BOARD_INPUT_INVALID (HTTP 400) naming the problem", async () => {
     expect((await refusal(client.setCounter('Email', 1))).context).toMatchObject({ problem: 'counterName', httpStatus: 400 });
     expect((await refusal(client.setCounter('email', 1.5))).context).toMatchObject({ problem: 'counterValue' });
     expect((await refusal(client.showBoardMessage('a\nb'))).context).toMatchObject({ problem: 'messageText' });

@@ -50,6 +50,13 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   MODEM_SIM: 503,
   MODEM_UNSUPPORTED: 501,
   SMS_INVALID: 400,
+  BOARD_INPUT_INVALID: 400,
+  ALPHA_ENCODE: 500,
+  LED_BUS_DRIVER_MISSING: 503,
+  LED_BUS_OPEN_FAILED: 503,
+  LED_BUS_WRITE_FAILED: 503,
+  LED_BUS_CLOSED: 503,
+  LED_BUS_BUSY: 503,
 };
 
 /** True if `code` is one of ccgate's error codes (the client trusts nothing else from the wire). */

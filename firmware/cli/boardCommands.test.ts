@@ -122,7 +122,7 @@ describe('counter and board commands over the API socket', () => {
 
   it("the daemon's refusal is a runtime error: exit 1 with its code", async () => {
     fake.failWith.setCounter = new BoardInputError('counterLimit', 'too many counters: 64 are kept, "x" would be one more');
-    expect(await cli(['counter', 'set', 'x', '1'])).toEqual({ code: 1, out: '', err: 'error [API_BAD_REQUEST]: too many counters: 64 are kept, "x" would be one more\n' });
+    expect(await cli(['counter', 'set', 'x', '1'])).toEqual({ code: 1, out: '', err: 'error [BOARD_INPUT_INVALID]: too many counters: 64 are kept, "x" would be one more\n' });
   });
 
   it('help lists the commands and explains each', async () => {

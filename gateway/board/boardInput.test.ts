@@ -16,7 +16,7 @@ function problemOf(fn: () => unknown): BoardInputProblem | null {
     return null;
   } catch (e) {
     expect(e).toBeInstanceOf(BoardInputError);
-    expect(isCcgateError(e, 'API_BAD_REQUEST')).toBe(true);
+    expect(isCcgateError(e, 'BOARD_INPUT_INVALID')).toBe(true);
     return (e as BoardInputError).problem;
   }
 }

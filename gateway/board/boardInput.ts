@@ -24,11 +24,8 @@ export const MIN_MESSAGE_MS = 1_000;
 export const MAX_MESSAGE_MS = 24 * 3_600_000;
 export const DEFAULT_MESSAGE_MS = 10 * 60_000;
 
-/**
- * The code board input errors carry. API_BAD_REQUEST (HTTP 400): the
- * request's content is wrong, as with a malformed body.
- */
-export const BOARD_INPUT_CODE: ErrorCode = 'API_BAD_REQUEST';
+/** The code board input errors carry (HTTP 400 on the local API). */
+export const BOARD_INPUT_CODE: ErrorCode = 'BOARD_INPUT_INVALID';
 
 /** Which rule an input broke; kept in the error's `context.problem`. */
 export type BoardInputProblem = 'counterName' | 'counterValue' | 'counterLimit' | 'messageText' | 'messageLevel' | 'messageDuration';

@@ -29,7 +29,15 @@ export type ErrorCode =
   | 'MODEM_NOT_REGISTERED'
   | 'MODEM_SIM'
   | 'MODEM_UNSUPPORTED'
-  | 'SMS_INVALID';
+  | 'SMS_INVALID'
+  // Wallboards: a counter or supervisor message refused, a figure a sign cannot encode, an LED bus fault.
+  | 'BOARD_INPUT_INVALID'
+  | 'ALPHA_ENCODE'
+  | 'LED_BUS_DRIVER_MISSING'
+  | 'LED_BUS_OPEN_FAILED'
+  | 'LED_BUS_WRITE_FAILED'
+  | 'LED_BUS_CLOSED'
+  | 'LED_BUS_BUSY';
 
 export class CcgateError extends Error {
   readonly code: ErrorCode;

@@ -65,7 +65,7 @@ describe('external counters', () => {
     const w = makeWorld(siteYaml());
     w.gw.setCounter('email', 1);
     const before = w.store.lastEventSeq();
-    expect(thrown(() => w.gw.setCounter('E-mail', 3))).toMatchObject({ code: 'API_BAD_REQUEST', context: { problem: 'counterName', name: 'E-mail' } });
+    expect(thrown(() => w.gw.setCounter('E-mail', 3))).toMatchObject({ code: 'BOARD_INPUT_INVALID', context: { problem: 'counterName', name: 'E-mail' } });
     expect(thrown(() => w.gw.setCounter('email', -1))).toMatchObject({ context: { problem: 'counterValue' } });
     expect(thrown(() => w.gw.setCounter('email', 2.5))).toBeInstanceOf(BoardInputError);
     for (let i = 1; i < MAX_COUNTERS; i++) w.gw.setCounter(`c${i}`, i);
@@ -149,7 +149,7 @@ describe('supervisor messages', () => {
       // The cloud path hands over parsed JSON: the core checks the level too.
       [() => w.gw.showBoardMessage('ok', { level: 'loud' as 'info' }), 'messageLevel'],
     ];
-    for (const [fn, problem] of cases) expect(thrown(fn)).toMatchObject({ code: 'API_BAD_REQUEST', context: { problem } });
+    for (const [fn, problem] of cases) expect(thrown(fn)).toMatchObject({ code: 'BOARD_INPUT_INVALID', context: { problem } });
     expect(w.ofType('boardMessageShown')).toHaveLength(1);
     expect(w.gw.boardMessage()?.text).toBe('kept');
   });

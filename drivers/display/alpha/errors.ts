@@ -4,7 +4,7 @@ import { CcgateError } from '../../../gateway/core/errors.ts';
  * Why an Alpha packet or sign layout could not be built. Every one comes
  * from the board's configuration or content (a label the protocol cannot
  * carry, a picture larger than SMALL DOTS allows, more items than labels),
- * so the error code is CONFIG_INVALID and the precise reason is in `context`.
+ * and the precise reason is in `context`.
  */
 export type AlphaEncodeReason =
   | 'label'
@@ -23,7 +23,7 @@ export class AlphaEncodeError extends CcgateError {
     message: string,
     context: Record<string, unknown> = {},
   ) {
-    super('CONFIG_INVALID', message, { ...context, reason });
+    super('ALPHA_ENCODE', message, { ...context, reason });
     this.name = 'AlphaEncodeError';
   }
 }

@@ -1,10 +1,6 @@
-import { CcgateError, type ErrorCode } from '../../../gateway/core/errors.ts';
+import { CcgateError } from '../../../gateway/core/errors.ts';
 
-/**
- * Codes for failures on an LED module's bus. They belong in the `ErrorCode`
- * union of gateway/core/errors.ts; until the lead adds them there they are
- * declared here and passed to the base class through one cast below.
- */
+/** Codes for failures on an LED module's bus (a subset of ErrorCode). */
 export type LedBusErrorCode =
   /** The native package (`i2c-bus`, `spi-device`) is not installed or did not build. */
   | 'LED_BUS_DRIVER_MISSING'
@@ -21,8 +17,7 @@ export class LedBusError extends CcgateError {
   readonly busCode: LedBusErrorCode;
 
   constructor(code: LedBusErrorCode, message: string, context: Record<string, unknown> = {}, cause?: unknown) {
-    // The cast is the one place these codes meet the shared union (see the type's note).
-    super(code as unknown as ErrorCode, message, context, { cause });
+    super(code, message, context, { cause });
     this.name = 'LedBusError';
     this.busCode = code;
   }
