@@ -1,3 +1,4 @@
+import type { BoardStatus } from '../../wallboard/runtime/WallboardRuntime.ts';
 import { request, type IncomingMessage } from 'node:http';
 import type { StoredEvent } from '../../gateway/events.ts';
 import type { BoardMessageOptions, BoardMessageState, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
@@ -67,6 +68,11 @@ export class ApiClient {
   /** POST /v1/campaigns/:id/cancel. */
   async cancelCampaign(campaignId: string): Promise<void> {
     await this.call('POST', `/v1/campaigns/${encodeURIComponent(campaignId)}/cancel`);
+  }
+
+  /** GET /v1/wallboard: every configured board with its config, health and the view on show. */
+  async wallboard(): Promise<BoardStatus[]> {
+    return (await this.call('GET', '/v1/wallboard')) as BoardStatus[];
   }
 
   /** GET /v1/counters: every external counter, by name. */

@@ -32,9 +32,11 @@ export interface ApiServerOptions {
   maxSseBufferBytes: number;
   /** Mode of the socket file. Default 0o660: the daemon's user and group (operators) only. */
   socketMode: number;
+  /** The boards for `GET /v1/wallboard` (config, health, the view on show); none when the daemon runs no boards. */
+  wallboard: (() => unknown[]) | null;
 }
 
-const DEFAULTS: ApiServerOptions = { heartbeatMs: 15_000, maxSseBufferBytes: 4 * 1024 * 1024, socketMode: 0o660 };
+const DEFAULTS: ApiServerOptions = { heartbeatMs: 15_000, maxSseBufferBytes: 4 * 1024 * 1024, socketMode: 0o660, wallboard: null };
 
 /**
  * Start serving `api` on `socketPath`. Removes a stale socket file; rejects
@@ -56,6 +58,7 @@ export async function startApiServer(api: GatewayApi, socketPath: string, logger
     const path = new URL(req.url ?? '/', 'http://ccgate.local').pathname;
     try {
       if (method === 'GET' && path === '/v1/events') return openEventStream(req, res);
+      if (method === 'GET' && path === '/v1/wallboard') return sendJson(res, 200, opts.wallboard?.() ?? []);
       const { route, params } = matchRoute(method, path);
       const reply = await route.handler(api, params, () => readJsonBody(req));
       sendJson(res, reply.status, reply.body);

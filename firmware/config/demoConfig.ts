@@ -72,6 +72,24 @@ trunks:
 campaigns:
   schedule: always
   agentQueue: flights
+
+# Every board kind, driven on its simulator in the demo (ccgate wallboard preview draws them).
+wallboard:
+  web: {host: 127.0.0.1, port: 0}   # port 0: any free port; the demo prints the address
+  boards:
+    - {id: tv-site, kind: web, items: [callsWaiting, longestWait, agentsReady, agentsOnCall, agentsPaused,
+        serviceLevelToday, serviceLevelHour, answered, abandoned, callbacksPending, surveyMean, agentsNeeded, 'counter:email']}
+    - {id: tv-flights-fa, kind: web, lang: fa, queues: [flights], title: پرواز,
+        items: [callsWaiting, longestWait, agentsReady, serviceLevelToday, abandoned, callbacksPending]}
+    - {id: tv-hotels-zh, kind: web, lang: zh, queues: [hotels], title: 酒店,
+        items: [callsWaiting, longestWait, agentsReady, serviceLevelToday, abandoned, surveyMean]}
+    - {id: floor-sign, kind: alpha, port: /dev/ttyUSB0, rows: 7, columns: 80,
+        items: [callsWaiting, longestWait, agentsReady, serviceLevelToday]}
+    - {id: floor-sign-fa, kind: alpha, port: /dev/ttyUSB1, address: 2, rows: 16, columns: 160, lang: fa, queues: [flights],
+        items: [callsWaiting, longestWait, agentsReady, serviceLevelToday]}
+    - {id: desk-digits, kind: ht16k33, addresses: [0x70], variant: sevenSegment4, items: [callsWaiting, longestWait]}
+    - {id: desk-text, kind: ht16k33, addresses: [0x71, 0x72], variant: alphanumeric4, items: [callsWaiting, serviceLevelToday, agentsReady]}
+    - {id: strip, kind: max7219, chain: 4, variant: matrix8x8, items: [callsWaiting, longestWait, serviceLevelToday]}
 `;
 
 /** Where the demo keeps its state; the caller makes a temporary directory for them. */

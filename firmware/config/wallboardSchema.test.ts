@@ -34,7 +34,7 @@ describe('wallboard config', () => {
         '    - {id: floor, kind: alpha, port: /dev/ttyUSB0, address: 2, rows: 16, columns: 120, lang: fa, queues: [flights], items: [callsWaiting, longestWait, "counter:email"]}',
         '    - {id: desk, kind: ht16k33, addresses: [0x70, 0x71], variant: alphanumeric4, thresholds: {callsWaiting: [1, 2]}}',
         '    - {id: strip, kind: max7219, chain: 4, variant: matrix8x8, brightness: {open: 12, closed: 2, schedules: [day]}}',
-        '    - {id: tv, kind: web, lang: zh, pageTime: 10s}',
+        '    - {id: tv, kind: web, lang: zh, pageMs: 10s}',
       ].join('\n'),
       FILE,
     );

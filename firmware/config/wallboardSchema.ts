@@ -70,8 +70,8 @@ const common = {
   items: z.array(item, { error: expected('a list of items') }).min(1, { error: expected('at least one item') }).default(() => DEFAULT_ITEMS),
   labels: z.record(z.string(), text('a label'), { error: expected('a mapping of item to label') }).default(() => ({})),
   pageSize: whole(1).nullable().default(null),
-  pageTime: duration(true).default(5 * SECOND),
-  minInterval: duration().default(250),
+  pageMs: duration(true).default(5 * SECOND),
+  minIntervalMs: duration().default(250),
   thresholds: boardThresholds.prefault({}),
   brightness: obj({
     open: level.default(15),
@@ -168,8 +168,8 @@ const board = z
       items: b.items,
       labels: b.labels as Partial<Record<ItemId, string>>,
       pageSize: b.pageSize,
-      pageMs: b.pageTime,
-      minIntervalMs: b.minInterval,
+      pageMs: b.pageMs,
+      minIntervalMs: b.minIntervalMs,
       thresholds: b.thresholds,
       brightness: b.brightness,
       beepOnCritical: b.beepOnCritical,
@@ -178,7 +178,7 @@ const board = z
 
 export const wallboardSection = obj({
   thresholds: siteThresholds.prefault({}),
-  counterFreshness: duration(true).default(15 * MINUTE),
+  counterFreshMs: duration(true).default(15 * MINUTE),
   web: obj({
     host: text('an address to listen on, e.g. 0.0.0.0 or 127.0.0.1').default('127.0.0.1'),
     port: whole(0, 65535).default(8080),
@@ -190,7 +190,7 @@ export const wallboardSection = obj({
 })
   .prefault({})
   .transform(
-    (w): WallboardConfig => ({ thresholds: w.thresholds, counterFreshMs: w.counterFreshness, web: w.web, boards: w.boards }),
+    (w): WallboardConfig => ({ thresholds: w.thresholds, counterFreshMs: w.counterFreshMs, web: w.web, boards: w.boards }),
   );
 
 /** Cross-references of the wallboard section: queues and schedules that must exist, ids and paths that must be unique. */

@@ -11,6 +11,7 @@ import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
 import type { TrunkPort } from '../../gateway/trunk/TrunkPort.ts';
 import { startApiServer, type ApiServer } from '../api/ApiServer.ts';
 import { prepareSocketPath } from '../api/socketFile.ts';
+import { WallboardHost } from '../wallboard/WallboardHost.ts';
 
 const QUEUE_LOG_CURSOR = 'cursor:queue_log';
 /** Events replayed per read when the queue_log catches up after a crash. */
@@ -22,6 +23,10 @@ export interface DaemonParts {
   clock: Clock;
   random: Random;
   logger: Logger;
+  /** Drive the LED boards on their simulators (the demo); default the hardware. */
+  simulatedBoards?: boolean;
+  /** The wallboards' clock when it is not `clock` (the demo: site time, real-time pace). */
+  boardClock?: Clock;
 }
 
 /**
@@ -36,6 +41,8 @@ export class Daemon {
     private readonly queueLog: QueueLogWriter | null,
     private readonly api: ApiServer | null,
     private readonly log: Logger,
+    /** The wallboards; null when none are configured. */
+    readonly wallboard: WallboardHost | null,
   ) {}
 
   static async start(parts: DaemonParts): Promise<Daemon> {
@@ -50,6 +57,7 @@ export class Daemon {
     const gateway = new Gateway({ config: parts.config, store, trunks: parts.trunks, clock: parts.clock, random: parts.random, logger });
     let queueLog: QueueLogWriter | null = null;
     let api: ApiServer | null = null;
+    let wallboard: WallboardHost | null = null;
     try {
       if (config.queueLog.path) {
         mkdirSync(dirname(config.queueLog.path), { recursive: true });
@@ -76,18 +84,25 @@ export class Daemon {
         if (caughtUp > 0) log.info({ events: caughtUp }, 'queue_log caught up from the event log');
         gateway.addConsumer(queueLog);
       }
+      // Boards show the placeholder until the core has started: what they held before a crash is never shown as live.
+      if (config.wallboard.boards.length > 0 || config.wallboard.web) {
+        wallboard = await WallboardHost.open({ config, source: gateway, clock: parts.boardClock ?? parts.clock, logger, simulated: parts.simulatedBoards ?? false });
+      }
       gateway.start();
+      wallboard?.start();
       if (config.api.socketPath) {
         mkdirSync(dirname(config.api.socketPath), { recursive: true });
-        api = await startApiServer(gateway, config.api.socketPath, logger);
+        const boards = wallboard;
+        api = await startApiServer(gateway, config.api.socketPath, logger, { wallboard: boards ? () => boards.report() : null });
       }
     } catch (e) {
+      await wallboard?.stop();
       gateway.stop();
       store.close();
       throw e;
     }
     log.info({ site: config.site.name, store: config.store.path, queueLog: config.queueLog.path, socket: config.api.socketPath, trunks: parts.trunks.map((t) => t.id) }, 'daemon started');
-    return new Daemon(gateway, store, queueLog, api, log);
+    return new Daemon(gateway, store, queueLog, api, log, wallboard);
   }
 
   /**
@@ -97,6 +112,7 @@ export class Daemon {
   async stop(): Promise<void> {
     const drained = await this.gateway.drain();
     this.log.info(drained, 'calls drained');
+    await this.wallboard?.stop();
     this.gateway.stop();
     await this.api?.close();
     this.queueLog?.close();

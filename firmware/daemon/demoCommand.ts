@@ -8,6 +8,7 @@ import { demoConfig } from '../config/demoConfig.ts';
 import { loadConfig } from '../config/loadConfig.ts';
 import { DemoSite } from '../demo/DemoSite.ts';
 import { jsonLogger } from '../runtime/jsonLogger.ts';
+import { RealTimersClock } from '../runtime/RealTimersClock.ts';
 import { ScaledClock } from '../runtime/ScaledClock.ts';
 import { clockTime, formatEvent } from '../view/formatEvent.ts';
 import { RECENT_LINES, renderStatus, renderStatusText } from '../view/renderStatus.ts';
@@ -53,7 +54,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   if (fakeModems) config.trunks = fakeModems.trunks;
   const built = await buildTrunks(config, clock, random, logger, network);
   const { trunks } = built;
-  const daemon = await Daemon.start({ config, trunks, clock, random, logger });
+  const daemon = await Daemon.start({ config, trunks, clock, random, logger, simulatedBoards: true, boardClock: new RealTimersClock(clock) });
   const site = new DemoSite(daemon.gateway, config, network, clock, random);
   const recent: string[] = [];
   daemon.gateway.subscribe((ev: StoredEvent) => {
@@ -80,6 +81,9 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   if (resumedAt !== null) out.write(`  resumed at ${clockTime(resumedAt, config.site.timeZone)} site time, where the last run left off\n`);
   out.write(`  database ${paths.storePath}\n  queue_log ${paths.queueLogPath}\n  logs ${logFile}\n`);
   if (paths.kept) out.write(`  socket ${paths.socketPath} (ccgate status --socket ${paths.socketPath})\n`);
+  const web = daemon.wallboard?.webAddress;
+  if (web) out.write(`  web wallboard ${web}/ (${config.wallboard.boards.filter((b) => b.kind === 'web').length} pages)\n`);
+  if (daemon.wallboard) out.write(`  LED boards on simulators: ccgate wallboard preview${paths.kept ? ` --socket ${paths.socketPath}` : ''}\n`);
   let lastPlain = startVirtual;
   const done = new Promise<void>((resolveDone) => {
     const tick = setInterval(() => {

@@ -15,6 +15,8 @@ export interface DemoSiteOptions {
   breaks?: boolean;
   /** Outbound notification campaigns submitted during the day. */
   campaigns?: boolean;
+  /** An external e-mail counter for the wallboards, set every 2 minutes; on by default. */
+  emails?: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface DemoSiteOptions {
 export class DemoSite {
   readonly traffic: TrafficGenerator;
   private readonly timers: Timer[] = [];
+  private emailTimer: Timer | null = null;
 
   constructor(
     private readonly gw: Gateway,
@@ -65,11 +68,20 @@ export class DemoSite {
     for (const a of this.gw.snapshot().agents) if (a.state === 'paused') this.unpauseLater(a.id);
     if (this.opts.breaks ?? true) this.scheduleBreak();
     if (this.opts.campaigns ?? true) this.timers.push(this.clock.setTimer('demo-campaign', 30 * 60_000, () => this.campaign()));
+    if (this.opts.emails ?? true) this.emailFeed(uniformInt(this.random, 5, 30));
+  }
+
+  /** An e-mail system counting its waiting mails, as another system would through `ccgate counter set`. */
+  private emailFeed(waiting: number): void {
+    this.gw.setCounter('email', waiting);
+    const next = Math.max(0, waiting + uniformInt(this.random, -3, 4));
+    this.emailTimer = this.clock.setTimer('demo-email', 2 * 60_000, () => this.emailFeed(next));
   }
 
   stop(): void {
     this.traffic.stop();
     for (const t of this.timers) t.clear();
+    this.emailTimer?.clear();
   }
 
   private scheduleBreak(): void {

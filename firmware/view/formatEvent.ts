@@ -59,6 +59,12 @@ export function describeEvent(ev: StoredEvent): string {
       return `campaign ${ev.campaignId} canceled`;
     case 'trunkHealthChanged':
       return `trunk ${ev.trunkId} ${ev.up ? 'up' : 'DOWN'}: ${ev.detail}`;
+    case 'counterSet':
+      return `counter ${ev.name} = ${ev.value}${ev.source === 'cloud' ? ' (cloud)' : ''}`;
+    case 'boardMessageShown':
+      return `board message${ev.level === 'critical' ? ' (critical)' : ''}: "${ev.text}"`;
+    case 'boardMessageCleared':
+      return `board message ${ev.reason}`;
     case 'gatewayStarted':
       return `gateway started (${ev.recovered.callbacksPending} callbacks pending)`;
     default: {

@@ -10,7 +10,7 @@
 import type { GatewayConfig } from '../../gateway/config/types.ts';
 import type { Clock, Timer } from '../../gateway/core/Clock.ts';
 import type { Logger } from '../../gateway/core/Logger.ts';
-import type { WallboardConfig } from '../config/BoardConfig.ts';
+import type { BoardConfig, WallboardConfig } from '../config/BoardConfig.ts';
 import type { Display, DisplayHealth } from '../display/Display.ts';
 import type { CounterValue } from '../figures/figures.ts';
 import { scopeFigures } from '../figures/scope.ts';
@@ -21,9 +21,12 @@ import type { WallboardSource } from './WallboardSource.ts';
 
 export const TICK_MS = 1_000;
 
+/** A board as status and `ccgate wallboard preview` see it. */
 export interface BoardStatus extends DisplayHealth {
   id: string;
   kind: string;
+  config: BoardConfig;
+  /** The view last handed to the display; null before the first. */
   view: BoardView | null;
 }
 
@@ -108,7 +111,7 @@ export class WallboardRuntime {
   }
 
   status(): BoardStatus[] {
-    return this.drivers.map((d) => ({ id: d.board.id, kind: d.board.kind, ...d.display.health(), view: d.current }));
+    return this.drivers.map((d) => ({ id: d.board.id, kind: d.board.kind, config: d.board, ...d.display.health(), view: d.current }));
   }
 
   private placeholder(d: BoardDriver): BoardView {

@@ -1,0 +1,46 @@
+/**
+ * Builds the display behind each configured board: the real driver on its
+ * serial port, I2C bus or SPI device, or (for the demo and previews) the
+ * driver on its simulator, which decodes exactly what the hardware would
+ * receive. Web boards are pages of the web board server.
+ */
+import type { Clock } from '../../gateway/core/Clock.ts';
+import type { Logger } from '../../gateway/core/Logger.ts';
+import { openAlphaDisplay, simulateAlphaDisplay } from '../../drivers/display/alpha/index.ts';
+import { openHt16k33Display, simulateHt16k33Display } from '../../drivers/display/ht16k33/index.ts';
+import { openMax7219Display, simulateMax7219Display } from '../../drivers/display/max7219/index.ts';
+import type { Bitmap } from '../../wallboard/bitmap/Bitmap.ts';
+import type { AlphaConnection, BoardConfig, Ht16k33Connection, Max7219Connection } from '../../wallboard/config/BoardConfig.ts';
+import type { Display } from '../../wallboard/display/Display.ts';
+
+export interface DisplayDeps {
+  clock: Clock;
+  logger: Logger;
+}
+
+/** A display on its simulator, with the picture the hardware would show. */
+export interface SimulatedDisplay {
+  display: Display;
+  render(): Bitmap;
+}
+
+type Of<C> = BoardConfig & { connection: C };
+
+/** The driver for a hardware board (not web): real, or on its simulator. */
+export function hardwareDisplay(board: BoardConfig, deps: DisplayDeps, simulated: boolean): SimulatedDisplay | Display {
+  const c = board.connection;
+  switch (c.kind) {
+    case 'alpha':
+      return simulated ? simulateAlphaDisplay(board as Of<AlphaConnection>, deps) : openAlphaDisplay(board as Of<AlphaConnection>, deps);
+    case 'ht16k33':
+      return simulated ? simulateHt16k33Display(board as Of<Ht16k33Connection>, deps) : openHt16k33Display(board as Of<Ht16k33Connection>, deps);
+    case 'max7219':
+      return simulated ? simulateMax7219Display(board as Of<Max7219Connection>, deps) : openMax7219Display(board as Of<Max7219Connection>, deps);
+    case 'web':
+      throw new Error(`board ${board.id} is a web board: it is a page of the web board server`);
+  }
+}
+
+export function isSimulated(d: SimulatedDisplay | Display): d is SimulatedDisplay {
+  return 'render' in d && 'display' in d;
+}
