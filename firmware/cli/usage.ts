@@ -38,6 +38,8 @@ Commands:
   board say TEXT [--for DURATION] [--critical]
                                show a message on every wallboard (default for 10m)
   board clear                  take the wallboard message down
+  wallboard preview [--board ID] [--png DIR]
+                               draw what every configured board shows now (terminal, PNG)
   help [COMMAND]               show help (also --help); --version prints the version
 
 Commands talking to the daemon take --socket PATH (default $CCGATE_SOCKET, else var/ccgate.sock).
@@ -105,6 +107,14 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   --for DURATION  how long it stays up, 1s to 24h, e.g. 30s, 10m, 1h30m (default 10m)
   --critical      critical level: signs that can, beep
   A new message replaces the one on show.
+`,
+  wallboard: `Usage: ccgate wallboard preview [--board ID] [--png DIR] [--socket PATH]
+
+  Draws what every board of the running daemon (or ccgate demo) shows right now:
+  LED boards through their driver onto its simulator, exactly as the hardware
+  receives it, web boards as text lines. Also prints each board's health.
+  --board ID      only this board
+  --png DIR       also write DIR/<board>.png
 `,
 };
 
