@@ -9,6 +9,9 @@
  *   simulate     `ccgate simulate` throughput (1 000 calls/h, 55 agents, 10 h)
  *   modemAt      AT transactions/s and URC latency of the modem driver on a PTY
  *                against the fake modem (test/bench/modemAt.ts)
+ *   wallboard    core event → first byte at an Alpha sign on a PTY (p50/p99
+ *                against a raw PTY write), bytes per KPI change against the
+ *                minimum (test/bench/wallboardBench.ts)
  *
  * Each job runs in its own child process (same node flags), so peak RSS is
  * per job and one job's heap does not inflate the next. `--job NAME` runs a
@@ -24,11 +27,12 @@ import { MB, round } from './rss.ts';
 import { simulateBench } from './simulateBench.ts';
 import { DEPLOY_NODE_FLAGS } from '../../firmware/runtime/nodeFlags.ts';
 import { sqliteReference } from './sqliteReference.ts';
+import { WALLBOARD_DEFAULTS, wallboardBench } from './wallboardBench.ts';
 
 const AIMS = { wallSec: 10, peakRssMB: 150 } as const;
 /** The two record-day variants the aims are judged on, a diagnostic, and the simulate throughput. */
 const VERDICT_JOBS = ['recordDay-gc0', 'recordDay-gc1000'] as const;
-const JOBS = [...VERDICT_JOBS, 'recordDay-gc0-tmpfs', 'simulate', 'modemAt'] as const;
+const JOBS = [...VERDICT_JOBS, 'recordDay-gc0-tmpfs', 'simulate', 'modemAt', 'wallboard'] as const;
 /** tmpfs makes fsync nearly free: the same replay there shows the core's CPU cost without the disk. */
 const TMPFS = '/dev/shm';
 type JobName = (typeof JOBS)[number];
@@ -43,6 +47,10 @@ async function runJob(name: JobName): Promise<Record<string, unknown>> {
     const r = simulateBench();
     err(`simulate: ${String(r.wallSec)} s, ${String(r.callsPerSec)} calls/s`);
     return r;
+  }
+  if (name === 'wallboard') {
+    err(`wallboard: agent pause/unpause → Alpha sign on a PTY ×${WALLBOARD_DEFAULTS.changes}, bytes per KPI change …`);
+    return wallboardBench(WALLBOARD_DEFAULTS);
   }
   if (name === 'modemAt') {
     err(`modemAt: ${MODEM_AT_DEFAULTS.family} fake modem on a PTY, AT+CSQ ×${MODEM_AT_DEFAULTS.transactions}, ${MODEM_AT_DEFAULTS.urcs} DTMF URCs …`);
