@@ -137,7 +137,7 @@ describe('daemon commands over the API socket', () => {
     expect(text.out).toContain('Tehran Branch');
     expect(text.out).toMatch(/Sales\s+2\s+02:14!/);
     const json = await cli(['status', '--json', '--socket', sock]);
-    expect(JSON.parse(json.out)).toEqual({ snapshot: sampleSnapshot(), kpis: sampleKpis() });
+    expect(JSON.parse(json.out)).toEqual({ snapshot: sampleSnapshot(), kpis: sampleKpis(), boards: [] });
   });
 
   it('status still shows the live state when only the KPIs fail', async () => {

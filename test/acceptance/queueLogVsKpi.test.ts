@@ -96,7 +96,7 @@ async function boot(f: Files, startMs: number, seed: number): Promise<Unit> {
   const random = new SeededRandom(seed);
   const { logger, records } = capturingLogger('info');
   const { trunks, network } = await buildTrunks(f.config, clock, random, logger);
-  const daemon = await Daemon.start({ config: f.config, trunks, clock, random, logger });
+  const daemon = await Daemon.start({ config: f.config, trunks, clock, random, logger, simulatedBoards: true });
   const events: StoredEvent[] = [];
   daemon.gateway.subscribe((e) => events.push(e));
   const site = new DemoSite(daemon.gateway, f.config, network, clock, random, { callsPerDay: CALLS_PER_DAY });
