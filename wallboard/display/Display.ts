@@ -1,4 +1,4 @@
-import type { BoardView } from '../model/BoardView.ts';
+import type { BoardView, ItemView } from '../model/BoardView.ts';
 
 /** What status reports for one display. */
 export interface DisplayHealth {
@@ -21,6 +21,12 @@ export interface Display {
   readonly boardId: string;
   /** Items this hardware shows on one page, used when the config sets no page size. */
   readonly capacity: number;
+  /**
+   * Items per page for these labels, where it depends on them (a sign that
+   * draws Persian or Chinese labels as pictures fits fewer long labels on a
+   * line); absent, `capacity` holds for any labels.
+   */
+  capacityFor?(items: readonly ItemView[]): number;
   open(): Promise<void>;
   show(view: BoardView): Promise<void>;
   health(): DisplayHealth;

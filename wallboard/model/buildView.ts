@@ -11,6 +11,7 @@ import { SITE_TITLE } from '../figures/labels.ts';
 import type { ScopeFigures } from '../figures/scope.ts';
 import { withSlTarget, type Thresholds } from '../figures/thresholds.ts';
 import { formatDate, formatTime } from '../text/dates.ts';
+import type { Display } from '../display/Display.ts';
 import type { BoardMessage, BoardView, ItemView } from './BoardView.ts';
 
 export interface ViewInputs {
@@ -65,11 +66,19 @@ export function boardTitle(board: BoardConfig, queueNames: Readonly<Record<strin
   return board.queues.map((q) => queueNames[q] ?? q).join(' + ');
 }
 
-export function buildView(board: BoardConfig, capacity: number, inputs: ViewInputs, turn: TurnState): BoardView {
+/** Items per page: a number, or a function of the items' labels (see `Display.capacityFor`). */
+export type PageCapacity = number | ((items: readonly ItemView[]) => number);
+
+/** A display's page capacity as `buildView` takes it. */
+export function pageCapacityOf(display: Pick<Display, 'capacity' | 'capacityFor'>): PageCapacity {
+  return display.capacityFor ? (items) => display.capacityFor!(items) : display.capacity;
+}
+
+export function buildView(board: BoardConfig, capacity: PageCapacity, inputs: ViewInputs, turn: TurnState): BoardView {
   const thresholds = boardThresholds(board, inputs.siteThresholds, inputs.serviceLevelTarget);
   const ctx = { lang: board.lang, thresholds, labels: board.labels, counters: inputs.counters, counterFreshMs: inputs.counterFreshMs, now: inputs.now };
   const items = board.items.map((id) => itemView(id, inputs.figures, ctx));
-  const pages = paginate(items, board.pageSize ?? capacity);
+  const pages = paginate(items, board.pageSize ?? (typeof capacity === 'number' ? capacity : capacity(items)));
   const message = inputs.message && inputs.message.until > inputs.now ? inputs.message : null;
   return {
     boardId: board.id,

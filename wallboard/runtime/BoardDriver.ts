@@ -3,7 +3,7 @@ import type { Logger } from '../../gateway/core/Logger.ts';
 import type { BoardConfig } from '../config/BoardConfig.ts';
 import type { Display } from '../display/Display.ts';
 import type { BoardView } from '../model/BoardView.ts';
-import { buildView, type TurnState, type ViewInputs } from '../model/buildView.ts';
+import { buildView, pageCapacityOf, type TurnState, type ViewInputs } from '../model/buildView.ts';
 
 /** How long a supervisor message keeps the board on each of its turns. */
 export const MESSAGE_TURN_MS = 5_000;
@@ -74,7 +74,7 @@ export class BoardDriver {
       this.again = true;
       return;
     }
-    const view = buildView(this.board, this.display.capacity, this.inputs(), this.turn);
+    const view = buildView(this.board, pageCapacityOf(this.display), this.inputs(), this.turn);
     this.pages = view.pages.length;
     this.messageActive = view.message !== null;
     if (!this.pageTimer?.pending && (this.pages > 1 || this.messageActive)) this.schedulePageTurn(this.board.pageMs);

@@ -110,6 +110,27 @@ describe('wallboard runtime', () => {
     expect(r.display.last()!.message).toBeNull();
   });
 
+  it('a display that measures its labels paginates by them, the placeholder too; a page size in the config still wins', async () => {
+    const r = await rig([boardConfig({ id: 'fa', lang: 'fa' }), boardConfig({ id: 'sized', lang: 'fa', pageSize: 3 })], 4);
+    const seen: string[][] = [];
+    for (const d of r.displays.values()) {
+      d.capacityFor = (items) => {
+        seen.push(items.map((i) => i.label));
+        return items.some((i) => i.label.length > 12) ? 1 : 4;
+      };
+    }
+    r.runtime.start();
+    await r.settle(0);
+    const fa = r.displays.get('fa')!;
+    expect(fa.last()).toMatchObject({ state: 'live' });
+    expect(fa.last()!.pages.every((p) => p.length === 1)).toBe(true);
+    expect(seen[0]).toEqual(fa.last()!.items.map((i) => i.label));
+    expect(r.displays.get('sized')!.last()!.pages[0]).toHaveLength(3);
+    await r.runtime.stop();
+    expect(fa.last()).toMatchObject({ state: 'placeholder' });
+    expect(fa.last()!.pages.every((p) => p.length === 1)).toBe(true);
+  });
+
   it('a clean stop leaves every board showing the placeholder, then closes it', async () => {
     const r = await rig([boardConfig(), boardConfig({ id: 'b2' })]);
     r.runtime.start();

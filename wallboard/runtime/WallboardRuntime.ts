@@ -15,7 +15,7 @@ import type { Display, DisplayHealth } from '../display/Display.ts';
 import type { CounterValue } from '../figures/figures.ts';
 import { scopeFigures } from '../figures/scope.ts';
 import type { BoardView } from '../model/BoardView.ts';
-import { buildView, type ViewInputs } from '../model/buildView.ts';
+import { buildView, pageCapacityOf, type ViewInputs } from '../model/buildView.ts';
 import { BoardDriver } from './BoardDriver.ts';
 import type { WallboardSource } from './WallboardSource.ts';
 
@@ -115,7 +115,7 @@ export class WallboardRuntime {
   }
 
   private placeholder(d: BoardDriver): BoardView {
-    return buildView(d.board, d.display.capacity, { ...this.inputs(d.board.queues), figures: null, message: null }, { page: 0, messageTurn: false });
+    return buildView(d.board, pageCapacityOf(d.display), { ...this.inputs(d.board.queues), figures: null, message: null }, { page: 0, messageTurn: false });
   }
 
   /** The core's figures, read once per instant and event for all boards. */

@@ -8,13 +8,15 @@ import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 import type { BoardConfig } from '../config/BoardConfig.ts';
 import type { Display, DisplayHealth } from '../display/Display.ts';
-import type { BoardMessage, BoardView } from '../model/BoardView.ts';
+import type { BoardMessage, BoardView, ItemView } from '../model/BoardView.ts';
 import type { WallboardSource } from './WallboardSource.ts';
 
 export class RecordingDisplay implements Display {
   readonly shown: BoardView[] = [];
   opened = false;
   closed = false;
+  /** Set by a test to stand for a display that measures its labels. */
+  capacityFor?: (items: readonly ItemView[]) => number;
   constructor(
     readonly boardId: string,
     readonly capacity = 100,

@@ -15,11 +15,14 @@ import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
 import type { Logger } from '../../../gateway/core/Logger.ts';
 import type { BoardConfig } from '../../../wallboard/config/BoardConfig.ts';
 import type { Display, DisplayHealth } from '../../../wallboard/display/Display.ts';
-import type { BoardView } from '../../../wallboard/model/BoardView.ts';
+import { Colour } from '../../../wallboard/bitmap/Bitmap.ts';
+import type { BoardView, ItemView } from '../../../wallboard/model/BoardView.ts';
+import { MAX_DOTS_COLUMNS, MAX_DOTS_ROWS } from './commands/dots.ts';
 import { toHex } from './framing/bytes.ts';
 import { encodePacket } from './framing/packet.ts';
 import type { LabelRenderer } from './sign/layout.ts';
 import { SignState } from './sign/SignState.ts';
+import { pictureCapacity } from './sign/capacity.ts';
 import { signCapacity, type SignSpec } from './sign/SignSpec.ts';
 import type { SignPort } from './transport/SignPort.ts';
 
@@ -75,6 +78,8 @@ export class AlphaDisplay implements Display {
   private reopenTimer: Timer | null = null;
   private closed = false;
   private last: AlphaWriteReport = { bytes: 0, packets: 0, relayout: false };
+  /** Picture width of each fa/zh label drawn so far (null: too big to draw), so pagination draws each label once. */
+  private readonly labelWidths = new Map<string, number | null>();
 
   constructor(
     private readonly board: BoardConfig,
@@ -94,6 +99,19 @@ export class AlphaDisplay implements Display {
   async open(): Promise<void> {
     this.closed = false;
     await this.enqueue(() => this.tryOpen());
+  }
+
+  /** English counts characters (`capacity`); a picture-labelled board measures its labels. */
+  capacityFor(items: readonly ItemView[]): number {
+    const render = this.deps.render;
+    if (this.board.lang === 'en' || !render) return this.capacity;
+    return pictureCapacity(this.deps.sign, this.board.lang, items, (label) => {
+      if (!this.labelWidths.has(label)) {
+        const p = render(label, { dir: this.board.lang === 'fa' ? 'rtl' : 'ltr', colour: Colour.amber });
+        this.labelWidths.set(label, p.height <= Math.min(this.deps.sign.rows, MAX_DOTS_ROWS) && p.width <= MAX_DOTS_COLUMNS ? p.width : null);
+      }
+      return this.labelWidths.get(label)!;
+    });
   }
 
   async show(view: BoardView): Promise<void> {
