@@ -55,7 +55,7 @@ describe.skipIf(skipBrowser)('wallboards in the running daemon', () => {
     net = new SimNetwork({ clock, random, logger });
     net.addAgentPhone('1001', { answerAfterMs: 200 });
     const built = await buildTrunks(config, clock, random, logger, net);
-    closeTrunks = built.close;
+    closeTrunks = () => built.close();
     daemon = await Daemon.start({ config, trunks: built.trunks, clock, random, logger, simulatedBoards: true });
     browser = await launchBrowser();
   });
