@@ -13,14 +13,8 @@ export interface SseMessage {
   data: string;
 }
 
-/** Encode one message. Data lines are split so an embedded newline cannot end the message early. */
-export function encodeSse(msg: { event?: string; id?: string | number; data: string }): string {
-  let out = '';
-  if (msg.event !== undefined) out += `event: ${msg.event}\n`;
-  if (msg.id !== undefined) out += `id: ${msg.id}\n`;
-  for (const line of msg.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`;
-  return out + '\n';
-}
+// One encoder for both streams: the web board's (wallboard/ may not import the program, so it lives there).
+export { encodeSse } from '../../wallboard/web/sse.ts';
 
 /** A comment line: keeps idle connections from being closed by intermediaries and lets the server notice dead clients. */
 export const SSE_HEARTBEAT = ': keep-alive\n\n';

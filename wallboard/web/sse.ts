@@ -1,7 +1,7 @@
 /**
  * Server-sent events encoder (WHATWG HTML §9.2) for the web board streams.
- * The local API has its own in firmware/; wallboard/ may not import the
- * program, and the encoder is six lines.
+ * The local API's stream (firmware/api/sse.ts) uses it too: wallboard/ may
+ * not import the program, the program may import wallboard/.
  */
 
 /** Encode one message; data lines are split so an embedded newline cannot end the message early. */
