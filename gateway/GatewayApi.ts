@@ -1,6 +1,22 @@
 import type { BoardMessageState, CounterReading } from './board/types.ts';
 import type { AgentState, BoardMessageLevel, CallerId, CounterSource, GatewayEvent } from './events.ts';
 import type { KpiSnapshot } from './kpi/types.ts';
+import type { CallSummaryRecord, SmsStatus } from './store/Store.ts';
+
+/** What `history(number)` returns: the canonical number and its calls. */
+export interface CallHistory {
+  number: string;
+  calls: CallSummaryRecord[];
+}
+
+/** The SMS outbox for status: today's counts per status and the ones not sent yet. */
+export interface SmsSummary {
+  today: Partial<Record<SmsStatus, number>>;
+  /** Pending, held or submitting, oldest first (at most 20). */
+  open: Array<{ id: string; to: string; purpose: string; status: SmsStatus; attempts: number; notBefore: number; createdAt: number }>;
+  /** Lines that can send now. */
+  lines: Array<{ trunkId: string; ready: boolean; detail: string }>;
+}
 
 /**
  * Operations the CLI, the local API and (later) the cloud perform on a
@@ -34,6 +50,12 @@ export interface GatewayApi {
   clearBoardMessage(): void;
   /** The message on show, or null (none, or its time is up). */
   boardMessage(): BoardMessageState | null;
+  /**
+   * A number's calls, oldest first, however the number is written (`+98912…`,
+   * `0098912…`, `0912…`). An empty or withheld number is refused with
+   * HISTORY_BAD_NUMBER (a coded error): a withheld caller cannot be looked up.
+   */
+  history(number: string): CallHistory;
   snapshot(): GatewaySnapshot;
   kpis(): KpiSnapshot;
   /** Subscribe to committed events; returns an unsubscribe function. */
@@ -85,4 +107,6 @@ export interface GatewaySnapshot {
    */
   counters?: CounterReading[];
   boardMessage?: BoardMessageState | null;
+  /** The SMS outbox; optional for hand-built snapshots. */
+  sms?: SmsSummary;
 }

@@ -18,6 +18,12 @@ export type DeliveryKind = 'inbound' | 'callback' | 'agentCallback' | 'campaign'
 
 export type CampaignResult = 'answered' | 'confirmed' | 'busy' | 'noAnswer' | 'failed';
 
+/** How a survey score came in. */
+export type SurveyChannel = 'dtmf' | 'sms';
+
+/** Why an SMS is sent. */
+export type SmsPurpose = 'callbackBooked' | 'callbackMissed' | 'survey' | 'campaignFallback' | 'optOutAck';
+
 /** Who set an external counter: the local API (`ccgate counter set`, other systems on the unit) or the cloud. */
 export type CounterSource = 'api' | 'cloud';
 
@@ -135,7 +141,8 @@ export type GatewayEvent = Base &
     | { type: 'agentStateChanged'; agent: string; from: AgentState; to: AgentState }
     // --- survey -------------------------------------------------------------
     | { type: 'surveyOffered'; callId: string; queue: string; agent: string }
-    | { type: 'surveyAnswered'; callId: string; queue: string; agent: string; score: number }
+    /** `channel` absent in events written before SMS surveys: 'dtmf'. */
+    | { type: 'surveyAnswered'; callId: string; queue: string; agent: string; score: number; channel?: SurveyChannel }
     | { type: 'surveyUnanswered'; callId: string; queue: string; agent: string; reason: 'hangup' | 'timeout' | 'invalid' }
     // --- outbound campaigns -----------------------------------------------
     | { type: 'campaignSubmitted'; campaignId: string; name: string; targets: number }
@@ -143,6 +150,30 @@ export type GatewayEvent = Base &
     | { type: 'campaignTargetFinished'; campaignId: string; targetId: string; result: CampaignResult; attempts: number; final: boolean }
     | { type: 'campaignFinished'; campaignId: string; counts: Record<CampaignResult, number> }
     | { type: 'campaignCanceled'; campaignId: string }
+    // --- languages and SMS --------------------------------------------------
+    /** The call passed a menu with a language of its own: prompts, SMS and survey texts follow it from now on. */
+    | { type: 'callLanguageSet'; callId: string; language: string; menu: string }
+    /** An SMS was committed to the outbox; nothing is sent that was not queued first. `to` is the canonical number. */
+    | { type: 'smsQueued'; smsId: string; to: string; purpose: SmsPurpose; language: string; callId?: string; callbackId?: string; campaignId?: string; targetId?: string }
+    /** Waiting for quiet hours to end or for tomorrow's daily cap; `until` is when it may go. */
+    | { type: 'smsHeld'; smsId: string; reason: 'quietHours' | 'dailyCap'; until: number }
+    /** Committed just before the body goes to the line: from here a lost answer makes it `unknown`, never a resend. */
+    | { type: 'smsSubmitting'; smsId: string; trunkId: string; attempt: number }
+    /** The network accepted it (`+CMGS`): one reference per part. */
+    | { type: 'smsSent'; smsId: string; trunkId: string; refs: number[] }
+    /** This attempt failed before the body reached the line; `nextAt` null = no attempt left (smsFailed follows). */
+    | { type: 'smsAttemptFailed'; smsId: string; trunkId: string; attempt: number; error: string; nextAt: number | null }
+    | { type: 'smsFailed'; smsId: string; attempts: number; reason: string }
+    /** The body may have gone out but no answer came (process killed, line lost): never resent. */
+    | { type: 'smsUnknown'; smsId: string; trunkId: string | null; reason: 'interrupted' | 'restart' }
+    /** Not sent: the number opted out, the text went stale while held, or SMS were switched off. */
+    | { type: 'smsDropped'; smsId: string; reason: 'optedOut' | 'stale' | 'disabled' | 'withheld' }
+    /** A delivery report (`+CDS`/status report) for a sent SMS. */
+    | { type: 'smsDelivered'; smsId: string; status: 'delivered' | 'failed' }
+    /** An SMS came in; `matched` says what it was taken as. The text itself is kept only in its survey answer or opt-out. */
+    | { type: 'smsReceived'; from: string; trunkId: string; matched: 'survey' | 'optOut' | 'none'; callId?: string }
+    /** The number replied with a stop word: no more SMS to it. */
+    | { type: 'smsOptedOut'; number: string; word: string }
     // --- wallboards ---------------------------------------------------------
     /**
      * An external system's count (emails waiting, chats) was set. Sent even

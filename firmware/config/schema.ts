@@ -4,6 +4,7 @@ import { isValidTimeZone } from '../../gateway/core/localTime.ts';
 import { parseInterval } from '../../gateway/ivr/schedule.ts';
 import { expected, show } from './messages.ts';
 import { crossCheck } from './references.ts';
+import { historySection, language, localisedText, numbering, queueSms, smsSection, smsSurvey } from './smsSchema.ts';
 import { wallboardSection } from './wallboardSchema.ts';
 import type { CcgateConfig } from './CcgateConfig.ts';
 import { bool, duration, HOUR, keyed, MINUTE, name, obj, oneOf, phone, SECOND, text, whole } from './fields.ts';
@@ -60,6 +61,7 @@ const dtmfKeys = z.string().regex(/^[0-9*#]+$/, { error: expected(`DTMF keys 0-9
 
 const menu = obj({
   prompt: text('a prompt id'),
+  language: language().optional(),
   schedule: text('a schedule name').optional(),
   closed: ivrAction.optional(),
   options: z.record(dtmfKeys, ivrAction, { error: expected('a mapping of keys to actions') }).default(() => ({})),
@@ -116,7 +118,9 @@ const queue = obj({
     prompt: text('a prompt id').default('survey-question'),
     thanksPrompt: text('a prompt id').default('survey-thanks'),
     timeoutMs: duration(true).default(10 * SECOND),
+    sms: smsSurvey,
   }).prefault({}),
+  sms: queueSms,
   agentCallbackWaitMs: duration().default(60 * SECOND),
   // app_queue joinempty / leavewhenempty. Paused members count as present by
   // default (a break ends); nobody logged in means nobody will come.
@@ -202,6 +206,8 @@ const base = obj({
     agentCallbackOffer: oneOf(['ready', 'unpaused', 'loggedIn']).default('unpaused'),
     // systemd's default stop timeout is 90 s; the unit's TimeoutStopSec matches this plus a margin.
     drainMs: duration().default(60 * SECOND),
+    language: language().default('en'),
+    numbering,
   }).prefault({}),
   schedules: z.record(text('a schedule name'), schedule, { error: expected('a mapping of schedule names') }).default(() => ({})),
   store: obj({ path: text('a path').default('./var/ccgate.db'), groupCommitMs: duration().default(0) }).prefault({}),
@@ -236,10 +242,13 @@ const base = obj({
     ringTimeoutMs: duration(true).default(30 * SECOND),
     agentQueue: text('a queue name, or null').nullable().default(null),
     keepFreeLines: whole(0).default(1),
+    smsFallback: text('an SMS text, or null').nullable().default(null),
   }).prefault({}),
   api: obj({ socketPath: nullablePath('./var/ccgate.sock') }).prefault({}),
   log: obj({ level: oneOf(LEVELS).default('info') }).prefault({}),
   wallboard: wallboardSection,
+  sms: smsSection,
+  history: historySection,
 });
 
 /** The parsed config before the default IVR is filled in; what cross-reference checks see. */

@@ -18,6 +18,10 @@ export interface GatewayConfig {
   trunks: TrunkConfig[];
   campaigns: CampaignDefaults;
   api: { socketPath: string | null };
+  /** SMS from the core: confirmations, surveys, campaign fallback, and the manners that bound them. */
+  sms: SmsConfig;
+  /** A number's history: per-call summaries, kept apart from the event log. */
+  history: HistoryConfig;
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -38,6 +42,53 @@ export interface SiteConfig {
    * before the rest are ended with their exit lines; no new call is taken.
    */
   drainMs: number;
+  /** Language of a call that passed no menu with its own `language` (prompts, SMS and survey texts). */
+  language: string;
+  /** How numbers are written here, so every form of one number compares equal (gateway/numbers/). */
+  numbering: NumberingConfig;
+}
+
+/**
+ * The site's numbering plan: `+98912…`, `0098912…` and `0912…` are one
+ * number in Iran (country code 98, trunk prefix 0, international prefix 00).
+ */
+export interface NumberingConfig {
+  /** Country calling code without `+`, e.g. '98'; null: national numbers are left as written. */
+  countryCode: string | null;
+  /** National trunk prefix, e.g. '0'. */
+  trunkPrefix: string;
+  /** International call prefix, e.g. '00'. */
+  internationalPrefix: string;
+}
+
+/** A text per language, e.g. `{fa: 'جای شما محفوظ است', en: 'Your place is kept'}`; key `*` (a plain string in YAML) serves every language; else the site language's is the fallback. */
+export type LocalisedText = Readonly<Record<string, string>>;
+
+export interface SmsConfig {
+  /** Master switch; off, nothing is queued (texts configured elsewhere are ignored). */
+  enabled: boolean;
+  /** No SMS between `from` and `to` (site time, may wrap midnight); held until `to`. null: any time. */
+  quietHours: { from: string; to: string } | null;
+  /** A held or retried SMS older than this is dropped instead of sent (a stale "we will call you back"). */
+  maxAgeMs: number;
+  /** At most this many SMS sent per site per local day; 0 = no cap. Over the cap, SMS wait for the next day (or go stale). */
+  dailyCap: number;
+  /** A reply that is one of these words (case-insensitive, trimmed) opts its number out of every later SMS. */
+  stopWords: string[];
+  /** Least time between two sends on one modem. */
+  perModemGapMs: number;
+  /** Send attempts before an SMS is failed; each failure waits `retryGapMs`. */
+  attempts: number;
+  retryGapMs: number;
+  /** A survey reply counts only within this long of the survey SMS. */
+  surveyReplyWindowMs: number;
+  /** Sent once to a number that opted out; null: no acknowledgement. */
+  optOutText: LocalisedText | null;
+}
+
+export interface HistoryConfig {
+  /** Call summaries older than this are pruned (default 90 days). */
+  keepDays: number;
 }
 
 /**
@@ -90,6 +141,8 @@ export interface IvrConfig {
 
 export interface IvrMenu {
   prompt: string;
+  /** The language of the callers who pass this menu (`fa`, `en`…); absent, the call keeps the language it had. */
+  language?: string;
   /** Schedule name; outside it, `closed` runs instead of the menu. */
   schedule?: string;
   closed?: IvrAction;
@@ -136,7 +189,9 @@ export interface QueueConfig {
   };
   holdPrompt: string;
   callback: CallbackConfig;
-  survey: { enabled: boolean; prompt: string; thanksPrompt: string; timeoutMs: number };
+  survey: { enabled: boolean; prompt: string; thanksPrompt: string; timeoutMs: number; sms: SmsSurveyConfig };
+  /** SMS sent about this queue's callbacks, per language; null = none. */
+  sms: { callbackBooked: LocalisedText | null; callbackMissed: LocalisedText | null };
   /** Wait for the agent the caller spoke to before falling back to the queue. */
   agentCallbackWaitMs: number;
   /** A new caller is not queued while the queue is empty in this sense (offered a callback first when possible; EXITEMPTY). */
@@ -144,6 +199,17 @@ export interface QueueConfig {
   /** Waiting callers leave (offered a callback first when possible; EXITEMPTY) once the queue has been empty in this sense for `leaveEmptyAfterMs`. */
   leaveWhenEmpty: EmptyRule;
   leaveEmptyAfterMs: number;
+}
+
+/**
+ * The survey by SMS after an answered call: 'agentHangup' when the agent
+ * ended the call (the DTMF survey could not run), 'unanswered' when no DTMF
+ * score was given for any reason, 'always' after every answered call, 'off'.
+ */
+export interface SmsSurveyConfig {
+  when: 'off' | 'agentHangup' | 'unanswered' | 'always';
+  /** "Reply 1 to 5…" per language. */
+  text: LocalisedText | null;
 }
 
 export interface CallbackConfig {
@@ -247,4 +313,6 @@ export interface CampaignDefaults {
    * single one-line modem and the default 1 never dials campaigns; set 0 there.
    */
   keepFreeLines: number;
+  /** Text sent to a target not reached after its last attempt; null = none. A campaign may set its own. */
+  smsFallback: string | null;
 }

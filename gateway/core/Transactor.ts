@@ -32,6 +32,8 @@ export class Transactor {
   private runningEffects = false;
   /** Run once an input and the effects it released are all done. */
   private idle: (() => void) | undefined;
+  /** Observers of every event as it is emitted, inside its batch (SMS planning, call history). */
+  private readonly observers: Array<(ev: StoredEvent) => void> = [];
   /** Clock time of the last event emitted (the store heartbeat skips a beat after one). */
   lastEmitAt = -Infinity;
 
@@ -66,11 +68,22 @@ export class Transactor {
     this.idle = fn;
   }
 
+  /**
+   * Watch every event as it is emitted, in the same batch: what the observer
+   * writes (an SMS queued for a booked callback, a call's history row) commits
+   * or rolls back with the event itself. Consumers, by contrast, see events
+   * only after commit. An observer may emit; it must not throw for bad data.
+   */
+  observe(fn: (ev: StoredEvent) => void): void {
+    this.observers.push(fn);
+  }
+
   /** Record a state change as an event, in the current batch. */
   emit(ev: NewEvent): StoredEvent {
     this.lastEmitAt = this.clock.now();
     const stored = this.store.appendEvent({ ...ev, at: this.lastEmitAt } as GatewayEvent);
     this.pending.push(stored);
+    for (const o of this.observers) o(stored);
     return stored;
   }
 

@@ -1,4 +1,4 @@
-import type { AgentState, CampaignResult, GatewayEvent, StoredEvent } from '../events.ts';
+import type { AgentState, CampaignResult, GatewayEvent, SmsPurpose, StoredEvent, SurveyChannel } from '../events.ts';
 
 /**
  * The durable state of the gateway. The store is the source of truth: the
@@ -42,6 +42,28 @@ export interface Store {
   contacts: Repo<ContactRecord, 'number'>;
   surveys: { insert(r: SurveyRecord): void; all(): SurveyRecord[] };
   campaigns: Repo<CampaignRecord, 'id'> & { active(): CampaignRecord[] };
+  /** The SMS outbox and its outcomes (at most once, never lost). */
+  sms: Repo<SmsRecord, 'id'> & {
+    /** Not yet final: pending, held or submitting, oldest first. */
+    open(): SmsRecord[];
+    /** SMS to `number` created at or after `sinceMs`, newest first. */
+    toNumber(number: string, sinceMs: number): SmsRecord[];
+    /** SMS with `callId`, oldest first (a call's history). */
+    forCall(callId: string): SmsRecord[];
+    /** How many were sent (status sent or unknown) at or after `sinceMs`: the daily cap. */
+    sentSince(sinceMs: number): number;
+    /** Rows per status created at or after `sinceMs`. */
+    countsSince(sinceMs: number): Partial<Record<SmsStatus, number>>;
+  };
+  /** Numbers that replied with a stop word. */
+  optOuts: Repo<OptOutRecord, 'number'>;
+  /** A number's history: one summary row per call, kept `history.keepDays`. */
+  history: Repo<CallSummaryRecord, 'callId'> & {
+    /** The calls of a canonical number, oldest first. */
+    forNumber(number: string): CallSummaryRecord[];
+    /** Delete rows of calls started before `beforeMs`; returns how many. */
+    prune(beforeMs: number): number;
+  };
   targets: Repo<TargetRecord, 'id'> & {
     forCampaign(campaignId: string): TargetRecord[];
     /** Targets not yet final, for active campaigns. */
@@ -151,6 +173,74 @@ export interface SurveyRecord {
   /** 1–5, or null when offered but not answered. */
   score: number | null;
   at: number;
+  /** How the score came in; absent in rows written before SMS surveys (= dtmf). */
+  channel?: SurveyChannel;
+}
+
+export type SmsStatus = 'pending' | 'held' | 'submitting' | 'sent' | 'failed' | 'unknown' | 'dropped';
+
+export interface SmsRecord {
+  id: string;
+  /** Canonical number (gateway/numbers/). */
+  to: string;
+  text: string;
+  purpose: SmsPurpose;
+  language: string;
+  status: SmsStatus;
+  attempts: number;
+  /** Not to be tried before this (retry gap, quiet hours, daily cap); 0 = now. */
+  notBefore: number;
+  createdAt: number;
+  updatedAt: number;
+  /** Trunk of the last attempt. */
+  trunkId: string | null;
+  /** Message references of the parts, when sent. */
+  refs: number[];
+  /** Last error, or why it was dropped. */
+  error: string | null;
+  /** Delivery report, where the modem gives one. */
+  delivery: 'delivered' | 'failed' | null;
+  callId: string | null;
+  callbackId: string | null;
+  campaignId: string | null;
+  targetId: string | null;
+}
+
+export interface OptOutRecord {
+  number: string;
+  at: number;
+  /** The word they replied with. */
+  word: string;
+}
+
+/**
+ * What happened on one call, for `ccgate history NUMBER`: written as the
+ * call goes and final when it ends; later facts about it (a callback's last
+ * attempt, an SMS survey reply) update it.
+ */
+export interface CallSummaryRecord {
+  callId: string;
+  /** Canonical number; '' for a withheld or unavailable caller (never looked up). */
+  number: string;
+  direction: CallDirection;
+  /** 'inbound', 'callback', 'campaign'. */
+  kind: 'inbound' | 'callback' | 'campaign';
+  startedAt: number;
+  endedAt: number | null;
+  language: string | null;
+  /** Menus passed and digits pressed, e.g. ['main:1', 'flights:2']. */
+  ivrPath: string[];
+  queue: string | null;
+  /** Wait in the queue until answered or exit, ms. */
+  waitMs: number | null;
+  agent: string | null;
+  talkMs: number | null;
+  /** answered, abandoned, callbackBooked, closed, timeout, empty, failed, noAnswer, busy, … */
+  outcome: string;
+  callbacks: Array<{ id: string; status: string; attempts: number }>;
+  surveyScore: number | null;
+  surveyChannel: SurveyChannel | null;
+  sms: Array<{ id: string; purpose: SmsPurpose; status: SmsStatus }>;
 }
 
 export type CampaignStatus = 'active' | 'finished' | 'canceled';

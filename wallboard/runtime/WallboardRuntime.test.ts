@@ -15,7 +15,7 @@ async function rig(boards: BoardConfig[], capacity = 100) {
   const runtime = new WallboardRuntime({
     source,
     site: {
-      site: { name: 'Tehran Branch', timeZone: 'Asia/Tehran', agentCallbackWindowMs: 0, agentCallbackOffer: 'unpaused', drainMs: 0 },
+      site: { name: 'Tehran Branch', timeZone: 'Asia/Tehran', agentCallbackWindowMs: 0, agentCallbackOffer: 'unpaused', drainMs: 0, language: 'en', numbering: { countryCode: null, trunkPrefix: '0', internationalPrefix: '00' } },
       schedules: { day: { weekly: { mon: ['08:00-17:00'] }, holidays: [] } },
       queues: { sales: { name: 'Sales' }, support: { name: 'پشتیبانی' } } as never,
       kpi: { serviceLevelSec: 20, serviceLevelTarget: 0.8, shortAbandonSec: 5, slAbandonTreatment: 'ignored', fcrWindowHours: 24 },
