@@ -23,7 +23,7 @@ const hhmmError = expected(`a time "HH:MM" in site time`);
 const hhmm = z.string({ error: hhmmError }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: hhmmError });
 
 export const smsSurvey = obj({
-  when: oneOf(['off', 'agentHangup', 'unanswered', 'always']).default('off'),
+  when: oneOf(['off', 'agentHangup', 'unanswered']).default('off'),
   text: localisedText.nullable().default(null),
 }).prefault({});
 

@@ -202,12 +202,13 @@ export interface QueueConfig {
 }
 
 /**
- * The survey by SMS after an answered call: 'agentHangup' when the agent
- * ended the call (the DTMF survey could not run), 'unanswered' when no DTMF
- * score was given for any reason, 'always' after every answered call, 'off'.
+ * The survey by SMS after a call an agent answered, when no DTMF score came:
+ * 'agentHangup' only when the agent ended the call or handed it over by
+ * transfer (the DTMF survey could not run), 'unanswered' whenever no DTMF
+ * score was given (caller hung up, survey timed out or off), 'off'.
  */
 export interface SmsSurveyConfig {
-  when: 'off' | 'agentHangup' | 'unanswered' | 'always';
+  when: 'off' | 'agentHangup' | 'unanswered';
   /** "Reply 1 to 5…" per language. */
   text: LocalisedText | null;
 }
