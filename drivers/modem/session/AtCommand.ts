@@ -34,6 +34,15 @@ export interface AtCommand {
   completesOn?: readonly string[];
   /** Sent after the `> ` prompt, then Ctrl-Z (0x1A). If no prompt comes in time the session sends ESC and resyncs. */
   payload?: string;
+  /**
+   * Called synchronously once the `> ` prompt has come, just before the
+   * payload is written: the last moment at which the command is known not to
+   * have reached the network (the core commits "submitting" here for
+   * at-most-once SMS, gateway/trunk/MessagingPort.ts). If it throws, the
+   * payload is not written: ESC cancels the prompt (27.005 §3.5.1) and the
+   * command fails with reason 'payloadNotSent', the thrown value as cause.
+   */
+  beforePayload?: () => void;
   /** Only idempotent queries: the session may retry these after a timeout/busy error. Never ATD/ATA. */
   retryable?: boolean;
   /** 'urgent' commands (hang-up, CLCC) jump the queue, behind the one in flight. */
@@ -88,6 +97,8 @@ export type FailureReason =
   | 'noAnswer'
   | 'noDialtone'
   | 'promptTimeout'
+  /** `beforePayload` threw: the payload was never written, ESC cancelled the prompt. */
+  | 'payloadNotSent'
   | 'aborted'
   | 'portClosed'
   | 'rebooted';

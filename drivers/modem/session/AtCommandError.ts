@@ -28,6 +28,7 @@ export function errorCodeFor(reason: FailureReason): ErrorCode {
       return 'AT_CALL_FAILED';
     case 'aborted':
     case 'rebooted':
+    case 'payloadNotSent':
       return 'AT_ABORTED';
     case 'portClosed':
       return 'SERIAL_CLOSED';

@@ -128,6 +128,82 @@ describe('scenario 12: SMS send edge cases', () => {
   });
 });
 
+describe('the at-most-once hook (beforePayload)', () => {
+  it('is called once, after the prompt and before the payload is written', async () => {
+    const snap = await inAllModes(async (mode) => {
+      const h = createHarness(mode);
+      const seen: string[] = [];
+      h.reply('AT+CMGS=23\r', '\r\n> ');
+      h.reply(PDU + '\x1a', '\r\n+CMGS: 5\r\n\r\nOK\r\n');
+      const r = track(h.session.send({ ...CMGS, beforePayload: () => seen.push(h.transport.writtenText) }));
+      await advance(h.clock, 1_000);
+      expect(seen).toEqual(['AT+CMGS=23\r']);
+      return snapshot(h, [r]);
+    });
+    expect(snap.results).toEqual([{ command: 'AT+CMGS=23', lines: ['+CMGS: 5'], final: { kind: 'ok' } }]);
+  });
+
+  it('is not called when no prompt comes (+CMS ERROR before it, or a prompt timeout)', async () => {
+    const h = createHarness();
+    let calls = 0;
+    h.reply('AT+CMGS=23\r', '\r\n+CMS ERROR: 330\r\n');
+    const first = track(h.session.send({ ...CMGS, beforePayload: () => calls++ }));
+    await advance(h.clock, 100);
+    expect(outcome(first.result)).toEqual({ error: 'AT_CMS', reason: 'cms', deviceCode: 330 });
+    const second = track(h.session.send({ ...CMGS, beforePayload: () => calls++ }));
+    await advance(h.clock, 6_000);
+    expect(outcome(second.result)).toEqual({ error: 'AT_TIMEOUT', reason: 'promptTimeout', deviceCode: null });
+    expect(calls).toBe(0);
+  });
+
+  it('throws: no payload, ESC instead, payloadNotSent with the cause, resync before the next command', async () => {
+    const h = createHarness();
+    const refusal = new Error('store full');
+    h.reply('AT+CMGS=23\r', '\r\n> ');
+    h.reply('AT\r', '\r\nOK\r\n');
+    h.reply('AT+CSQ\r', '\r\n+CSQ: 9,99\r\n\r\nOK\r\n');
+    const sms = track(
+      h.session.send({
+        ...CMGS,
+        beforePayload: () => {
+          throw refusal;
+        },
+      }),
+    );
+    const next = track(h.session.send({ text: 'AT+CSQ', expect: ['+CSQ:'], timeout: 'quick' }));
+    await advance(h.clock, 1_000);
+    expect(outcome(sms.result)).toEqual({ error: 'AT_ABORTED', reason: 'payloadNotSent', deviceCode: null });
+    const err = sms.result.status === 'rejected' ? sms.result.error : null;
+    expect(isAtCommandError(err) && err.cause).toBe(refusal);
+    expect(isAtCommandError(err) && err.message).toBe('AT+CMGS=23: payloadNotSent');
+    expect(h.transport.writtenText).toBe('AT+CMGS=23\r\x1bAT\rATS6=3S6?\rAT+CSQ\r');
+    expect(h.transport.writtenText).not.toContain(PDU);
+    expect(outcome(next.result)).toEqual({ command: 'AT+CSQ', lines: ['+CSQ: 9,99'], final: { kind: 'ok' } });
+    expect(h.session.consecutiveFailures).toBe(0);
+    expect(h.clock.pendingTimers()).toEqual([]);
+    expect(h.transport.violations).toEqual([]);
+  });
+
+  it('throws when the prompt beat the write completion: still no payload, one ESC', async () => {
+    const h = createHarness();
+    h.transport.onHostWrite((_, text) => {
+      if (text === 'AT+CMGS=23\r') h.transport.deviceWrite('> ');
+    });
+    const sms = track(
+      h.session.send({
+        ...CMGS,
+        beforePayload: () => {
+          throw new Error('no');
+        },
+      }),
+    );
+    await advance(h.clock, 10);
+    expect(outcome(sms.result)).toEqual({ error: 'AT_ABORTED', reason: 'payloadNotSent', deviceCode: null });
+    expect(h.transport.writtenText.startsWith('AT+CMGS=23\r\x1b')).toBe(true);
+    expect(h.transport.writtenText).not.toContain(PDU);
+  });
+});
+
 describe('scenario 14: multi-line answers with URCs inside', () => {
   const CMGR: AtCommand = { text: 'AT+CMGR=3', expect: ['+CMGR:'], bodyLines: 1, timeout: 'normal' };
   const CMGR_PDU = '07917248014000F506B70AA18092020000317071518590803170715185418000';

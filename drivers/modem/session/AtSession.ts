@@ -269,7 +269,8 @@ export class AtSession extends EventEmitter<AtSessionEvents> {
     }
     if (o.final) this.failures = 0; // the modem answered
     if (o.reason === 'timeout' || o.reason === 'promptTimeout') this.failures++;
-    if (o.reason === 'timeout' || o.reason === 'promptTimeout' || o.reason === 'aborted') this.needsResync = true;
+    // After an ESC (payloadNotSent, like promptTimeout) some firmware answers OK, some nothing: resync either way.
+    if (o.reason === 'timeout' || o.reason === 'promptTimeout' || o.reason === 'aborted' || o.reason === 'payloadNotSent') this.needsResync = true;
     this.log.info({ command: text, reason: o.reason, consecutiveFailures: this.failures }, 'AT command failed');
     this.emit('commandFailed', text, o.reason);
   }
@@ -354,6 +355,6 @@ export class AtSession extends EventEmitter<AtSessionEvents> {
   }
 
   private error(cmd: AtCommand, o: Extract<Outcome, { ok: false }>, enqueuedAt: string | undefined): AtCommandError {
-    return new AtCommandError({ reason: o.reason, command: cmd.text, final: o.final, waitedMs: o.waitedMs, lookup: this.deviceCodeText, enqueuedAt });
+    return new AtCommandError({ reason: o.reason, command: cmd.text, final: o.final, waitedMs: o.waitedMs, lookup: this.deviceCodeText, enqueuedAt, cause: o.cause });
   }
 }

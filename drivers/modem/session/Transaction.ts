@@ -20,6 +20,8 @@ export type Outcome =
       waitedMs?: number;
       /** A resync marker timed out and the last thing received was an error final: the modem may refuse the marker. */
       markerRefused?: boolean;
+      /** What `beforePayload` threw (reason 'payloadNotSent'). */
+      cause?: unknown;
     };
 
 export type AbortReason = Extract<FailureReason, 'aborted' | 'rebooted' | 'portClosed'>;
@@ -58,6 +60,9 @@ export class Transaction {
   private markerSeen = false;
   private lastStaleWasError = false;
   private discarded = 0;
+  /** An input an action produced (beforePayload threw), fed once the current transition is applied. */
+  private followUp: CommandInput | null = null;
+  private refusedBy: unknown = undefined;
 
   constructor(
     readonly command: AtCommand,
@@ -141,7 +146,10 @@ export class Transaction {
     if (!next) return;
     this.state_ = next.state;
     for (const a of next.actions) this.act(a);
-    if (isTerminal(next.state)) this.finish(next, i);
+    if (isTerminal(next.state)) return this.finish(next, i);
+    const followUp = this.followUp;
+    this.followUp = null;
+    if (followUp) this.input(followUp);
   }
 
   private act(a: CommandAction): void {
@@ -152,6 +160,7 @@ export class Transaction {
       case 'writePayload': {
         this.clearTimer();
         deps.setExpectPrompt(false);
+        if (command.beforePayload && !this.allowPayload(command.beforePayload)) return;
         const body = latin1Encode(command.payload ?? '');
         const bytes = new Uint8Array(body.length + 1);
         bytes.set(body);
@@ -166,6 +175,18 @@ export class Transaction {
         // Best effort: if the port is gone there is nothing to cancel.
         deps.write(Uint8Array.of(ESC)).catch(() => undefined);
         return;
+    }
+  }
+
+  /** Run the at-most-once hook; false (and the refusal queued) when it threw, so nothing is written. */
+  private allowPayload(hook: () => void): boolean {
+    try {
+      hook();
+      return true;
+    } catch (e) {
+      this.refusedBy = e;
+      this.followUp = { kind: 'payloadRefused' };
+      return false;
     }
   }
 
@@ -203,7 +224,8 @@ export class Transaction {
     } else {
       const waited = cause.kind === 'timeout' ? { waitedMs: this.timerMs } : {};
       const refused = cause.kind === 'timeout' && this.awaitingMarker && this.lastStaleWasError ? { markerRefused: true } : {};
-      outcome = { ok: false, reason: next.reason ?? 'error', ...(final ? { final } : {}), ...waited, ...refused };
+      const refusal = next.reason === 'payloadNotSent' ? { cause: this.refusedBy } : {};
+      outcome = { ok: false, reason: next.reason ?? 'error', ...(final ? { final } : {}), ...waited, ...refused, ...refusal };
     }
     this.deps.onSettled(outcome);
     this.resolve(outcome);

@@ -39,6 +39,8 @@ const ROWS: Row[] = [
   { from: 'awaitingPrompt', input: { kind: 'abort', reason: 'portClosed' }, payload: true, to: 'failed', reason: 'portClosed', actions: [] },
   { from: 'awaitingPrompt', input: { kind: 'commandWritten' }, payload: true, to: null },
   { from: 'writingPayload', input: { kind: 'commandWritten' }, payload: true, to: 'writingPayload', actions: [] },
+  { from: 'writingPayload', input: { kind: 'payloadRefused' }, payload: true, to: 'failed', reason: 'payloadNotSent', actions: ['writeEscape'] },
+  { from: 'awaitingPrompt', input: { kind: 'payloadRefused' }, payload: true, to: null },
   { from: 'writingPayload', input: { kind: 'payloadWritten' }, payload: true, to: 'awaitingFinal', actions: ['armFinalTimer'] },
   { from: 'writingPayload', input: { kind: 'final', result: CMS500 }, payload: true, to: 'failed', reason: 'cms' },
   { from: 'writingPayload', input: { kind: 'writeFailed' }, payload: true, to: 'failed', reason: 'portClosed' },

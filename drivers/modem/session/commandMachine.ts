@@ -21,6 +21,8 @@ export type CommandInput =
   | { kind: 'payloadWritten' }
   | { kind: 'writeFailed' }
   | { kind: 'prompt' }
+  /** The command's `beforePayload` hook threw on the way to writing the payload: it must not go out. */
+  | { kind: 'payloadRefused' }
   | { kind: 'final'; result: FinalResult }
   /** A `completesOn` line: success without a final (Wavecom `+CPIN: READY`, gsm-modems.md P6). */
   | { kind: 'complete' }
@@ -102,6 +104,8 @@ export const COMMAND_TABLE: Readonly<Record<CommandState, Row>> = {
   },
   writingPayload: {
     commandWritten: () => go('writingPayload'),
+    // Nothing of the payload was written: ESC leaves the prompt as a prompt timeout does (gsm-modems.md §6).
+    payloadRefused: () => fail('payloadNotSent', 'writeEscape'),
     payloadWritten: () => go('awaitingFinal', 'armFinalTimer'),
     final: onFinal,
     complete: () => go('done'),
