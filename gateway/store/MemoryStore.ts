@@ -1,8 +1,8 @@
 import type { GatewayEvent, StoredEvent } from '../events.ts';
 import { StoreError } from '../core/errors.ts';
 import type {
-  AgentRecord, CallbackRecord, CallRecord, CampaignRecord, ContactRecord, EntryRecord, Repo, Store, SurveyRecord,
-  TargetRecord,
+  AgentRecord, CallbackRecord, CallRecord, CallSummaryRecord, CampaignRecord, ContactRecord, EntryRecord, OptOutRecord,
+  Repo, SmsRecord, SmsStatus, Store, SurveyRecord, TargetRecord,
 } from './Store.ts';
 
 /**
@@ -20,6 +20,9 @@ export class MemoryStore implements Store {
   readonly surveys: Store['surveys'];
   readonly campaigns: Store['campaigns'];
   readonly targets: Store['targets'];
+  readonly sms: Store['sms'];
+  readonly optOuts: Store['optOuts'];
+  readonly history: Store['history'];
 
   private readonly events: string[] = [];
   /** Sequence number of the event before events[0] (events older than the retention were dropped). */
@@ -71,6 +74,34 @@ export class MemoryStore implements Store {
     this.targets = Object.assign(targets, {
       forCampaign: (id: string) => targets.where((t) => t.campaignId === id, byOrd),
       open: (id: string) => targets.where((t) => t.campaignId === id && t.status !== 'done', byOrd),
+    });
+    // Records with arrays inside are copied deeply, or a caller could change a stored array by reference.
+    const sms = new MemRepo<SmsRecord, 'id'>(gate, 'sms', 'id', undefined, structuredClone);
+    const byCreated = (a: SmsRecord, b: SmsRecord): number => a.createdAt - b.createdAt || cmp(a.id, b.id);
+    this.sms = Object.assign(sms, {
+      open: () => sms.where((m) => m.status === 'pending' || m.status === 'held' || m.status === 'submitting', byCreated),
+      toNumber: (number: string, sinceMs: number) =>
+        sms.where((m) => m.to === number && m.createdAt >= sinceMs, (a, b) => byCreated(b, a)),
+      forCall: (callId: string) => sms.where((m) => m.callId === callId, byCreated),
+      // updatedAt, not createdAt: an SMS held overnight counts against the day it went out.
+      sentSince: (sinceMs: number) =>
+        sms.where((m) => (m.status === 'sent' || m.status === 'unknown') && m.updatedAt >= sinceMs, () => 0).length,
+      countsSince: (sinceMs: number) => {
+        const counts: Partial<Record<SmsStatus, number>> = {};
+        for (const m of sms.where((r) => r.createdAt >= sinceMs, () => 0)) counts[m.status] = (counts[m.status] ?? 0) + 1;
+        return counts;
+      },
+    });
+    this.optOuts = new MemRepo<OptOutRecord, 'number'>(gate, 'opt_outs', 'number');
+    const history = new MemRepo<CallSummaryRecord, 'callId'>(gate, 'call_history', 'callId', undefined, structuredClone);
+    this.history = Object.assign(history, {
+      forNumber: (number: string) =>
+        history.where((h) => h.number === number, (a, b) => a.startedAt - b.startedAt || cmp(a.callId, b.callId)),
+      prune: (beforeMs: number) => {
+        const old = history.where((h) => h.startedAt < beforeMs, () => 0);
+        for (const h of old) history.delete(h.callId);
+        return old.length;
+      },
     });
     this.surveys = {
       insert: (r) => {
@@ -178,7 +209,7 @@ interface MemGate {
   remember(undo: () => void): void;
 }
 
-/** Keyed Map repository; `check` may veto a put (unique constraints). */
+/** Keyed Map repository; `check` may veto a put (unique constraints); `copy` copies records in and out. */
 export class MemRepo<R extends object, K extends keyof R & string> implements Repo<R, K> {
   private readonly rows = new Map<R[K], R>();
 
@@ -187,12 +218,13 @@ export class MemRepo<R extends object, K extends keyof R & string> implements Re
     private readonly table: string,
     private readonly key: K,
     private readonly check?: (r: R, rows: ReadonlyMap<R[K], R>) => void,
+    private readonly copy: (r: R) => R = (r) => ({ ...r }),
   ) {}
 
   get(key: R[K]): R | undefined {
     this.gate.read(`${this.table}.get`);
     const r = this.rows.get(key);
-    return r === undefined ? undefined : { ...r };
+    return r === undefined ? undefined : this.copy(r);
   }
 
   put(record: R): void {
@@ -200,7 +232,7 @@ export class MemRepo<R extends object, K extends keyof R & string> implements Re
     this.check?.(record, this.rows);
     this.gate.write(`${this.table}.put`);
     this.gate.remember(restoreEntry(this.rows, record[this.key]));
-    this.rows.set(record[this.key], { ...record });
+    this.rows.set(record[this.key], this.copy(record));
   }
 
   delete(key: R[K]): void {
@@ -211,13 +243,13 @@ export class MemRepo<R extends object, K extends keyof R & string> implements Re
 
   all(): R[] {
     this.gate.read(`${this.table}.all`);
-    return [...this.rows.values()].map((r) => ({ ...r }));
+    return [...this.rows.values()].map((r) => this.copy(r));
   }
 
   /** Copies of the rows matching `pred`, sorted by `order`. */
   where(pred: (r: R) => boolean, order: (a: R, b: R) => number): R[] {
     this.gate.read(`${this.table}.query`);
-    return [...this.rows.values()].filter(pred).sort(order).map((r) => ({ ...r }));
+    return [...this.rows.values()].filter(pred).sort(order).map((r) => this.copy(r));
   }
 }
 

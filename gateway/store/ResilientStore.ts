@@ -31,6 +31,9 @@ export class ResilientStore implements Store {
   readonly surveys: Store['surveys'];
   readonly campaigns: Store['campaigns'];
   readonly targets: Store['targets'];
+  readonly sms: Store['sms'];
+  readonly optOuts: Store['optOuts'];
+  readonly history: Store['history'];
 
   private journal: Array<() => void> = [];
   private failing = false;
@@ -54,6 +57,25 @@ export class ResilientStore implements Store {
     this.targets = Object.assign(this.repo(i.targets, 'targets'), {
       forCampaign: (id: string) => i.targets.forCampaign(id),
       open: (id: string) => i.targets.open(id),
+    });
+    this.sms = Object.assign(this.repo(i.sms, 'sms', true), {
+      open: () => i.sms.open(),
+      toNumber: (n: string, since: number) => i.sms.toNumber(n, since),
+      forCall: (id: string) => i.sms.forCall(id),
+      sentSince: (since: number) => i.sms.sentSince(since),
+      countsSince: (since: number) => i.sms.countsSince(since),
+    });
+    this.optOuts = this.repo(i.optOuts, 'optOuts');
+    this.history = Object.assign(this.repo(i.history, 'history', true), {
+      forNumber: (n: string) => i.history.forNumber(n),
+      // While failing, the prune waits in the journal and reports 0: the rows go when it is replayed.
+      prune: (before: number) => {
+        let pruned = 0;
+        this.write('history.prune', () => {
+          pruned = i.history.prune(before);
+        });
+        return pruned;
+      },
     });
     this.surveys = { insert: (r) => this.write('surveys.insert', () => i.surveys.insert({ ...r })), all: () => i.surveys.all() };
   }
@@ -163,12 +185,13 @@ export class ResilientStore implements Store {
     this.failing = true;
   }
 
-  private repo<R, K extends keyof R>(r: Repo<R, K>, name: string): Repo<R, K> {
+  /** `deep`: the records hold arrays (SMS refs, a call's IVR path), which must not change in the journal by reference. */
+  private repo<R, K extends keyof R>(r: Repo<R, K>, name: string, deep = false): Repo<R, K> {
     return {
       get: (k) => r.get(k),
       all: () => r.all(),
       put: (rec) => {
-        const copy = { ...rec };
+        const copy = deep ? structuredClone(rec) : { ...rec };
         this.write(`${name}.put`, () => r.put(copy));
       },
       delete: (k) => this.write(`${name}.delete`, () => r.delete(k)),

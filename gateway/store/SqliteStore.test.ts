@@ -146,6 +146,26 @@ describe('SqliteStore', () => {
       });
     });
 
+    it('version 2 adds the SMS, opt-out and history tables to a version-1 database and keeps its surveys', () => {
+      const p = freshPath();
+      raw(p, (db) => {
+        migrate(db, silentLogger, MIGRATIONS.slice(0, 1));
+        db.prepare("INSERT INTO surveys (callId, queue, agent, score, at) VALUES ('c1', 'sales', 'a1', 4, 1)").run();
+      });
+      const s = new SqliteStore(p);
+      expect(s.surveys.all()).toStrictEqual([{ callId: 'c1', queue: 'sales', agent: 'a1', score: 4, at: 1 }]);
+      s.history.put(sample.summary('c1'));
+      s.sms.put(sample.sms('s1'));
+      s.optOuts.put(sample.optOut('+989121234567'));
+      s.commit();
+      expect(s.diagnostics().schemaVersion).toBe(2);
+      s.close();
+      raw(p, (db) => {
+        const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
+        expect(indexes).toEqual(expect.arrayContaining(['call_history_number', 'call_history_started', 'sms_call', 'sms_status', 'sms_to_created']));
+      });
+    });
+
     it('apply only the pending ones, in order, each with its version', () => {
       const list: Migration[] = [
         { version: 1, up: 'CREATE TABLE a (x INTEGER)' },

@@ -7,6 +7,7 @@ import {
   AGENT_COLUMNS, CALLBACK_COLUMNS, CALL_COLUMNS, CAMPAIGN_COLUMNS, CONTACT_COLUMNS, ENTRY_COLUMNS, SURVEY_COLUMNS,
   TARGET_COLUMNS, SqlRepo, SqlTable, isThenable, prepareCore, toStored, toStoreError, type SqlGate,
 } from './sqliteRepos.ts';
+import { sqliteHistory, sqliteOptOuts, sqliteSms } from './sqliteSmsHistory.ts';
 import type { Store } from './Store.ts';
 
 /** Options for {@link SqliteStore}. */
@@ -67,6 +68,9 @@ export class SqliteStore implements Store {
   readonly surveys: Store['surveys'];
   readonly campaigns: Store['campaigns'];
   readonly targets: Store['targets'];
+  readonly sms: Store['sms'];
+  readonly optOuts: Store['optOuts'];
+  readonly history: Store['history'];
 
   private readonly db: Database.Database;
   private readonly log: Logger;
@@ -130,6 +134,9 @@ export class SqliteStore implements Store {
       forCampaign: targets.many('campaignId = ? ORDER BY ord, id'),
       open: targets.many("campaignId = ? AND status != 'done' ORDER BY ord, id"),
     });
+    this.sms = sqliteSms(d, gate);
+    this.optOuts = sqliteOptOuts(d, gate);
+    this.history = sqliteHistory(d, gate);
   }
 
   get dirty(): boolean {

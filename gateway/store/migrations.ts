@@ -96,6 +96,40 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX targets_campaign_ord ON targets (campaignId, ord);
     `,
   },
+  {
+    version: 2,
+    up: `
+      -- The SMS outbox: a row is committed before anything is sent, and only ever moves forward in status.
+      CREATE TABLE sms (
+        id TEXT PRIMARY KEY, "to" TEXT NOT NULL, text TEXT NOT NULL, purpose TEXT NOT NULL, language TEXT NOT NULL,
+        status TEXT NOT NULL, attempts INTEGER NOT NULL, notBefore INTEGER NOT NULL, createdAt INTEGER NOT NULL,
+        updatedAt INTEGER NOT NULL, trunkId TEXT,
+        refs TEXT NOT NULL,                 -- JSON array of message references
+        error TEXT, delivery TEXT, callId TEXT, callbackId TEXT, campaignId TEXT, targetId TEXT
+      );
+      CREATE INDEX sms_status ON sms (status);
+      CREATE INDEX sms_to_created ON sms ("to", createdAt);
+      CREATE INDEX sms_call ON sms (callId);
+
+      CREATE TABLE opt_outs (number TEXT PRIMARY KEY, at INTEGER NOT NULL, word TEXT NOT NULL);
+
+      -- One summary row per call, for 'ccgate history'; pruned after history.keepDays.
+      CREATE TABLE call_history (
+        callId TEXT PRIMARY KEY, number TEXT NOT NULL, direction TEXT NOT NULL, kind TEXT NOT NULL,
+        startedAt INTEGER NOT NULL, endedAt INTEGER, language TEXT,
+        ivrPath TEXT NOT NULL,              -- JSON array of 'menu:digits'
+        queue TEXT, waitMs INTEGER, agent TEXT, talkMs INTEGER, outcome TEXT NOT NULL,
+        callbacks TEXT NOT NULL,            -- JSON array of {id, status, attempts}
+        surveyScore INTEGER, surveyChannel TEXT,
+        sms TEXT NOT NULL                   -- JSON array of {id, purpose, status}
+      );
+      CREATE INDEX call_history_number ON call_history (number, startedAt);
+      CREATE INDEX call_history_started ON call_history (startedAt);
+
+      -- NULL in rows written before SMS surveys: those came in by DTMF.
+      ALTER TABLE surveys ADD COLUMN channel TEXT;
+    `,
+  },
 ];
 
 /** The schema version this code writes: the last migration's version. */

@@ -8,16 +8,20 @@ import type {
   CampaignRecord,
   ContactRecord,
   EntryRecord,
+  OptOutRecord,
   Repo,
+  CallSummaryRecord,
+  SmsRecord,
   SurveyRecord,
   TargetRecord,
 } from './Store.ts';
 
 /**
  * How a record field is stored. Column names equal field names (camelCase) so rows map 1:1 to records and SQL
- * reports read naturally; booleans are stored as 0/1.
+ * reports read naturally; booleans are stored as 0/1; `json` fields (small arrays) as JSON text; `optText` is a
+ * field added to a record after rows existed (`channel?`): NULL is read back as an absent field, not null.
  */
-export type ColumnKind = 'text' | 'int' | 'bool';
+export type ColumnKind = 'text' | 'int' | 'bool' | 'json' | 'optText';
 
 /** One entry per field of R: the compiler rejects a spec that misses or invents a field. */
 export type Columns<R> = { readonly [K in keyof R]-?: ColumnKind };
@@ -44,7 +48,18 @@ export const CONTACT_COLUMNS: Columns<ContactRecord> = {
   number: 'text', agent: 'text', queue: 'text', endedAt: 'int', dropped: 'bool',
 };
 export const SURVEY_COLUMNS: Columns<SurveyRecord> = {
-  callId: 'text', queue: 'text', agent: 'text', score: 'int', at: 'int',
+  callId: 'text', queue: 'text', agent: 'text', score: 'int', at: 'int', channel: 'optText',
+};
+export const SMS_COLUMNS: Columns<SmsRecord> = {
+  id: 'text', to: 'text', text: 'text', purpose: 'text', language: 'text', status: 'text', attempts: 'int',
+  notBefore: 'int', createdAt: 'int', updatedAt: 'int', trunkId: 'text', refs: 'json', error: 'text',
+  delivery: 'text', callId: 'text', callbackId: 'text', campaignId: 'text', targetId: 'text',
+};
+export const OPT_OUT_COLUMNS: Columns<OptOutRecord> = { number: 'text', at: 'int', word: 'text' };
+export const HISTORY_COLUMNS: Columns<CallSummaryRecord> = {
+  callId: 'text', number: 'text', direction: 'text', kind: 'text', startedAt: 'int', endedAt: 'int',
+  language: 'text', ivrPath: 'json', queue: 'text', waitMs: 'int', agent: 'text', talkMs: 'int', outcome: 'text',
+  callbacks: 'json', surveyScore: 'int', surveyChannel: 'text', sms: 'json',
 };
 export const CAMPAIGN_COLUMNS: Columns<CampaignRecord> = {
   id: 'text', name: 'text', prompt: 'text', status: 'text', createdAt: 'int', maxConcurrent: 'int',
@@ -87,6 +102,8 @@ export function toStoreError(op: string, e: unknown, extra: Record<string, unkno
 export class SqlTable<R extends object> {
   protected readonly cols: readonly string[];
   private readonly bools: readonly string[];
+  private readonly jsons: readonly string[];
+  private readonly optionals: readonly string[];
   private readonly sInsert: Database.Statement<SqlValue[]>;
   private readonly sAll: Database.Statement<[], Record<string, unknown>>;
   protected readonly ops: { readonly insert: string; readonly all: string; readonly query: string };
@@ -98,7 +115,10 @@ export class SqlTable<R extends object> {
     spec: Columns<R>,
   ) {
     this.cols = Object.keys(spec);
-    this.bools = this.cols.filter((c) => (spec as Record<string, ColumnKind>)[c] === 'bool');
+    const kind = spec as Record<string, ColumnKind>;
+    this.bools = this.cols.filter((c) => kind[c] === 'bool');
+    this.jsons = this.cols.filter((c) => kind[c] === 'json');
+    this.optionals = this.cols.filter((c) => kind[c] === 'optText');
     this.ops = { insert: `${table}.insert`, all: `${table}.all`, query: `${table}.query` };
     // Explicit column lists everywhere: columns added by a newer release are neither read nor clobbered.
     this.sInsert = db.prepare<SqlValue[]>(`INSERT INTO ${table} (${this.list()}) VALUES (${this.cols.map(() => '?').join(', ')})`);
@@ -122,6 +142,26 @@ export class SqlTable<R extends object> {
     return (...params) => this.gate.read(this.ops.query, () => stmt.all(...params).map((row) => this.record(row)));
   }
 
+  /** A reusable `SELECT COUNT(*) … WHERE <where>`. */
+  count(where: string): (...params: SqlValue[]) => number {
+    const stmt = this.db.prepare<SqlValue[], number>(`SELECT COUNT(*) FROM ${this.table} WHERE ${where}`).pluck();
+    return (...params) => this.gate.read(this.ops.query, () => stmt.get(...params) ?? 0);
+  }
+
+  /** A reusable count of rows per value of `column` among those matching `where`. */
+  countBy(column: string, where: string): (...params: SqlValue[]) => Record<string, number> {
+    const stmt = this.db.prepare<SqlValue[], { k: string; n: number }>(
+      `SELECT ${quote(column)} AS k, COUNT(*) AS n FROM ${this.table} WHERE ${where} GROUP BY ${quote(column)}`,
+    );
+    return (...params) => this.gate.read(this.ops.query, () => Object.fromEntries(stmt.all(...params).map((r) => [r.k, r.n])));
+  }
+
+  /** A reusable `DELETE … WHERE <where>` (a write); returns how many rows went. */
+  deleteWhere(where: string): (...params: SqlValue[]) => number {
+    const stmt = this.db.prepare<SqlValue[]>(`DELETE FROM ${this.table} WHERE ${where}`);
+    return (...params) => this.gate.write(`${this.table}.delete`, () => stmt.run(...params).changes);
+  }
+
   /** Like {@link many}, returning the first match. */
   one(where: string): (...params: SqlValue[]) => R | undefined {
     const stmt = this.db.prepare<SqlValue[], Record<string, unknown>>(`SELECT ${this.list()} FROM ${this.table} WHERE ${where} LIMIT 1`);
@@ -131,8 +171,9 @@ export class SqlTable<R extends object> {
     });
   }
 
+  /** The quoted column list: some field names are SQL keywords (`to`). */
   protected list(): string {
-    return this.cols.join(', ');
+    return this.cols.map(quote).join(', ');
   }
 
   /** Record → positional parameters in column order. */
@@ -141,14 +182,17 @@ export class SqlTable<R extends object> {
     return this.cols.map((c) => {
       const v = r[c];
       if (typeof v === 'boolean') return v ? 1 : 0;
+      if (this.jsons.includes(c)) return JSON.stringify(v);
       // undefined → NULL so a record built from a partial object fails on NOT NULL rather than binding garbage.
       return v === undefined ? null : (v as SqlValue);
     });
   }
 
-  /** Row → record: 0/1 back to booleans. */
+  /** Row → record: 0/1 back to booleans, JSON text back to values, NULL optionals dropped. */
   protected record(row: Record<string, unknown>): R {
     for (const b of this.bools) row[b] = row[b] === 1;
+    for (const j of this.jsons) row[j] = JSON.parse(row[j] as string) as unknown;
+    for (const o of this.optionals) if (row[o] === null) delete row[o];
     return row as R;
   }
 }
@@ -163,16 +207,16 @@ export class SqlRepo<R extends object, K extends keyof R & string> extends SqlTa
   constructor(db: Database.Database, gate: SqlGate, table: string, key: K, spec: Columns<R>) {
     super(db, gate, table, spec);
     this.keyOps = { get: `${table}.get`, put: `${table}.put`, delete: `${table}.delete` };
-    this.sGet = db.prepare<[SqlValue], Record<string, unknown>>(`SELECT ${this.list()} FROM ${table} WHERE ${key} = ?`);
+    this.sGet = db.prepare<[SqlValue], Record<string, unknown>>(`SELECT ${this.list()} FROM ${table} WHERE ${quote(key)} = ?`);
     // Upsert on the key only, not INSERT OR REPLACE: OR REPLACE would also resolve a clash on another UNIQUE
     // index by deleting the other row (silently dropping an active callback); this way such a clash throws.
     // It also keeps values in columns a newer release added (see migrations.ts).
-    const sets = this.cols.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`);
+    const sets = this.cols.filter((c) => c !== key).map((c) => `${quote(c)} = excluded.${quote(c)}`);
     this.sPut = db.prepare<SqlValue[]>(
       `INSERT INTO ${table} (${this.list()}) VALUES (${this.cols.map(() => '?').join(', ')}) ` +
-        `ON CONFLICT (${key}) DO UPDATE SET ${sets.join(', ')}`,
+        `ON CONFLICT (${quote(key)}) DO UPDATE SET ${sets.join(', ')}`,
     );
-    this.sDelete = db.prepare<[SqlValue]>(`DELETE FROM ${table} WHERE ${key} = ?`);
+    this.sDelete = db.prepare<[SqlValue]>(`DELETE FROM ${table} WHERE ${quote(key)} = ?`);
   }
 
   get(key: R[K]): R | undefined {
@@ -219,6 +263,11 @@ export interface EventRow {
 /** Events row → the stored event: the JSON data with the row's seq. */
 export function toStored(row: EventRow): StoredEvent {
   return { ...(JSON.parse(row.data) as GatewayEvent), seq: row.seq };
+}
+
+/** A column name as an SQL identifier (our own field names: no quotes inside). */
+export function quote(column: string): string {
+  return `"${column}"`;
 }
 
 /** Whether a batch fn returned a promise (its writes would land outside the savepoint). */

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCcgateError, StoreError } from '../core/errors.ts';
 import type { GatewayEvent } from '../events.ts';
 import type {
-  AgentRecord, CallbackRecord, CallRecord, CampaignRecord, ContactRecord, EntryRecord, Repo, Store, TargetRecord,
+  AgentRecord, CallbackRecord, CallRecord, CallSummaryRecord, CampaignRecord, ContactRecord, EntryRecord, OptOutRecord,
+  Repo, SmsRecord, Store, TargetRecord,
 } from './Store.ts';
 
 /** Sample records; each builder takes the key and overrides. Nullable fields are filled, so round trips test them. */
@@ -36,6 +37,18 @@ export const sample = {
   target: (id: string, o: Partial<TargetRecord> = {}): TargetRecord => ({
     id, campaignId: 'k1', number: '+441632960003', ord: 0, status: 'pending', attempts: 0, notBefore: 0,
     result: null, message: 'Your flight now leaves at 10:40', ...o,
+  }),
+  sms: (id: string, o: Partial<SmsRecord> = {}): SmsRecord => ({
+    id, to: '+989121234567', text: 'We will call you back', purpose: 'callbackBooked', language: 'fa', status: 'sent',
+    attempts: 1, notBefore: 0, createdAt: 1_000, updatedAt: 2_000, trunkId: 'gsm1', refs: [12, 13], error: 'retried',
+    delivery: 'delivered', callId: 'c1', callbackId: 'cb1', campaignId: 'k1', targetId: 't1', ...o,
+  }),
+  optOut: (number: string, o: Partial<OptOutRecord> = {}): OptOutRecord => ({ number, at: 1_000, word: 'STOP', ...o }),
+  summary: (callId: string, o: Partial<CallSummaryRecord> = {}): CallSummaryRecord => ({
+    callId, number: '+989121234567', direction: 'inbound', kind: 'inbound', startedAt: 10_000, endedAt: 20_000,
+    language: 'fa', ivrPath: ['main:1', 'flights:2'], queue: 'flights', waitMs: 30_000, agent: 'a1', talkMs: 90_000,
+    outcome: 'answered', callbacks: [{ id: 'cb1', status: 'completed', attempts: 2 }], surveyScore: 4,
+    surveyChannel: 'sms', sms: [{ id: 's1', purpose: 'survey', status: 'sent' }], ...o,
   }),
 };
 
@@ -175,6 +188,9 @@ export function describeStoreContract(name: string, makeStore: () => Store): voi
           s.calls.put(sample.call('c2'));
           s.callbacks.put(sample.callback('cb1'));
           s.surveys.insert({ callId: 'c1', queue: 'sales', agent: 'a1', score: 5, at: 1 });
+          s.sms.put(sample.sms('s1'));
+          s.optOuts.put(sample.optOut('+989121234567'));
+          s.history.put(sample.summary('c1'));
           s.appendEvent(answered(100));
           throw boom;
         })).toThrow(boom);
@@ -182,6 +198,9 @@ export function describeStoreContract(name: string, makeStore: () => Store): voi
         expect(s.calls.all()).toEqual([sample.call('c1')]);
         expect(s.callbacks.all()).toEqual([]);
         expect(s.surveys.all()).toEqual([]);
+        expect(s.sms.all()).toEqual([]);
+        expect(s.optOuts.all()).toEqual([]);
+        expect(s.history.all()).toEqual([]);
         expect(s.lastEventSeq()).toBe(0);
         expect(s.dirty).toBe(true);
         expect(s.agents.get('a0')).toBeDefined();
@@ -265,12 +284,101 @@ export function describeStoreContract(name: string, makeStore: () => Store): voi
         checkRepo(s.targets, 'id', sample.target('t1'), sample.target('t2', { message: null, result: 'busy' }),
           sample.target('t1', { status: 'done', result: 'confirmed' }));
       });
-      it('surveys are append-only, in insertion order, score nullable', () => {
+      it('surveys are append-only, in insertion order, score nullable, channel kept or absent', () => {
         const r1 = { callId: 'c1', queue: 'sales', agent: 'a1', score: 4, at: 1 };
         const r2 = { callId: 'c2', queue: 'sales', agent: 'a1', score: null, at: 2 };
+        const r3 = { callId: 'c3', queue: 'sales', agent: 'a1', score: 5, at: 3, channel: 'sms' as const };
         s.surveys.insert(r1);
         s.surveys.insert(r2);
-        expect(s.surveys.all()).toEqual([r1, r2]);
+        s.surveys.insert(r3);
+        // Strict: a row without a channel reads back without the field, not with null.
+        expect(s.surveys.all()).toStrictEqual([r1, r2, r3]);
+      });
+      it('sms (JSON refs, nullable fields)', () => {
+        checkRepo(s.sms, 'id', sample.sms('s1'),
+          sample.sms('s2', { refs: [], trunkId: null, error: null, delivery: null, callId: null, callbackId: null, campaignId: null, targetId: null }),
+          sample.sms('s1', { status: 'failed', refs: [7], delivery: 'failed' }));
+      });
+      it('optOuts (keyed by number)', () => {
+        checkRepo(s.optOuts, 'number', sample.optOut('+989121234567'), sample.optOut('+989121234568', { word: 'لغو' }),
+          sample.optOut('+989121234567', { at: 5_000 }));
+      });
+      it('history (JSON ivrPath, callbacks and sms)', () => {
+        checkRepo(s.history, 'callId', sample.summary('c1'),
+          sample.summary('c2', {
+            number: '', endedAt: null, language: null, ivrPath: [], queue: null, waitMs: null, agent: null, talkMs: null,
+            callbacks: [], surveyScore: null, surveyChannel: null, sms: [],
+          }),
+          sample.summary('c1', { ivrPath: ['main:3'], callbacks: [{ id: 'cb1', status: 'failed', attempts: 3 }], outcome: 'abandoned' }));
+      });
+      it('records with arrays are values too', () => {
+        const h = sample.summary('c1');
+        s.history.put(h);
+        h.ivrPath.push('x:1');
+        const got = s.history.get('c1');
+        got?.callbacks.push({ id: 'cb9', status: 'pending', attempts: 0 });
+        got?.sms.splice(0);
+        expect(s.history.get('c1')).toEqual(sample.summary('c1'));
+        const m = sample.sms('s1');
+        s.sms.put(m);
+        m.refs.push(99);
+        s.sms.get('s1')?.refs.push(98);
+        expect(s.sms.get('s1')?.refs).toEqual([12, 13]);
+      });
+
+      it('sms.open() lists pending, held and submitting, oldest first', () => {
+        s.sms.put(sample.sms('s1', { status: 'held', createdAt: 3 }));
+        s.sms.put(sample.sms('s2', { status: 'sent', createdAt: 1 }));
+        s.sms.put(sample.sms('s3', { status: 'pending', createdAt: 2 }));
+        s.sms.put(sample.sms('s4', { status: 'submitting', createdAt: 2 }));
+        for (const status of ['failed', 'unknown', 'dropped'] as const) s.sms.put(sample.sms(`x-${status}`, { status, createdAt: 0 }));
+        expect(ids(s.sms.open(), 'id')).toEqual(['s3', 's4', 's1']);
+      });
+
+      it('sms.toNumber() newest first since a time; forCall() oldest first', () => {
+        s.sms.put(sample.sms('s1', { createdAt: 100 }));
+        s.sms.put(sample.sms('s2', { createdAt: 300, callId: 'c2' }));
+        s.sms.put(sample.sms('s3', { createdAt: 200 }));
+        s.sms.put(sample.sms('s4', { createdAt: 400, to: '+989120000000' }));
+        s.sms.put(sample.sms('s5', { createdAt: 50 }));
+        expect(ids(s.sms.toNumber('+989121234567', 100), 'id')).toEqual(['s2', 's3', 's1']);
+        expect(s.sms.toNumber('+989121234567', 301)).toEqual([]);
+        expect(ids(s.sms.forCall('c1'), 'id')).toEqual(['s5', 's1', 's3', 's4']);
+        expect(s.sms.forCall('nope')).toEqual([]);
+      });
+
+      it('sms.sentSince() counts sent and unknown by when they went out; countsSince() per status by creation', () => {
+        s.sms.put(sample.sms('s1', { status: 'sent', createdAt: 10, updatedAt: 100 }));
+        s.sms.put(sample.sms('s2', { status: 'unknown', createdAt: 100, updatedAt: 100 }));
+        s.sms.put(sample.sms('s3', { status: 'sent', createdAt: 10, updatedAt: 50 }));
+        s.sms.put(sample.sms('s4', { status: 'failed', createdAt: 100, updatedAt: 200 }));
+        s.sms.put(sample.sms('s5', { status: 'pending', createdAt: 100, updatedAt: 200 }));
+        s.sms.put(sample.sms('s6', { status: 'sent', createdAt: 150, updatedAt: 150 }));
+        expect(s.sms.sentSince(100)).toBe(3);
+        expect(s.sms.sentSince(1_000)).toBe(0);
+        expect(s.sms.countsSince(100)).toEqual({ unknown: 1, failed: 1, pending: 1, sent: 1 });
+        expect(s.sms.countsSince(1_000)).toEqual({});
+      });
+
+      it('history.forNumber() oldest first; prune() deletes calls started before a time and says how many', () => {
+        s.history.put(sample.summary('c3', { startedAt: 300 }));
+        s.history.put(sample.summary('c1', { startedAt: 100 }));
+        s.history.put(sample.summary('c2', { startedAt: 200, number: '+989120000000' }));
+        s.history.put(sample.summary('c0', { startedAt: 50, number: '' }));
+        expect(ids(s.history.forNumber('+989121234567'), 'callId')).toEqual(['c1', 'c3']);
+        expect(s.history.forNumber('+1')).toEqual([]);
+        expect(s.history.prune(200)).toBe(2);
+        expect(ids(s.history.all(), 'callId').sort()).toEqual(['c2', 'c3']);
+        expect(s.history.prune(200)).toBe(0);
+      });
+
+      it('a rolled-back prune keeps the rows', () => {
+        s.history.put(sample.summary('c1', { startedAt: 100 }));
+        expect(() => s.batch(() => {
+          expect(s.history.prune(1_000)).toBe(1);
+          throw boom;
+        })).toThrow(boom);
+        expect(ids(s.history.all(), 'callId')).toEqual(['c1']);
       });
 
       it('calls.open() lists calls without endedAt', () => {
