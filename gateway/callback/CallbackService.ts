@@ -1,6 +1,7 @@
 import type { Ctx } from '../core/Context.ts';
 import type { Timer } from '../core/Clock.ts';
 import { isOpen, nextOpening } from '../ivr/schedule.ts';
+import { normaliseNumber } from '../numbers/normalise.ts';
 import { Prompts } from '../prompts.ts';
 import type { Agent } from '../queue/AgentRoster.ts';
 import type { Entry } from '../queue/WaitingList.ts';
@@ -33,12 +34,18 @@ export class CallbackService {
     this.counter = Number(ctx.store.getMeta('callbackCounter') ?? '0');
   }
 
-  /** The caller in `entry` pressed 1: book the callback to `number` (or find the one already booked). */
-  request(entry: Entry, number: string): void {
+  /**
+   * The caller in `entry` pressed 1: book the callback to `given` (the
+   * caller's number as presented, or as keyed), or find the one already
+   * booked. The callback keeps the canonical form: it is what is compared and
+   * dialled; the confirmation reads back the number as the caller knows it.
+   */
+  request(entry: Entry, given: string): void {
     const { ctx } = this;
     const call = entry.call!;
     const queue = entry.rec.queue;
     const q = ctx.queues.cfg(queue);
+    const number = this.canonical(given);
     entry.locked = true;
     const existing = this.activeFor(queue, number);
     if (existing) {
@@ -72,7 +79,7 @@ export class CallbackService {
     ctx.calls.update(call, { phase: 'callbackConfirm', callbackId: cb.id });
     call.handler = null;
     // The promise is spoken only once the booking is on disk.
-    ctx.tx.durable(() => call.play({ id: Prompts.callbackConfirmed, say: [{ kind: 'digits', value: number }] }, () => call.hangup()));
+    ctx.tx.durable(() => call.play({ id: Prompts.callbackConfirmed, say: [{ kind: 'digits', value: given.trim() }] }, () => call.hangup()));
     this.armExpiry(cb);
   }
 
@@ -113,9 +120,11 @@ export class CallbackService {
    * ending is an input, so the callback is reconsidered at once.
    */
   private customerBusy(cb: CallbackRecord): boolean {
-    for (const other of this.dialling.values()) if (other !== cb && other.number === cb.number) return true;
-    for (const n of this.onAgentLeg.values()) if (n === cb.number) return true;
-    return this.ctx.calls.hasLiveCallWith(cb.number);
+    // Callbacks booked before numbers were canonical may hold another form: compare canonical forms.
+    const number = this.canonical(cb.number);
+    for (const other of this.dialling.values()) if (other !== cb && this.canonical(other.number) === number) return true;
+    for (const n of this.onAgentLeg.values()) if (this.canonical(n) === number) return true;
+    return this.ctx.calls.hasLiveCallWith(number);
   }
 
   /** An agent-first leg now carries the customer (until {@link customerOffAgentLeg}). */
@@ -234,7 +243,7 @@ export class CallbackService {
    */
   satisfiedBy(queue: string, number: string, callId: string): void {
     if (!number) return;
-    const cb = this.activeFor(queue, number);
+    const cb = this.activeFor(queue, this.canonical(number));
     if (cb && cb.status === 'pending') this.finish(cb, 'satisfied', callId);
   }
 
@@ -282,9 +291,14 @@ export class CallbackService {
     else this.dialling.delete(cb.id);
   }
 
+  /** The active callback of `queue` to `number` (canonical); a record of an older, uncanonical form still matches. */
   private activeFor(queue: string, number: string): CallbackRecord | undefined {
-    for (const cb of this.active.values()) if (cb.queue === queue && cb.number === number) return cb;
+    for (const cb of this.active.values()) if (cb.queue === queue && this.canonical(cb.number) === number) return cb;
     return undefined;
+  }
+
+  private canonical(number: string): string {
+    return normaliseNumber(number, this.ctx.config.site.numbering);
   }
 
   counts(): { pending: number; dialling: number } {

@@ -1,6 +1,8 @@
+import type { NumberingConfig } from '../config/types.ts';
 import type { Clock } from '../core/Clock.ts';
 import type { Transactor } from '../core/Transactor.ts';
 import type { CallerId } from '../events.ts';
+import { normaliseNumber } from '../numbers/normalise.ts';
 import type { CallRecord, Store } from '../store/Store.ts';
 import type { TrunkPort } from '../trunk/TrunkPort.ts';
 import { Call } from './Call.ts';
@@ -15,7 +17,10 @@ const ID_BLOCK = 100;
 export class CallRegistry {
   private readonly byId = new Map<string, Call>();
   private readonly byLeg = new Map<string, Call>();
-  /** Live calls per number (callbacks check "is the customer on a call with us" on every dispatch). */
+  /**
+   * Live calls per canonical number (callbacks check "is the customer on a
+   * call with us" on every dispatch, whichever way the network wrote it).
+   */
   private readonly byNumber = new Map<string, number>();
   private counter: number;
   private reserved: number;
@@ -24,6 +29,8 @@ export class CallRegistry {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly tx: Transactor,
+    /** The site's numbering plan (`site.numbering`); without it numbers are keyed as written, separators aside. */
+    private readonly numbering: NumberingConfig = AS_WRITTEN,
   ) {
     this.counter = Number(store.getMeta('callCounter') ?? '0');
     this.reserved = this.counter;
@@ -149,18 +156,23 @@ export class CallRegistry {
     return this.byId.size;
   }
 
-  /** Is any live call, either direction, with this number (never true for '')? */
+  /** Is any live call, either direction, with this number in any of its forms (never true for '')? */
   hasLiveCallWith(number: string): boolean {
-    return number !== '' && (this.byNumber.get(number) ?? 0) > 0;
+    const key = normaliseNumber(number, this.numbering);
+    return key !== '' && (this.byNumber.get(key) ?? 0) > 0;
   }
 
   private countNumber(number: string, delta: 1 | -1): void {
-    if (!number) return;
-    const n = (this.byNumber.get(number) ?? 0) + delta;
-    if (n > 0) this.byNumber.set(number, n);
-    else this.byNumber.delete(number);
+    const key = normaliseNumber(number, this.numbering);
+    if (!key) return;
+    const n = (this.byNumber.get(key) ?? 0) + delta;
+    if (n > 0) this.byNumber.set(key, n);
+    else this.byNumber.delete(key);
   }
 }
+
+/** No country code and no prefixes: only separators are dropped. */
+const AS_WRITTEN: NumberingConfig = { countryCode: null, trunkPrefix: '', internationalPrefix: '' };
 
 function legKey(trunkId: string, legId: string): string {
   return `${trunkId}/${legId}`;

@@ -4,7 +4,9 @@ import type { ContactRecord, Store } from '../store/Store.ts';
 /**
  * Each number's last agent contact, for the agent-callback offer. Written to
  * the store, read from memory: only contacts inside the offer window matter,
- * so older ones leave memory (insertion order is end order).
+ * so older ones leave memory (insertion order is end order). Keyed by the
+ * canonical number (gateway/numbers/normalise.ts): callers canonicalise
+ * before `remember` and `get`, so a re-call written differently still finds it.
  */
 export class ContactBook {
   private readonly recent = new Map<string, ContactRecord>();

@@ -5,6 +5,7 @@ import { CcgateError } from '../core/errors.ts';
 import type { CampaignResult } from '../events.ts';
 import type { CampaignSpec } from '../GatewayApi.ts';
 import { isOpen, nextOpening } from '../ivr/schedule.ts';
+import { normaliseNumber } from '../numbers/normalise.ts';
 import type { CampaignRecord, TargetRecord } from '../store/Store.ts';
 import { CampaignCall } from './CampaignCall.ts';
 
@@ -45,8 +46,13 @@ export class CampaignService {
     const d: GatewayConfig['campaigns'] = ctx.config.campaigns;
     if (!spec.name || !spec.prompt) throw new CcgateError('CAMPAIGN_INVALID', 'a campaign needs a name and a prompt', { name: spec.name });
     if (spec.targets.length === 0) throw new CcgateError('CAMPAIGN_INVALID', 'a campaign needs at least one number', { name: spec.name });
-    const bad = spec.targets.find((t) => !NUMBER_RE.test(t.number));
-    if (bad) throw new CcgateError('CAMPAIGN_INVALID', `invalid number '${bad.number}': expected digits with an optional leading +`, { number: bad.number });
+    // Targets are kept and dialled in canonical form (`0912 123 4567` → `+989121234567`), checked after it.
+    const targets = spec.targets.map((t) => ({ ...t, number: normaliseNumber(t.number, ctx.config.site.numbering) }));
+    const bad = targets.findIndex((t) => !NUMBER_RE.test(t.number));
+    if (bad >= 0) {
+      const given = spec.targets[bad]!.number;
+      throw new CcgateError('CAMPAIGN_INVALID', `invalid number '${given}': expected digits with an optional leading +`, { number: given });
+    }
     const agentQueue = spec.agentQueue === undefined ? d.agentQueue : spec.agentQueue;
     if (agentQueue !== null && !ctx.config.queues[agentQueue]) throw new CcgateError('QUEUE_UNKNOWN', `unknown queue '${agentQueue}'`, { queue: agentQueue });
     const schedule = spec.schedule ?? d.schedule ?? null;
@@ -73,7 +79,7 @@ export class CampaignService {
       agentQueue,
     };
     ctx.store.campaigns.put(rec);
-    spec.targets.forEach((t, i) => {
+    targets.forEach((t, i) => {
       ctx.store.targets.put({ id: `${rec.id}-${i + 1}`, campaignId: rec.id, number: t.number, ord: i, status: 'pending', attempts: 0, notBefore: 0, result: null, message: t.message ?? null });
     });
     ctx.tx.emit({ type: 'campaignSubmitted', campaignId: rec.id, name: rec.name, targets: spec.targets.length });

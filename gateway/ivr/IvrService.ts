@@ -1,6 +1,7 @@
 import type { Call } from '../calls/Call.ts';
 import type { IvrAction, IvrMenu } from '../config/types.ts';
 import type { Ctx } from '../core/Context.ts';
+import { normaliseNumber } from '../numbers/normalise.ts';
 import { Prompts } from '../prompts.ts';
 import { isOpen } from './schedule.ts';
 
@@ -25,7 +26,8 @@ export class IvrService {
   private offerAgentCallback(call: Call): boolean {
     const { ctx } = this;
     if (!call.number) return false;
-    const contact = ctx.contacts.get(call.number);
+    // Contacts are kept under the canonical number: a re-call written differently (`0912…`, `+98912…`) is the same caller.
+    const contact = ctx.contacts.get(normaliseNumber(call.number, ctx.config.site.numbering));
     const now = ctx.clock.now();
     if (!contact || !contact.dropped || now - contact.endedAt > ctx.config.site.agentCallbackWindowMs) return false;
     const agent = ctx.agents.find(contact.agent);

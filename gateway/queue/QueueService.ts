@@ -4,6 +4,7 @@ import type { Ctx } from '../core/Context.ts';
 import { CcgateError } from '../core/errors.ts';
 import type { Timer } from '../core/Clock.ts';
 import type { DeliveryKind } from '../events.ts';
+import { normaliseNumber } from '../numbers/normalise.ts';
 import type { EntryRecord } from '../store/Store.ts';
 import { Delivery } from './Delivery.ts';
 import { LiveWait } from './LiveWait.ts';
@@ -88,10 +89,13 @@ export class QueueService {
     return this.seq;
   }
 
+  /** The caller's VIP priority (0 for none), however either number is written (`0912…` = `+98912…`). */
   vipPriority(number: string): number {
     if (!number) return 0;
+    const plan = this.ctx.config.site.numbering;
+    const mine = normaliseNumber(number, plan);
     let p = 0;
-    for (const v of this.ctx.config.vip) if (v.number === number && v.priority > p) p = v.priority;
+    for (const v of this.ctx.config.vip) if (v.priority > p && normaliseNumber(v.number, plan) === mine) p = v.priority;
     return p;
   }
 

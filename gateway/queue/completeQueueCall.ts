@@ -1,4 +1,5 @@
 import type { Ctx } from '../core/Context.ts';
+import { normaliseNumber } from '../numbers/normalise.ts';
 import type { Agent } from './AgentRoster.ts';
 
 export interface CompletedCall {
@@ -26,7 +27,7 @@ export function completeQueueCall(ctx: Ctx, c: CompletedCall): void {
   const wrapUpMs = c.agent.cfg.wrapUpMs ?? ctx.queues.cfg(c.queue).wrapUpMs;
   ctx.queues.recordHandle(c.queue, c.talkMs + wrapUpMs);
   ctx.agents.callEnded(c.agent, wrapUpMs);
-  if (c.number) ctx.contacts.remember({ number: c.number, agent: c.agent.cfg.id, queue: c.queue, endedAt: now, dropped: c.dropped });
+  if (c.number) ctx.contacts.remember({ number: normaliseNumber(c.number, ctx.config.site.numbering), agent: c.agent.cfg.id, queue: c.queue, endedAt: now, dropped: c.dropped });
 }
 
 export interface TransferredCall {
@@ -47,5 +48,5 @@ export function transferQueueCall(ctx: Ctx, c: TransferredCall): void {
   const now = ctx.clock.now();
   ctx.tx.emit({ type: 'queueTransferred', callId: c.callId, queue: c.queue, agent: c.agent.cfg.id, endpoint: c.agent.cfg.endpoint, waitMs: c.waitMs, origPosition: c.origPosition });
   ctx.agents.callEnded(c.agent, c.agent.cfg.wrapUpMs ?? ctx.queues.cfg(c.queue).wrapUpMs);
-  if (c.number) ctx.contacts.remember({ number: c.number, agent: c.agent.cfg.id, queue: c.queue, endedAt: now, dropped: false });
+  if (c.number) ctx.contacts.remember({ number: normaliseNumber(c.number, ctx.config.site.numbering), agent: c.agent.cfg.id, queue: c.queue, endedAt: now, dropped: false });
 }
