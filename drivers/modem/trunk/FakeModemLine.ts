@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { CcgateError } from '../../../gateway/core/errors.ts';
 import type { PromptRef } from '../../../gateway/trunk/TrunkPort.ts';
 import type { FailureReason } from '../session/AtCommand.ts';
+import type { FakeModemSms } from './FakeModemSms.ts';
 import type { LineHealth, ModemLine, ModemLineEvents } from './ModemLine.ts';
 
 type Method = 'answer' | 'hangupAll' | 'dial' | 'hold' | 'retrieve' | 'release' | 'conference' | 'transfer' | 'rejectWaiting' | 'refreshCalls' | 'startAudio' | 'endAudio';
@@ -21,6 +22,8 @@ export class FakeModemLine extends EventEmitter<ModemLineEvents> implements Mode
   /** Calls the fake modem lists: rung in or dialled, until ended (or forgotten, or hung up). */
   private readonly listed = new Set<string>();
   lastLoss: ModemLine['lastLoss'] = null;
+  /** SMS on this line, when a test gives it one (a FakeModemSms). */
+  sms?: FakeModemSms;
   /** Make answer() wait (an ATA queued behind a paused queue) until its signal aborts it. */
   holdAnswer = false;
 

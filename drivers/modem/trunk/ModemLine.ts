@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { PromptRef } from '../../../gateway/trunk/TrunkPort.ts';
 import type { ModemCallerId } from '../messages/Urc.ts';
+import type { ModemSms } from './ModemMessaging.ts';
 
 /** Why a modem call ended, as the line saw it. */
 export type LineCallEnd = 'remote' | 'local' | 'busy' | 'noAnswer' | 'failed' | 'lineFailed';
@@ -44,6 +45,8 @@ export interface ModemLine extends EventEmitter<ModemLineEvents> {
    * 'portClosed' the network may still hold them up. null: never lost.
    */
   readonly lastLoss: 'rebooted' | 'unresponsive' | 'portClosed' | null;
+  /** Text messages on this line (GsmModem's SmsService); absent: the trunk refuses every SMS. */
+  readonly sms?: ModemSms;
   health(): LineHealth;
   /**
    * The modem still lists this call: the driver has not seen it end (a health

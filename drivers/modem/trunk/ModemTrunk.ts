@@ -1,5 +1,6 @@
 import type { Clock } from '../../../gateway/core/Clock.ts';
 import type { Logger } from '../../../gateway/core/Logger.ts';
+import type { MessagingPort, MessagingSignal, SmsReadiness, SmsSendRequest, SmsSendResult } from '../../../gateway/trunk/MessagingPort.ts';
 import type { DialOutcome, DialRequest, PromptRef, TrunkHealth, TrunkPort, TrunkSignal } from '../../../gateway/trunk/TrunkPort.ts';
 import { toCallerId } from './callerId.ts';
 import { CallerIdWait } from './CallerIdWait.ts';
@@ -7,6 +8,7 @@ import { ConnectFlow, type ConnectMode } from './ConnectFlow.ts';
 import { dialOutcomeOf, failureReasonOf } from './failureReason.ts';
 import { HealthGrace } from './HealthGrace.ts';
 import { LineRelease } from './LineRelease.ts';
+import { ModemMessaging } from './ModemMessaging.ts';
 import type { ModemLeg, Release } from './ModemLeg.ts';
 import type { ModemCallerId } from '../messages/Urc.ts';
 import type { LineCallEnd, ModemLine } from './ModemLine.ts';
@@ -42,8 +44,11 @@ export type { ModemLeg } from './ModemLeg.ts';
  * channel busy), so a blip is no trunk-down event for the core. And whenever
  * a leg ends towards the core for any reason but the modem reporting its call
  * gone, the call is hung up on the modem (LineRelease), now or when it is back.
+ *
+ * SMS (MessagingPort) is delegated to ModemMessaging: sent only while the
+ * line carries no call at all.
  */
-export class ModemTrunk implements TrunkPort {
+export class ModemTrunk implements TrunkPort, MessagingPort {
   readonly channels = 1;
   private listener: ((s: TrunkSignal) => void) | null = null;
   private readonly legs = new Map<string, ModemLeg>();
@@ -58,6 +63,7 @@ export class ModemTrunk implements TrunkPort {
   private readonly grace: HealthGrace;
   /** The operator refused explicit call transfer once: conference from then on. */
   ectRefused = false;
+  private readonly messaging: ModemMessaging;
 
   constructor(private readonly o: ModemTrunkOptions) {
     this.t = resolveTrunkTimings(o.timings);
@@ -80,6 +86,14 @@ export class ModemTrunk implements TrunkPort {
     line.on('ended', (callId, why) => this.onEnded(callId, why));
     line.on('dtmf', (callId, digit) => this.onDtmf(callId, digit));
     line.on('health', () => this.onHealth());
+    this.messaging = new ModemMessaging({
+      trunkId: o.id,
+      sms: line.sms ?? null,
+      health: () => line.health(),
+      // Ringing (offered or still waiting for its caller ID), up, held or dialling, or a hang-up still owed.
+      callInProgress: () => this.unidentified.size > 0 || this.legs.size > 0 || this.release.pending,
+      logger: o.logger,
+    });
   }
 
   get id(): string {
@@ -97,6 +111,20 @@ export class ModemTrunk implements TrunkPort {
   /** A hang-up is owed to the modem for a leg already ended towards the core (it is down, or did not take it). */
   get releasePending(): boolean {
     return this.release.pending;
+  }
+
+  // --- SMS (MessagingPort) ---------------------------------------------------
+
+  smsReadiness(): SmsReadiness {
+    return this.messaging.smsReadiness();
+  }
+
+  sendSms(req: SmsSendRequest): Promise<SmsSendResult> {
+    return this.messaging.sendSms(req);
+  }
+
+  setMessageListener(listener: (signal: MessagingSignal) => void): void {
+    this.messaging.setMessageListener(listener);
   }
 
   // --- commands from the core ------------------------------------------------
