@@ -46,6 +46,11 @@ export interface TrunkPort {
 /** A prompt: an id resolved by the driver (module file, PCM file, TTS) plus optional say-values. */
 export interface PromptRef {
   id: string;
+  /**
+   * The call's language (`fa`, `en`…): drivers with recorded prompts play
+   * `<language>/<id>` when they hold it, else `<id>`. Absent: `<id>`.
+   */
+  language?: string;
   /** Values spoken after the prompt, e.g. queue position or minutes. */
   say?: ReadonlyArray<{ kind: 'number' | 'digits' | 'minutes'; value: number | string }>;
 }

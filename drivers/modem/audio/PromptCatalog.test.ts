@@ -41,4 +41,41 @@ describe('PromptCatalog', () => {
     expect(records.filter((r) => r.msg === 'prompt id is not a safe file name; skipped')).toHaveLength(7);
     expect(catalog.resolve({ id: 'ivr.main-menu_2' })).toHaveLength(1);
   });
+
+  describe('language folders', () => {
+    const held = new Set(['fa/welcome', 'fa/digit-1', 'welcome', 'queue-position', 'digit-1', 'digit-2', 'hold-music', 'en-GB/welcome']);
+    const catalog = new PromptCatalog({ has: (id) => held.has(id), durations: { 'fa/welcome': 2_500 } });
+
+    it.each([
+      ['the language clip when held', { id: 'welcome', language: 'fa' }, ['fa/welcome']],
+      ['the top-level clip when the language has none', { id: 'hold-music', language: 'fa' }, ['hold-music']],
+      ['the top-level clip for a language with no folder', { id: 'welcome', language: 'en' }, ['welcome']],
+      ['the top-level clip without a language', { id: 'welcome' }, ['welcome']],
+      ['a language with a region', { id: 'welcome', language: 'en-GB' }, ['en-GB/welcome']],
+      ['say clips per clip, each from its language or the top level', { id: 'queue-position', language: 'fa', say: [{ kind: 'digits', value: '12' }] }, ['queue-position', 'fa/digit-1', 'digit-2']],
+    ] as const)('%s', (_, prompt, ids) => {
+      expect(catalog.resolve(prompt).map((c) => c.id)).toEqual(ids);
+    });
+
+    it('takes the duration of the clip chosen', () => {
+      expect(catalog.resolve({ id: 'welcome', language: 'fa' })).toEqual([{ id: 'fa/welcome', durationMs: 2_500 }]);
+      expect(catalog.resolve({ id: 'welcome', language: 'en' })).toEqual([{ id: 'welcome', durationMs: 2_000 }]);
+    });
+
+    it('without `has`, a language clip is used only when the durations manifest lists it', () => {
+      const manifest = new PromptCatalog({ durations: { 'fa/welcome': 2_500 } });
+      expect(manifest.resolve({ id: 'welcome', language: 'fa' }).map((c) => c.id)).toEqual(['fa/welcome']);
+      expect(manifest.resolve({ id: 'goodbye', language: 'fa' }).map((c) => c.id)).toEqual(['goodbye']);
+      expect(new PromptCatalog().resolve({ id: 'welcome', language: 'fa' }).map((c) => c.id)).toEqual(['welcome']);
+    });
+
+    it('ignores, and logs, a language that is not a safe folder name', () => {
+      const { logger, records } = capturingLogger();
+      const any = new PromptCatalog({ logger, has: () => true });
+      for (const bad of ['../x', 'fa/..', 'FA', 'f', 'fa\\x', 'fa x']) {
+        expect(any.resolve({ id: 'welcome', language: bad }).map((c) => c.id), bad).toEqual(['welcome']);
+      }
+      expect(records.filter((r) => r.msg === 'prompt language is not a safe folder name; top-level clips used')).toHaveLength(6);
+    });
+  });
 });

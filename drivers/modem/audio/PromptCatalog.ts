@@ -15,6 +15,14 @@ export interface PromptCatalogOptions {
   sayClipMs?: number;
   /** Measured lengths per clip id, ms, overriding the nominal ones (e.g. from the prompt pack's manifest). */
   durations?: Readonly<Record<string, number>>;
+  /**
+   * Whether the prompt pack holds a clip, by id (`fa/welcome`, `welcome`):
+   * a directory listing or the pack's manifest. A prompt with a language is
+   * played from `<language>/<id>` when that clip is held, else from `<id>`.
+   * Omitted, a language clip counts as held only when `durations` lists it,
+   * so a pack without language folders plays exactly as before.
+   */
+  has?: (clipId: string) => boolean;
   /** Warns about ids that cannot be file names; silent when omitted. */
   logger?: Logger;
 }
@@ -29,6 +37,13 @@ export const LARGEST_WHOLE_NUMBER_CLIP = 20;
  * nor break the command line.
  */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+
+/**
+ * A language folder name (BCP 47 language with an optional region or
+ * script, as `site.language` and menu `language` take): the one path
+ * separator a clip id may get is the one this module puts there.
+ */
+const SAFE_LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 
 /** The clip ids that speak one say-value. Deliberately simple: no grammar, no language rules. */
 export function sayClipIds(kind: 'number' | 'digits' | 'minutes', value: number | string): string[] {
@@ -54,7 +69,10 @@ export function sayClipIds(kind: 'number' | 'digits' | 'minutes', value: number 
 
 /**
  * Resolves a PromptRef into the clips to play: the prompt's own file, then
- * the files for each say-value in order.
+ * the files for each say-value in order. Each clip is taken from the
+ * prompt's language folder (`fa/digit-4`) when the pack holds it there, and
+ * from the pack's top level otherwise, so a pack may translate some prompts
+ * and share the rest (hold music, tones).
  */
 export class PromptCatalog {
   private readonly promptMs: number;
@@ -69,9 +87,15 @@ export class PromptCatalog {
 
   resolve(prompt: PromptRef): Clip[] {
     const clips: Clip[] = [];
-    if (this.safe(prompt.id)) clips.push({ id: prompt.id, durationMs: this.durations[prompt.id] ?? this.promptMs });
+    const lang = this.language(prompt.language);
+    const clip = (id: string, nominalMs: number): Clip => {
+      const localised = lang === null ? null : `${lang}/${id}`;
+      const chosen = localised !== null && (this.opts.has?.(localised) ?? localised in this.durations) ? localised : id;
+      return { id: chosen, durationMs: this.durations[chosen] ?? nominalMs };
+    };
+    if (this.safe(prompt.id)) clips.push(clip(prompt.id, this.promptMs));
     for (const say of prompt.say ?? []) {
-      for (const id of sayClipIds(say.kind, say.value)) clips.push({ id, durationMs: this.durations[id] ?? this.sayClipMs });
+      for (const id of sayClipIds(say.kind, say.value)) clips.push(clip(id, this.sayClipMs));
     }
     return clips;
   }
@@ -79,6 +103,14 @@ export class PromptCatalog {
   /** Sum of nominal durations, ms. */
   static totalMs(clips: readonly Clip[]): number {
     return clips.reduce((sum, c) => sum + c.durationMs, 0);
+  }
+
+  /** The prompt's language as a folder name, or null (none given, or not a safe folder name: logged). */
+  private language(language: string | undefined): string | null {
+    if (language === undefined || language === '') return null;
+    if (SAFE_LANGUAGE.test(language)) return language;
+    this.opts.logger?.warn({ language }, 'prompt language is not a safe folder name; top-level clips used');
+    return null;
   }
 
   private safe(id: string): boolean {
