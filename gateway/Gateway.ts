@@ -28,7 +28,7 @@ import type { Random } from './core/Random.ts';
 import { TransactionalClock } from './core/TransactionalClock.ts';
 import { Transactor } from './core/Transactor.ts';
 import type { CounterSource, EventConsumer, StoredEvent } from './events.ts';
-import type { BoardMessageOptions, CampaignSpec, GatewayApi, GatewaySnapshot } from './GatewayApi.ts';
+import type { BoardMessageOptions, CallHistory, CampaignSpec, GatewayApi, GatewaySnapshot } from './GatewayApi.ts';
 import { IvrService } from './ivr/IvrService.ts';
 import { KpiAggregator, rebuildFromMs } from './kpi/KpiAggregator.ts';
 import type { KpiSnapshot } from './kpi/types.ts';
@@ -37,7 +37,11 @@ import { QueueService } from './queue/QueueService.ts';
 import { HEARTBEAT_KEY, recover } from './recovery.ts';
 import { buildSnapshot } from './snapshot.ts';
 import type { Store } from './store/Store.ts';
+import { HistoryService } from './history/HistoryService.ts';
+import { SmsCenter } from './sms/SmsCenter.ts';
+import { campaignSmsKey } from './sms/SmsPlanner.ts';
 import { SurveyService } from './survey/SurveyService.ts';
+import { isMessagingPort, type MessagingPort } from './trunk/MessagingPort.ts';
 import type { TrunkPort, TrunkSignal } from './trunk/TrunkPort.ts';
 import { HealthLog } from './trunk/HealthLog.ts';
 import { TrunkSet } from './trunk/TrunkSet.ts';
@@ -61,6 +65,8 @@ export class Gateway implements GatewayApi {
   private readonly healthLog: HealthLog;
   private readonly counterBook: CounterBook;
   private readonly messages: BoardMessageService;
+  private readonly sms: SmsCenter;
+  private readonly history_: HistoryService;
   readonly kpi: KpiAggregator;
   private started = false;
   private stopped = false;
@@ -87,6 +93,12 @@ export class Gateway implements GatewayApi {
     // Wallboard inputs need only the store's meta, the clock and emit: no Ctx.
     this.counterBook = new CounterBook({ store: opts.store, emit: (ev) => tx.emit(ev), log });
     this.messages = new BoardMessageService({ store: opts.store, clock, emit: (ev) => tx.emit(ev), log });
+    // A call's history row is written in the batch of each fact about the call.
+    this.history_ = new HistoryService({ store: opts.store, config: opts.config, clock, log });
+    tx.observe((ev) => this.history_.onEvent(ev));
+    // SMS are planned in the batch of the fact that asks for them (a callback booked, a call ended).
+    this.sms = new SmsCenter({ config: opts.config, store: opts.store, clock, log: log.child({ component: 'sms' }), emit: (ev) => tx.emit(ev), tx }, opts.trunks.filter((t): t is TrunkPort & MessagingPort => isMessagingPort(t)));
+    tx.observe((ev) => this.sms.onEvent(ev));
     tx.onSettle(() => {
       if (this.started) this.capacity.settle();
     });
@@ -118,10 +130,22 @@ export class Gateway implements GatewayApi {
     this.ctx.tx.run('start', () => {
       recover(this.ctx);
       this.messages.restore();
+      this.sms.recover();
     });
     for (const t of this.ctx.trunks.all()) t.setListener((s) => this.onSignal(t, s));
+    this.sms.start();
     this.ctx.tx.durable();
     this.heartbeat();
+    this.pruneHistory();
+  }
+
+  /** Drop history rows past `history.keepDays`, now and then once a day. */
+  private pruneHistory(): void {
+    this.ctx.tx.run('history-prune', () => {
+      const n = this.history_.prune();
+      if (n > 0) this.ctx.log.info({ rows: n, keepDays: this.ctx.config.history.keepDays }, 'call history pruned');
+    });
+    this.timers.setTimer('history-prune', 24 * 3_600_000, () => this.pruneHistory());
   }
 
   /**
@@ -195,6 +219,7 @@ export class Gateway implements GatewayApi {
     if (this.stopped) return;
     this.stopped = true;
     this.timers.cancelAll();
+    this.sms.stop();
     for (const t of this.ctx.trunks.all()) t.setListener(() => {});
     // A clean stop is the last moment known alive.
     if (this.started) this.ctx.store.batch(() => this.ctx.store.setMeta(HEARTBEAT_KEY, String(this.ctx.clock.now())));
@@ -287,7 +312,12 @@ export class Gateway implements GatewayApi {
   }
 
   submitCampaign(spec: CampaignSpec): { campaignId: string; targets: number } {
-    return this.mutate('submitCampaign', () => this.ctx.campaigns.submit(spec));
+    return this.mutate('submitCampaign', () => {
+      const r = this.ctx.campaigns.submit(spec);
+      // Its own fallback text, read when a target is finally not reached.
+      if (spec.smsFallback) this.ctx.store.setMeta(campaignSmsKey(r.campaignId), spec.smsFallback);
+      return r;
+    });
   }
 
   cancelCampaign(campaignId: string): void {
@@ -315,8 +345,12 @@ export class Gateway implements GatewayApi {
     return this.messages.current();
   }
 
+  history(number: string): CallHistory {
+    return this.history_.lookup(number);
+  }
+
   snapshot(): GatewaySnapshot {
-    return { ...buildSnapshot(this.ctx), counters: this.counters(), boardMessage: this.boardMessage() };
+    return { ...buildSnapshot(this.ctx), counters: this.counters(), boardMessage: this.boardMessage(), sms: this.sms.summary() };
   }
 
   kpis(): KpiSnapshot {
@@ -329,9 +363,9 @@ export class Gateway implements GatewayApi {
     return () => this.ctx.tx.removeConsumer(c);
   }
 
-  /** Timers of the core not yet fired or cleared (a quiet gateway holds only its heartbeat). */
+  /** Timers of the core not yet fired or cleared (a quiet gateway holds only its heartbeat and the daily history prune). */
   get pendingTimerCount(): number {
-    return this.timers.pendingCount - (this.started && !this.stopped ? 1 : 0);
+    return this.timers.pendingCount - (this.started && !this.stopped ? 2 : 0);
   }
 
   /** Direct access for tests and the simulator. */

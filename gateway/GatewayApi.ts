@@ -73,6 +73,8 @@ export interface CampaignSpec {
   retryGapMs?: number;
   ringTimeoutMs?: number;
   agentQueue?: string | null;
+  /** Sent to a target not reached after its last attempt (`{message}` is the target's message); default `campaigns.smsFallback`. */
+  smsFallback?: string | null;
 }
 
 /** Options of {@link GatewayApi.showBoardMessage}. */

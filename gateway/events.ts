@@ -154,7 +154,7 @@ export type GatewayEvent = Base &
     /** The call passed a menu with a language of its own: prompts, SMS and survey texts follow it from now on. */
     | { type: 'callLanguageSet'; callId: string; language: string; menu: string }
     /** An SMS was committed to the outbox; nothing is sent that was not queued first. `to` is the canonical number. */
-    | { type: 'smsQueued'; smsId: string; to: string; purpose: SmsPurpose; language: string; callId?: string; callbackId?: string; campaignId?: string; targetId?: string }
+    | { type: 'smsQueued'; smsId: string; to: string; purpose: SmsPurpose; language: string; queue?: string; callId?: string; callbackId?: string; campaignId?: string; targetId?: string }
     /** Waiting for quiet hours to end or for tomorrow's daily cap; `until` is when it may go. */
     | { type: 'smsHeld'; smsId: string; reason: 'quietHours' | 'dailyCap'; until: number }
     /** Committed just before the body goes to the line: from here a lost answer makes it `unknown`, never a resend. */

@@ -54,14 +54,14 @@ const ZERO: KpiCounters = {
   offered: 0, answered: 0, answeredWithinSl: 0, abandoned: 0, abandonedWithinSl: 0, shortAbandons: 0, timeouts: 0,
   exitedWithKey: 0, exitedEmpty: 0, sumWaitAnsweredMs: 0, maxWaitMs: 0, handled: 0, sumTalkMs: 0, sumWrapUpMs: 0,
   callbacksRequested: 0, callbacksCompleted: 0, callbacksFailed: 0, surveysOffered: 0, surveysAnswered: 0,
-  surveyScoreSum: 0, surveyTop2: 0, fcrEligible: 0, fcrResolved: 0, fcrPending: 0,
+  surveyScoreSum: 0, surveyTop2: 0, surveysOfferedSms: 0, surveysAnsweredSms: 0, fcrEligible: 0, fcrResolved: 0, fcrPending: 0,
 };
 
 /** A period with zero counters and no-data rates, overridden by `p`. */
 export function kpiPeriod(p: Partial<KpiPeriod> = {}): KpiPeriod {
   return {
     ...ZERO, slCalls: 0, answerRate: null, abandonRate: null, serviceLevel: null, asaMs: null, ahtMs: null,
-    surveyParticipation: null, surveyMean: null, surveyTop2Rate: null, fcrRate: null, ...p,
+    surveyParticipation: null, surveyMean: null, surveyParticipationSms: null, surveyTop2Rate: null, fcrRate: null, ...p,
   };
 }
 

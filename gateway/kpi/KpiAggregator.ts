@@ -95,6 +95,7 @@ export class KpiAggregator implements EventConsumer {
         this.recent.delete(ev.callId);
         this.at(ref, ev.queue, (c) => {
           c.surveysAnswered += 1;
+          if (ev.channel === 'sms') c.surveysAnsweredSms += 1;
           c.surveyScoreSum += ev.score;
           if (ev.score >= 4) c.surveyTop2 += 1;
         });
@@ -103,6 +104,16 @@ export class KpiAggregator implements EventConsumer {
       case 'surveyUnanswered':
         this.recent.delete(ev.callId);
         return;
+      case 'smsQueued': {
+        // The survey by SMS is an offer like the DTMF one, in the hour and queue of its call.
+        if (ev.purpose !== 'survey' || !ev.queue) return;
+        const ref = (ev.callId ? this.recent.get(ev.callId)?.hourStart : undefined) ?? this.buckets.hourStartOf(ev.at);
+        this.at(ref, ev.queue, (c) => {
+          c.surveysOffered += 1;
+          c.surveysOfferedSms += 1;
+        });
+        return;
+      }
       case 'agentLoggedIn': return this.live.loggedIn(ev.agent, ev.queues);
       case 'agentLoggedOut': return this.wrapUp(this.live.loggedOut(ev.agent, ev.at));
       case 'agentPaused': return this.live.paused(ev.agent);

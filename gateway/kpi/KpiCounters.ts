@@ -27,6 +27,8 @@ export function emptyCounters(): KpiCounters {
     surveysAnswered: 0,
     surveyScoreSum: 0,
     surveyTop2: 0,
+    surveysOfferedSms: 0,
+    surveysAnsweredSms: 0,
     fcrEligible: 0,
     fcrResolved: 0,
     fcrPending: 0,

@@ -45,6 +45,7 @@ export function deriveKpis(c: Readonly<KpiCounters>, def: Readonly<KpiConfig>): 
     ahtMs: ratio(c.sumTalkMs + c.sumWrapUpMs, c.handled),
     surveyParticipation: ratio(c.surveysAnswered, c.surveysOffered),
     surveyMean: ratio(c.surveyScoreSum, c.surveysAnswered),
+    surveyParticipationSms: ratio(c.surveysAnsweredSms, c.surveysOfferedSms),
     surveyTop2Rate: ratio(c.surveyTop2, c.surveysAnswered),
     fcrRate: ratio(c.fcrResolved, c.fcrEligible),
   };

@@ -100,6 +100,10 @@ export interface KpiCounters {
   surveyScoreSum: number;
   /** Surveys answered 4 or 5 ("top-2-box"). */
   surveyTop2: number;
+  /** Of surveysOffered, the ones asked by SMS (a call asked by DTMF and then by SMS counts once each). */
+  surveysOfferedSms: number;
+  /** Of surveysAnswered, the ones answered by SMS. */
+  surveysAnsweredSms: number;
   /** Answered calls (from a presented number) whose FCR outcome is known. */
   fcrEligible: number;
   /** Of those, calls not followed by a call from the same number to the same queue within the window. */
@@ -130,6 +134,8 @@ export interface DerivedKpis {
   surveyParticipation: number | null;
   /** surveyScoreSum / surveysAnswered (1–5). */
   surveyMean: number | null;
+  /** surveysAnsweredSms / surveysOfferedSms: participation of the survey by SMS. */
+  surveyParticipationSms: number | null;
   /** surveyTop2 / surveysAnswered. */
   surveyTop2Rate: number | null;
   /** fcrResolved / fcrEligible. Provisional while fcrPending > 0. */

@@ -9,6 +9,7 @@ import type { GatewayEvent, GatewayEventType, StoredEvent } from '../../gateway/
 import { Gateway } from '../../gateway/Gateway.ts';
 import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
 import type { Store } from '../../gateway/store/Store.ts';
+import type { TrunkPort } from '../../gateway/trunk/TrunkPort.ts';
 
 const worlds: World[] = [];
 
@@ -41,6 +42,8 @@ export interface WorldOptions {
   start?: number;
   store?: Store;
   clock?: FakeClock;
+  /** Stand-in around each trunk (e.g. an SMS line the test scripts). */
+  wrapTrunk?: (trunk: TrunkPort) => TrunkPort;
 }
 
 /** A gateway on simulated trunks in virtual time, configured from YAML like a real site. */
@@ -48,7 +51,7 @@ export function makeWorld(yaml: string, opts: WorldOptions = {}): World {
   const clock = opts.clock ?? new FakeClock(opts.start ?? START);
   const config = parseConfig(yaml, 'test.yaml');
   const net = new SimNetwork({ clock, random: new SeededRandom((opts.seed ?? 1) + 1000) });
-  const trunks = config.trunks.map((t) => net.addTrunk(t.id, t.channels, t.type === 'sim' ? { bridge: t.bridge } : {}));
+  const trunks = config.trunks.map((t) => net.addTrunk(t.id, t.channels, t.type === 'sim' ? { bridge: t.bridge } : {})).map((t) => opts.wrapTrunk?.(t) ?? t);
   for (const a of config.agents) net.addAgentPhone(a.endpoint);
   const store = opts.store ?? new MemoryStore();
   const { logger, records } = capturingLogger('warn');

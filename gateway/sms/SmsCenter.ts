@@ -1,0 +1,71 @@
+import type { Transactor } from '../core/Transactor.ts';
+import type { StoredEvent } from '../events.ts';
+import type { SmsSummary } from '../GatewayApi.ts';
+import type { MessagingPort } from '../trunk/MessagingPort.ts';
+import { SmsInbox } from './SmsInbox.ts';
+import { type SmsDeps, SmsOutbox } from './SmsOutbox.ts';
+import { SmsPlanner } from './SmsPlanner.ts';
+import { SmsSender } from './SmsSender.ts';
+
+/**
+ * SMS in the core, wired once by Gateway:
+ *
+ *   events (in their batch) ──► SmsPlanner ──► SmsOutbox (store rows + smsQueued)
+ *                                                  │ after commit
+ *                                                  ▼
+ *   MessagingPort.sendSms ◄── SmsSender (line choice, gap, quiet hours, cap, retries, at most once)
+ *   MessagingPort signals ──► SmsInbox (stop words, survey replies, delivery reports)
+ */
+export class SmsCenter {
+  readonly outbox: SmsOutbox;
+  private readonly sender: SmsSender;
+  private readonly planner: SmsPlanner;
+  private readonly inbox: SmsInbox;
+  private kicked = false;
+
+  constructor(
+    private readonly d: SmsDeps & { tx: Transactor },
+    private readonly ports: readonly MessagingPort[],
+  ) {
+    this.outbox = new SmsOutbox(d);
+    this.sender = new SmsSender(d, this.outbox, ports);
+    this.planner = new SmsPlanner(d, this.outbox);
+    this.inbox = new SmsInbox(d, this.outbox);
+  }
+
+  /** In-batch observer of every event. */
+  onEvent(ev: StoredEvent): void {
+    this.planner.onEvent(ev);
+    // A line may have come free (a call ended, a modem registered): look again, once the batch is durable.
+    if (ev.type === 'smsQueued' || ((ev.type === 'callEnded' || ev.type === 'trunkHealthChanged') && this.sender.waiting)) this.kick();
+  }
+
+  /** Inside the start input: settle what the last run left in flight. */
+  recover(): void {
+    this.outbox.recover();
+  }
+
+  /** Listen to the lines and send what waits. */
+  start(): void {
+    for (const p of this.ports) p.setMessageListener((s) => this.d.tx.run('sms-in', () => this.inbox.onSignal(p.id, s)));
+    if (this.d.store.sms.open().length > 0) this.d.tx.run('sms-start', () => this.kick());
+  }
+
+  stop(): void {
+    this.sender.stop();
+  }
+
+  summary(): SmsSummary {
+    return this.outbox.summary(this.sender.lines);
+  }
+
+  /** Pump after the current batch commits: the SMS rows it relies on are durable before any byte goes out. */
+  private kick(): void {
+    if (this.kicked || this.ports.length === 0) return;
+    this.kicked = true;
+    this.d.tx.durable(() => {
+      this.kicked = false;
+      this.sender.pump();
+    });
+  }
+}

@@ -1,0 +1,210 @@
+import type { Timer } from '../core/Clock.ts';
+import type { Transactor } from '../core/Transactor.ts';
+import type { SmsRecord } from '../store/Store.ts';
+import { isSmsSendFailure, type MessagingPort } from '../trunk/MessagingPort.ts';
+import { localDayBounds, quietUntil } from './manners.ts';
+import type { SmsDeps, SmsOutbox } from './SmsOutbox.ts';
+
+/** While SMS wait and no line can take one, look again this often (a call ends, a modem registers). */
+const IDLE_RECHECK_MS = 15_000;
+
+/**
+ * Sends the outbox over the lines that can carry SMS. One SMS at a time per
+ * line, at least `sms.perModemGapMs` apart, only on a line with no call
+ * (an AT+CMGS would hold the modem's command channel while a caller waits
+ * for call control), least recently used first. Manners before each send:
+ * quiet hours hold it, the daily cap holds it to the next day, and one held
+ * past `sms.maxAgeMs` is dropped as stale.
+ *
+ * At most once: the port calls `beforeSubmit` just before the body goes to
+ * the line and the SMS is committed as `submitting` right there; a failure
+ * before that is retried, after it the SMS is `unknown` and never resent.
+ */
+export class SmsSender {
+  private readonly sending = new Set<string>();
+  private readonly busyLines = new Set<string>();
+  private readonly lastSendAt = new Map<string, number>();
+  private timer: Timer | null = null;
+  private timerAt = Infinity;
+  private stopped = false;
+  /** The last pump left SMS waiting (for a line, a gap, quiet hours): worth a look when a line frees. */
+  waiting = false;
+
+  constructor(
+    private readonly d: SmsDeps & { tx: Transactor },
+    private readonly outbox: SmsOutbox,
+    private readonly ports: readonly MessagingPort[],
+  ) {}
+
+  get lines(): Array<{ trunkId: string; ready: boolean; detail: string }> {
+    return this.ports.map((p) => {
+      const r = this.busyLines.has(p.id) ? { ready: false, detail: 'sending' } : p.smsReadiness();
+      return { trunkId: p.id, ready: r.ready, detail: r.detail };
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.clear();
+    this.timer = null;
+  }
+
+  /** Send what may go now; arm a timer for what must wait. Runs inside an input. */
+  pump(): void {
+    if (this.stopped || this.ports.length === 0) return;
+    const { store, clock, config } = this.d;
+    const now = clock.now();
+    let nextAt = Infinity;
+    let blocked = false;
+    let left = 0;
+    for (const rec of store.sms.open()) {
+      left++;
+      if (this.sending.has(rec.id) || rec.status === 'submitting') continue;
+      if (now - rec.createdAt > config.sms.maxAgeMs) {
+        this.outbox.drop(rec, 'stale');
+        left--;
+        continue;
+      }
+      if (rec.notBefore > now) {
+        nextAt = Math.min(nextAt, rec.notBefore);
+        continue;
+      }
+      const held = this.holdUntil(rec, now);
+      if (held > now) {
+        nextAt = Math.min(nextAt, held);
+        continue;
+      }
+      const line = this.chooseLine(now);
+      if (!line.port) {
+        blocked = true;
+        nextAt = Math.min(nextAt, line.freeAt);
+        break;
+      }
+      this.start(rec, line.port);
+      left--;
+    }
+    this.waiting = left > 0;
+    if (blocked) nextAt = Math.min(nextAt, now + IDLE_RECHECK_MS);
+    this.arm(nextAt);
+  }
+
+  /** Quiet hours or the daily cap: hold (committed, with its event) and say until when; `now` when it may go. */
+  private holdUntil(rec: SmsRecord, now: number): number {
+    const { config, store } = this.d;
+    const quiet = quietUntil(now, config.sms.quietHours, config.site.timeZone);
+    let until = quiet;
+    let reason: 'quietHours' | 'dailyCap' = 'quietHours';
+    if (until <= now && config.sms.dailyCap > 0) {
+      const day = localDayBounds(now, config.site.timeZone);
+      if (store.sms.sentSince(day.start) + this.sending.size >= config.sms.dailyCap) {
+        until = day.next;
+        reason = 'dailyCap';
+      }
+    }
+    if (until <= now) return now;
+    store.sms.put({ ...rec, status: 'held', notBefore: until, updatedAt: now });
+    this.d.emit({ type: 'smsHeld', smsId: rec.id, reason, until });
+    return until;
+  }
+
+  private chooseLine(now: number): { port: MessagingPort | null; freeAt: number } {
+    let best: MessagingPort | null = null;
+    let freeAt = Infinity;
+    for (const p of this.ports) {
+      if (this.busyLines.has(p.id) || !p.smsReadiness().ready) continue;
+      const readyAt = (this.lastSendAt.get(p.id) ?? -Infinity) + this.d.config.sms.perModemGapMs;
+      if (readyAt > now) {
+        freeAt = Math.min(freeAt, readyAt);
+        continue;
+      }
+      if (!best || (this.lastSendAt.get(p.id) ?? -Infinity) < (this.lastSendAt.get(best.id) ?? -Infinity)) best = p;
+    }
+    return { port: best, freeAt };
+  }
+
+  private start(rec: SmsRecord, port: MessagingPort): void {
+    const { store, clock, tx } = this.d;
+    const attempt = rec.attempts + 1;
+    store.sms.put({ ...rec, status: 'pending', attempts: attempt, trunkId: port.id, updatedAt: clock.now() });
+    this.sending.add(rec.id);
+    this.busyLines.add(port.id);
+    this.lastSendAt.set(port.id, clock.now());
+    let submitted = false;
+    const beforeSubmit = (): void => {
+      if (submitted) return;
+      submitted = true;
+      tx.run('sms-submitting', () => {
+        const cur = store.sms.get(rec.id);
+        if (cur) store.sms.put({ ...cur, status: 'submitting', updatedAt: clock.now() });
+        this.d.emit({ type: 'smsSubmitting', smsId: rec.id, trunkId: port.id, attempt });
+      });
+      // Outside an input this commits now; a store that cannot commit stops the body from going out.
+      tx.durable();
+      if (!tx.health.ok) throw new Error(`store cannot commit: ${tx.health.detail}`);
+    };
+    let promise: Promise<{ refs: number[] }>;
+    try {
+      promise = port.sendSms({ to: rec.to, text: rec.text, beforeSubmit });
+    } catch (e) {
+      promise = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    promise.then(
+      (r) => this.settle(rec.id, port.id, () => this.sent(rec.id, port.id, r.refs)),
+      (e: unknown) => this.settle(rec.id, port.id, () => this.failed(rec.id, port.id, attempt, e, submitted)),
+    );
+  }
+
+  private settle(id: string, trunkId: string, fn: () => void): void {
+    this.sending.delete(id);
+    this.busyLines.delete(trunkId);
+    if (this.stopped) return;
+    try {
+      this.d.tx.run('sms-result', () => {
+        fn();
+        this.pump();
+      });
+    } catch {
+      // Logged by the transactor; the row stays as it was and is looked at again.
+    }
+  }
+
+  private sent(id: string, trunkId: string, refs: number[]): void {
+    const cur = this.d.store.sms.get(id);
+    if (!cur) return;
+    this.d.store.sms.put({ ...cur, status: 'sent', refs, error: null, updatedAt: this.d.clock.now() });
+    this.d.emit({ type: 'smsSent', smsId: id, trunkId, refs });
+  }
+
+  private failed(id: string, trunkId: string, attempt: number, e: unknown, hookRan: boolean): void {
+    const { store, clock, config } = this.d;
+    const cur = store.sms.get(id);
+    if (!cur) return;
+    const error = e instanceof Error ? e.message : String(e);
+    const now = clock.now();
+    // The driver knows best whether the body reached the line; failing that, whether the hook ran.
+    const submitted = isSmsSendFailure(e) ? e.submitted || (hookRan && cur.status === 'submitting') : hookRan;
+    if (submitted) {
+      store.sms.put({ ...cur, status: 'unknown', error, updatedAt: now });
+      this.d.emit({ type: 'smsUnknown', smsId: id, trunkId, reason: 'interrupted' });
+      this.d.log.warn({ smsId: id, trunkId, err: error }, 'SMS body went to the modem but no answer came: unknown, not resent');
+      return;
+    }
+    const last = attempt >= config.sms.attempts;
+    const nextAt = last ? null : now + config.sms.retryGapMs;
+    store.sms.put({ ...cur, status: last ? 'failed' : 'pending', notBefore: nextAt ?? 0, error, updatedAt: now });
+    this.d.emit({ type: 'smsAttemptFailed', smsId: id, trunkId, attempt, error, nextAt });
+    if (last) this.d.emit({ type: 'smsFailed', smsId: id, attempts: attempt, reason: error });
+  }
+
+  private arm(at: number): void {
+    if (at === Infinity) return;
+    if (this.timer?.pending && this.timerAt <= at) return;
+    this.timer?.clear();
+    this.timerAt = at;
+    this.timer = this.d.clock.setTimer('sms-pump', Math.max(0, at - this.d.clock.now()), () => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.pump();
+    });
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * A scripted SMS line for unit and scenario tests of the core's SMS logic:
+ * wraps any TrunkPort and adds MessagingPort, with each send held until the
+ * test settles it. The drivers' own MessagingPorts (modem, simulator) are
+ * tested against their fakes and a PTY.
+ */
+import type { MessagingPort, MessagingSignal, SmsReadiness, SmsSendFailure, SmsSendRequest, SmsSendResult } from '../trunk/MessagingPort.ts';
+import type { TrunkPort } from '../trunk/TrunkPort.ts';
+
+export interface HeldSend {
+  to: string;
+  text: string;
+  submitted: boolean;
+  settled: boolean;
+  /** The body goes to the line: calls beforeSubmit (throws when it does). */
+  submit(): void;
+  accept(refs?: number[]): void;
+  fail(message: string, submitted?: boolean): void;
+}
+
+export class FakeSmsLine {
+  readonly sends: HeldSend[] = [];
+  readiness: SmsReadiness = { ready: true, detail: 'ready' };
+  /** Settle every send at once: submit then accept (set false to hold them). */
+  autoAccept = true;
+  private listener: ((s: MessagingSignal) => void) | null = null;
+  private ref = 0;
+
+  wrap(trunk: TrunkPort): TrunkPort & MessagingPort {
+    return {
+      get id() {
+        return trunk.id;
+      },
+      get channels() {
+        return trunk.channels;
+      },
+      setListener: (l) => trunk.setListener(l),
+      answer: (leg) => trunk.answer(leg),
+      play: (leg, prompt, opts) => trunk.play(leg, prompt, opts),
+      stopPlay: (leg) => trunk.stopPlay(leg),
+      dial: (req) => trunk.dial(req),
+      connect: (leg, endpoint, opts) => trunk.connect(leg, endpoint, opts),
+      cancelConnect: (leg) => trunk.cancelConnect(leg),
+      hangup: (leg) => trunk.hangup(leg),
+      health: () => trunk.health(),
+      smsReadiness: () => this.readiness,
+      sendSms: (req) => this.send(req),
+      setMessageListener: (l) => {
+        this.listener = l;
+      },
+    };
+  }
+
+  receive(from: string, text: string): void {
+    this.listener?.({ kind: 'smsReceived', from, text });
+  }
+
+  report(ref: number, to: string, status: 'delivered' | 'failed'): void {
+    this.listener?.({ kind: 'smsStatus', ref, to, status });
+  }
+
+  private send(req: SmsSendRequest): Promise<SmsSendResult> {
+    return new Promise((resolve, reject) => {
+      const held: HeldSend = {
+        to: req.to,
+        text: req.text,
+        submitted: false,
+        settled: false,
+        submit: () => {
+          if (held.submitted) return;
+          req.beforeSubmit();
+          held.submitted = true;
+        },
+        accept: (refs) => {
+          held.settled = true;
+          resolve({ refs: refs ?? [++this.ref % 256] });
+        },
+        fail: (message, submitted = held.submitted) => {
+          held.settled = true;
+          reject(Object.assign(new Error(message), { submitted }) satisfies SmsSendFailure);
+        },
+      };
+      this.sends.push(held);
+      if (this.autoAccept) {
+        held.submit();
+        held.accept();
+      }
+    });
+  }
+}
+
+/** Let promise callbacks run (sends settled in a test run as microtasks). */
+export async function flushSms(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}

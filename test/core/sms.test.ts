@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { FakeSmsLine, flushSms } from '../../gateway/sms/testing.ts';
+import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
+import { caller, makeWorld, siteYaml, START, type World } from '../support/world.ts';
+
+const ONE_AGENT = `  - { id: a1, name: Ali, endpoint: '+989120000001', queues: [flights] }`;
+
+function yaml(opts: { queue?: string; extra?: string } = {}): string {
+  return siteYaml({
+    agents: ONE_AGENT,
+    queues: `  flights:
+    name: Flights
+    wrapUpMs: 0
+    announce: { everyMs: 0 }
+    survey: { enabled: false, sms: { when: unanswered, text: { fa: 'به تماس با {queue} از ۱ تا ۵ نمره دهید', en: 'Rate your call 1-5' } } }
+    sms:
+      callbackBooked: { fa: 'جای شما در صف {queue} محفوظ است؛ با شما تماس می‌گیریم.', en: 'Your place in {queue} is kept; we will call you back.' }
+      callbackMissed: 'Sorry we missed you.'
+    callback: { offerAtPosition: 1, attempts: 1, ringTimeoutMs: 20s }
+${opts.queue ?? ''}
+  trains: { name: Trains }
+  hotels: { name: Hotels }`,
+    extra: `site:\n  name: Test site\n  timeZone: Asia/Tehran\n  language: fa\n  numbering: { countryCode: '98' }\n${opts.extra ?? ''}`,
+  });
+}
+
+/** siteYaml puts its own `site:` first; a second `site:` key would be a YAML error, so merge by replacing it. */
+function world(line: FakeSmsLine, opts: { queue?: string; extra?: string; store?: MemoryStore; start?: number } = {}): World {
+  const text = yaml(opts).replace(/\nsite:\n {2}name: Test site\n {2}timeZone: Asia\/Tehran\n(?=ivr:)/, '\n');
+  return makeWorld(text, { wrapTrunk: (t) => line.wrap(t), ...(opts.store ? { store: opts.store } : {}), ...(opts.start ? { start: opts.start } : {}) });
+}
+
+async function run(w: World, ms: number, step = 1_000): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    w.run(Math.min(step, ms - t));
+    await flushSms();
+  }
+}
+
+/** An agent busy for 10 minutes, then a caller at position 2 who takes the callback. */
+async function bookCallback(w: World, number: string): Promise<void> {
+  w.login('a1');
+  w.call(caller('+989120000100', { keys: { 'ivr-main': '1' }, talkMs: 600_000 }));
+  await run(w, 20_000);
+  w.call(caller(number, { keys: { 'ivr-main': '1', 'callback-offer': '1' } }));
+  await run(w, 30_000);
+}
+
+describe('SMS from the core', () => {
+  it('confirms a booked callback in the caller’s language, committed before it is sent, and records it sent', async () => {
+    const line = new FakeSmsLine();
+    const w = world(line);
+    await bookCallback(w, '09121234567');
+    expect(w.ofType('callbackRequested')).toHaveLength(1);
+    expect(line.sends).toHaveLength(1);
+    expect(line.sends[0]).toMatchObject({ to: '+989121234567', text: 'جای شما در صف Flights محفوظ است؛ با شما تماس می‌گیریم.' });
+    const queued = w.ofType('smsQueued');
+    expect(queued).toMatchObject([{ purpose: 'callbackBooked', to: '+989121234567', language: 'fa', queue: 'flights' }]);
+    // The event order is the commit order: queued (with the booking), submitting, then sent.
+    const seqs = ['smsQueued', 'smsSubmitting', 'smsSent'].map((t) => w.events.find((e) => e.type === t)!.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(w.ofType('callbackRequested')[0]!.seq).toBeLessThan(seqs[0]!);
+    expect(w.store.sms.get(queued[0]!.smsId)).toMatchObject({ status: 'sent', attempts: 1, trunkId: 't1' });
+    expect(w.gw.snapshot().sms?.today).toMatchObject({ sent: 1 });
+  });
+
+  it('at most once: a failure before the body is retried after the gap; after the body it is unknown and never resent', async () => {
+    const line = new FakeSmsLine();
+    line.autoAccept = false;
+    const w = world(line);
+    await bookCallback(w, '+989121234567');
+    expect(line.sends).toHaveLength(1);
+    line.sends[0]!.fail('+CMS ERROR: 331 no network service', false);
+    await run(w, 1_000);
+    expect(w.ofType('smsAttemptFailed')).toMatchObject([{ attempt: 1, nextAt: expect.any(Number) }]);
+    await run(w, 119_000);
+    expect(line.sends).toHaveLength(1); // the 2-minute retry gap
+    await run(w, 2_000);
+    expect(line.sends).toHaveLength(2);
+    line.sends[1]!.submit();
+    line.sends[1]!.fail('AT+CMGS timed out');
+    await run(w, 600_000);
+    const id = w.ofType('smsQueued')[0]!.smsId;
+    expect(w.store.sms.get(id)).toMatchObject({ status: 'unknown', attempts: 2 });
+    expect(w.ofType('smsUnknown')).toMatchObject([{ smsId: id, reason: 'interrupted' }]);
+    expect(line.sends.filter((x) => x.text === line.sends[0]!.text)).toHaveLength(2);
+  });
+
+  it('a send cut by a crash after the body went out is unknown at the next start, and not resent', async () => {
+    const line = new FakeSmsLine();
+    line.autoAccept = false;
+    const store = new MemoryStore();
+    const w = world(line, { store });
+    await bookCallback(w, '+989121234567');
+    line.sends[0]!.submit();
+    w.gw.stop(); // the process dies with the modem's answer outstanding
+    const again = new FakeSmsLine();
+    const w2 = world(again, { store, start: w.clock.now() + 60_000 });
+    await run(w2, 60_000);
+    expect(w2.ofType('smsUnknown')).toMatchObject([{ reason: 'restart' }]);
+    expect(again.sends).toHaveLength(0);
+  });
+
+  it('never sends on a line carrying a call, and holds SMS through quiet hours', async () => {
+    const line = new FakeSmsLine();
+    line.readiness = { ready: false, detail: 'call in progress' };
+    const w = world(line);
+    await bookCallback(w, '+989121234567');
+    expect(line.sends).toHaveLength(0);
+    expect(w.gw.snapshot().sms?.lines).toEqual([{ trunkId: 't1', ready: false, detail: 'call in progress' }]);
+    line.readiness = { ready: true, detail: 'ready' };
+    await run(w, 16_000);
+    expect(line.sends).toHaveLength(1);
+
+    // 21:30 in Tehran: held until 08:00.
+    const night = new FakeSmsLine();
+    const n = world(night, { start: START + 12 * 3_600_000 });
+    await bookCallback(n, '+989121234567');
+    expect(night.sends).toHaveLength(0);
+    const held = n.ofType('smsHeld');
+    expect(held).toMatchObject([{ reason: 'quietHours' }]);
+    expect(new Date(held[0]!.until).toISOString()).toBe('2026-01-06T04:30:00.000Z');
+  });
+
+  it('a number that replies with a stop word gets no more SMS; the survey by SMS is answered from any way of writing the number', async () => {
+    const line = new FakeSmsLine();
+    const w = world(line, { extra: 'sms: { optOutText: { fa: "لغو شد", en: "Unsubscribed" } }\n' });
+    w.login('a1');
+    w.call(caller('+989121234567', { keys: { 'ivr-main': '1' }, talkMs: 60_000, endBy: 'agent' }));
+    await run(w, 120_000);
+    const survey = w.ofType('smsQueued').find((e) => e.purpose === 'survey');
+    expect(survey).toMatchObject({ to: '+989121234567', language: 'fa' });
+    expect(line.sends.at(-1)!.text).toBe('به تماس با Flights از ۱ تا ۵ نمره دهید');
+    line.receive('09121234567', ' ۴ ');
+    await run(w, 1_000);
+    expect(w.ofType('surveyAnswered')).toMatchObject([{ score: 4, channel: 'sms', queue: 'flights', agent: 'a1', callId: survey!.callId }]);
+    const today = w.gw.kpis().site.today;
+    expect(today).toMatchObject({ surveysOfferedSms: 1, surveysAnsweredSms: 1, surveyMean: 4 });
+    // A second reply to the same survey does not count again.
+    line.receive('+989121234567', '5');
+    await run(w, 1_000);
+    expect(w.ofType('surveyAnswered')).toHaveLength(1);
+
+    line.receive('00989121234567', 'stop');
+    await run(w, 1_000);
+    expect(w.ofType('smsOptedOut')).toMatchObject([{ number: '+989121234567', word: 'STOP' }]);
+    expect(line.sends.at(-1)!.text).toBe('لغو شد');
+    const before = line.sends.length;
+    w.call(caller('+989121234567', { keys: { 'ivr-main': '1' }, talkMs: 60_000, endBy: 'agent' }));
+    await run(w, 120_000);
+    expect(line.sends).toHaveLength(before);
+    expect(w.ofType('smsDropped')).toMatchObject([{ reason: 'optedOut' }]);
+  });
+
+  it('a campaign target not reached after its last attempt gets the campaign’s text', async () => {
+    const line = new FakeSmsLine();
+    const w = world(line, { extra: 'campaigns: { keepFreeLines: 0, attempts: 1 }\n' });
+    w.net.addSubscriber('+989351112222', { answer: 'noAnswer' });
+    w.gw.submitCampaign({ name: 'IR712', prompt: 'notice', targets: [{ number: '09351112222', message: 'IR712 now 14:30' }], smsFallback: 'Flight change: {message}' });
+    await run(w, 180_000);
+    const finished = w.ofType('campaignTargetFinished');
+    expect(finished).toHaveLength(1);
+    expect(finished[0]).toMatchObject({ final: true, result: 'noAnswer' });
+    expect(line.sends.map((s) => [s.to, s.text])).toContainEqual(['+989351112222', 'Flight change: IR712 now 14:30']);
+  });
+});
