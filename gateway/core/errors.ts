@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'TRUNK_NO_CHANNEL'
   | 'TRUNK_FAILED'
   | 'API_BAD_REQUEST'
+  // `ccgate history` asked about no number (empty, withheld, anonymous).
+  | 'HISTORY_BAD_NUMBER'
   | 'DAEMON_NOT_RUNNING'
   | 'DAEMON_ALREADY_RUNNING'
   // Serial/AT modem drivers (drivers/modem): one code per failure family; the
