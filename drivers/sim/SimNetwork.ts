@@ -13,6 +13,7 @@ import {
 } from './behaviours.ts';
 import type { SimContext, SimNetworkStats, SimSettings } from './context.ts';
 import { SimAgentPhone, SimCaller, SimSubscriber, type SimCallRecord, type SimEndpoint, type SubscriberBehaviour } from './SimParty.ts';
+import { SimSmsCenter, SIM_SMS_DEFAULTS, type SimSmsBehaviour, type SimSmsIncoming, type SimSmsRecord } from './SimSms.ts';
 import { SimTrunk } from './SimTrunk.ts';
 
 export interface SimNetworkOptions {
@@ -87,6 +88,7 @@ export class SimNetwork extends EventEmitter<SimNetworkEvents> {
   private readonly directories: SubscriberDirectory[] = [];
   private readonly inUse = new Map<string, number>();
   private readonly ctx: SimContext;
+  private readonly smsCenter: SimSmsCenter;
   private readonly defaultDialled: string;
   private nextTrunk = 0;
 
@@ -125,6 +127,47 @@ export class SimNetwork extends EventEmitter<SimNetworkEvents> {
       },
       recordEnded: (rec) => this.emit('callEnded', rec),
     };
+    this.smsCenter = new SimSmsCenter({ clock: opts.clock, log, trunks: () => this.trunkList });
+  }
+
+  // --- SMS (see SimSms.ts) -----------------------------------------------------
+
+  /** How SMS sends behave; its fields may be changed at any time (`net.smsBehaviour.failNext = 1`). */
+  get smsBehaviour(): SimSmsBehaviour {
+    return this.smsCenter.behaviour;
+  }
+  /** Replace the behaviour: the given fields over SIM_SMS_DEFAULTS. */
+  set smsBehaviour(b: Partial<SimSmsBehaviour>) {
+    this.smsCenter.behaviour = { ...SIM_SMS_DEFAULTS, ...b };
+  }
+
+  /** Every SMS the network accepted from the trunks, in order. */
+  get smsSent(): readonly SimSmsRecord[] {
+    return this.smsCenter.sent;
+  }
+
+  /** SMS the network accepted for `number`, oldest first (text, at, trunk, refs, report). */
+  smsTo(number: string): SimSmsRecord[] {
+    return this.smsCenter.smsTo(number);
+  }
+
+  /** Every SMS injected with receiveSms (or sent by an auto-reply), in order. */
+  get smsReceived(): readonly SimSmsIncoming[] {
+    return this.smsCenter.received;
+  }
+
+  /**
+   * An SMS from `from` reaches the gateway now (smsReceived, latencyMs later):
+   * on `trunkId`, else the trunk that last sent to `from`, else the first trunk
+   * up. Returns the trunk id, or null when none is up.
+   */
+  receiveSms(from: string, text: string, trunkId?: string): string | null {
+    return this.smsCenter.receive(from, text, trunkId);
+  }
+
+  /** `number` answers the next SMS it receives with `text`, `afterMs` after it arrived (each call queues one reply). */
+  replyToNextSms(number: string, reply: { text: string; afterMs: number }): void {
+    this.smsCenter.replyToNextSms(number, reply);
   }
 
   /**
@@ -134,7 +177,7 @@ export class SimNetwork extends EventEmitter<SimNetworkEvents> {
    * by default the bridged party takes a channel of its own, as on an E1 span.
    */
   addTrunk(id: string, channels: number, opts: { bridge?: 'ownChannel' | 'sameLine' } = {}): SimTrunk {
-    const t = new SimTrunk(this.ctx, id, channels, opts.bridge === 'sameLine');
+    const t = new SimTrunk(this.ctx, id, channels, opts.bridge === 'sameLine', this.smsCenter);
     this.trunkList.push(t);
     return t;
   }
@@ -190,6 +233,8 @@ export class SimNetwork extends EventEmitter<SimNetworkEvents> {
     const caller = new SimCaller(script, script.dialled ?? this.defaultDialled, now, this.ctx.settings.keepRecords);
     this.stats.placed++;
     if (this.ctx.settings.keepRecords) this.callers.push(caller);
+    const reply = script.smsSurveyReply;
+    if (reply && script.callerId.kind === 'number') this.replyToNextSms(script.callerId.number, { text: String(reply.score), afterMs: reply.afterMs });
     if (this.offer(caller, callerBehaviour(script), script.trunk)) {
       this.stats.offered++;
       this.emit('callPlaced', caller);

@@ -1,9 +1,11 @@
 import type { Timer } from '../../gateway/core/Clock.ts';
+import type { MessagingPort, MessagingSignal, SmsReadiness, SmsSendRequest, SmsSendResult } from '../../gateway/trunk/MessagingPort.ts';
 import type { DialRequest, PromptRef, TrunkHealth, TrunkPort, TrunkSignal } from '../../gateway/trunk/TrunkPort.ts';
 import type { PartyBehaviour } from './behaviours.ts';
 import type { SimContext, TrunkSide } from './context.ts';
 import { SimLeg } from './SimLeg.ts';
 import { SimCallRecord, type SimCaller } from './SimParty.ts';
+import { SimSmsError, type SimSmsCenter, type SmsTrunkSide } from './SimSms.ts';
 
 /**
  * A simulated trunk (think: an E1 span or a bank of GSM modems) implementing
@@ -18,8 +20,15 @@ import { SimCallRecord, type SimCaller } from './SimParty.ts';
  * happened, never from inside a command method. Commands on legs that have
  * already ended are ignored (the gateway may not have seen `ended` yet);
  * real contract breaches are recorded in `SimNetwork.violations`.
+ *
+ * SMS (MessagingPort, through the network's SimSmsCenter): each channel is a
+ * modem's line, and a modem sends an SMS only with no call on it. So the
+ * trunk is SMS-ready when it is up and has a free channel not already
+ * sending; a send does not take the channel (a call may still arrive on it,
+ * and is offered as usual). On a one-channel trunk that is exactly the
+ * modem's rule: no call, not sending.
  */
-export class SimTrunk implements TrunkPort, TrunkSide {
+export class SimTrunk implements TrunkPort, TrunkSide, MessagingPort, SmsTrunkSide {
   private listener: ((signal: TrunkSignal) => void) | null = null;
   private readonly legs = new Map<string, SimLeg>();
   /** Caller IDs still to arrive late, by leg (see CallerScript.lateCallerIdMs). */
@@ -32,6 +41,8 @@ export class SimTrunk implements TrunkPort, TrunkSide {
   private detail = 'in service';
   private _delivered = 0;
   private _dropped = 0;
+  private messageListener: ((signal: MessagingSignal) => void) | null = null;
+  private sending = 0;
 
   constructor(
     private readonly ctx: SimContext,
@@ -39,6 +50,7 @@ export class SimTrunk implements TrunkPort, TrunkSide {
     readonly channels: number,
     /** connect() uses the caller's channel (a modem's second call) instead of one of its own. */
     readonly bridgeOnLine = false,
+    private readonly sms: SimSmsCenter | null = null,
   ) {
     this.slots = new Array<boolean>(channels).fill(false);
   }
@@ -135,6 +147,39 @@ export class SimTrunk implements TrunkPort, TrunkSide {
 
   hangup(legId: string): void {
     this.leg(legId, 'hangup')?.hangup();
+  }
+
+  // --- SMS (MessagingPort) -------------------------------------------------------
+
+  smsReadiness(): SmsReadiness {
+    if (!this.sms) return { ready: false, detail: 'no SMS on this trunk' };
+    if (!this._up) return { ready: false, detail: `down: ${this.detail}` };
+    if (this.freeChannels === 0) return { ready: false, detail: 'call in progress' };
+    if (this.sending >= this.freeChannels) return { ready: false, detail: 'sending' };
+    return { ready: true, detail: 'ready' };
+  }
+
+  async sendSms(req: SmsSendRequest): Promise<SmsSendResult> {
+    const readiness = this.smsReadiness();
+    if (!readiness.ready || !this.sms) throw new SimSmsError(`SMS refused on ${this.id}: ${readiness.detail}`, false);
+    this.sending++;
+    try {
+      return await this.sms.send(this, req);
+    } finally {
+      this.sending--;
+    }
+  }
+
+  setMessageListener(listener: (signal: MessagingSignal) => void): void {
+    this.messageListener = listener;
+  }
+
+  /** @internal Deliver an SMS signal after the network latency (as every trunk signal). */
+  emitMessage(signal: MessagingSignal): void {
+    this.ctx.clock.setTimer('sim', this.ctx.settings.latencyMs, () => {
+      if (this.messageListener) this.messageListener(signal);
+      else this.ctx.log?.warn({ trunk: this.id, kind: signal.kind }, 'sim SMS signal with no listener: dropped');
+    });
   }
 
   /** @internal Offer an inbound call on a free channel; false if none is free or the trunk is down. */

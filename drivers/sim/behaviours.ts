@@ -85,6 +85,12 @@ export interface CallerScript extends Partial<Omit<PartyBehaviour, 'answer' | 'a
    * still there. Only for a `callerId` that is a number.
    */
   lateCallerIdMs?: number;
+  /**
+   * The caller answers the next SMS sent to their number (the survey SMS after
+   * the call) with the score as text, `afterMs` after it arrived. Only for a
+   * `callerId` that is a number; null or absent: no reply.
+   */
+  smsSurveyReply?: { score: number; afterMs: number } | null;
 }
 
 /** Timing constants of the simulated network; each may be overridden in `SimNetworkOptions`. */
@@ -140,7 +146,7 @@ export function vary<T>(v: Varying<T>, random: Random): T {
 
 /** A full party behaviour for an inbound caller's script. */
 export function callerBehaviour(script: CallerScript): PartyBehaviour {
-  const { callerId: _c, dialled: _d, trunk: _t, lateCallerIdMs: _l, ...rest } = script;
+  const { callerId: _c, dialled: _d, trunk: _t, lateCallerIdMs: _l, smsSurveyReply: _s, ...rest } = script;
   return { ...DEFAULT_PARTY, ...dropUndefined(rest) };
 }
 

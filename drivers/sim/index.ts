@@ -44,6 +44,7 @@ export * from './PartyActor.ts';
 export * from './SimLeg.ts';
 export * from './SimNetwork.ts';
 export * from './SimParty.ts';
+export * from './SimSms.ts';
 export * from './SimTrunk.ts';
 export * from './TrafficGenerator.ts';
 export * from './trafficProfile.ts';
