@@ -123,6 +123,14 @@ const CASES: Case[] = [
   { name: 'queue name with a space', yaml: ["queues: {'my queue': {}}"], path: 'queues["my queue"]',
     expected: "expected a queue name of letters, digits, '_', '.' or '-', got 'my queue'" },
   { name: 'root is a list', yaml: ['- a'], path: '(root)', expected: 'expected a mapping, got a list' },
+  { name: 'quiet hours not a time', yaml: ["sms: {quietHours: {from: '9pm', to: '08:00'}}"], path: 'sms.quietHours.from',
+    expected: `expected a time "HH:MM" in site time, got '9pm'` },
+  { name: 'SMS text for a language code that is not one', yaml: ["queues: {q: {sms: {callbackBooked: {Persian: 'x'}}}}"],
+    path: 'queues.q.sms.callbackBooked.Persian', expected: "expected a language code such as 'fa' or 'en'" },
+  { name: 'survey by SMS at an unknown moment', yaml: ["queues: {q: {survey: {sms: {when: always}}}}"], path: 'queues.q.survey.sms.when',
+    expected: "expected one of 'off', 'agentHangup', 'unanswered', got 'always'" },
+  { name: 'country code with a plus', yaml: ["site: {numbering: {countryCode: '+98'}}"], path: 'site.numbering.countryCode',
+    expected: 'expected a country calling code without +: digits only' },
 ];
 
 describe('parseConfig reports', () => {

@@ -13,7 +13,18 @@ describe('defaults', () => {
     ['an empty mapping', '{}'],
   ])('%s gives a working one-queue site', (_what, text) => {
     const c = parseConfig(text, 'empty.yaml');
-    expect(c.site).toEqual({ name: 'ccgate', timeZone: 'UTC', agentCallbackWindowMs: 30 * 60_000, agentCallbackOffer: 'unpaused', drainMs: 60_000 });
+    expect(c.site).toEqual({
+      name: 'ccgate',
+      timeZone: 'UTC',
+      agentCallbackWindowMs: 30 * 60_000,
+      agentCallbackOffer: 'unpaused',
+      drainMs: 60_000,
+      language: 'en',
+      numbering: { countryCode: null, trunkPrefix: '0', internationalPrefix: '00' },
+    });
+    expect(c.sms).toMatchObject({ enabled: true, quietHours: { from: '21:00', to: '08:00' }, dailyCap: 500, attempts: 3, optOutText: null });
+    expect(c.history).toEqual({ keepDays: 90 });
+    expect(c.campaigns.smsFallback).toBeNull();
     expect(c.schedules).toEqual({});
     expect(c.store).toEqual({ path: './var/ccgate.db', groupCommitMs: 0 });
     expect(c.queueLog).toEqual({ path: './var/queue_log' });
@@ -40,6 +51,7 @@ describe('defaults', () => {
       ringTimeoutMs: 30_000,
       agentQueue: null,
       keepFreeLines: 1,
+      smsFallback: null,
     });
   });
 
@@ -67,7 +79,8 @@ describe('defaults', () => {
         expiryMs: 4 * 3_600_000,
         withheld: 'skip',
       },
-      survey: { enabled: true, prompt: 'survey-question', thanksPrompt: 'survey-thanks', timeoutMs: 10_000 },
+      survey: { enabled: true, prompt: 'survey-question', thanksPrompt: 'survey-thanks', timeoutMs: 10_000, sms: { when: 'off', text: null } },
+      sms: { callbackBooked: null, callbackMissed: null },
       agentCallbackWaitMs: 60_000,
       joinEmpty: 'noneLoggedIn',
       leaveWhenEmpty: 'noneLoggedIn',
