@@ -163,4 +163,52 @@ describe('SMS from the core', () => {
     expect(finished[0]).toMatchObject({ final: true, result: 'noAnswer' });
     expect(line.sends.map((s) => [s.to, s.text])).toContainEqual(['+989351112222', 'Flight change: IR712 now 14:30']);
   });
+
+  it('spreads SMS over the lines at the per-line gap, least recently used first; the daily cap holds the rest to tomorrow', async () => {
+    const line = new FakeSmsLine();
+    const w = world(line, {
+      extra: 'sms: { perModemGapMs: 30s, dailyCap: 3 }\ncampaigns: { keepFreeLines: 0, attempts: 1, maxConcurrent: 5, callsPerMinute: 60 }\n',
+    });
+    const numbers = ['09351110001', '09351110002', '09351110003', '09351110004'];
+    for (const n of numbers) w.net.addSubscriber(`+98${n.slice(1)}`, { answer: 'busy' });
+    w.gw.submitCampaign({ name: 'IR712', prompt: 'notice', targets: numbers.map((number) => ({ number, message: 'IR712 14:30' })), smsFallback: 'Flight change: {message}' });
+    await run(w, 60_000);
+    expect(w.ofType('campaignTargetFinished')).toHaveLength(4);
+    // One line: one SMS, then one every 30 s, until the cap of 3 for the day.
+    const sentAt = w.ofType('smsSent').map((e) => e.at);
+    expect(sentAt).toHaveLength(2);
+    expect(sentAt[1]! - sentAt[0]!).toBeGreaterThanOrEqual(30_000);
+    await run(w, 60_000);
+    expect(w.ofType('smsSent')).toHaveLength(3);
+    const held = w.ofType('smsHeld');
+    expect(held).toMatchObject([{ reason: 'dailyCap' }]);
+    // Tehran midnight after 2026-01-05.
+    expect(new Date(held[0]!.until).toISOString()).toBe('2026-01-05T20:30:00.000Z');
+    expect(w.gw.snapshot().sms?.open).toMatchObject([{ status: 'held', purpose: 'campaignFallback' }]);
+  });
+
+  it('records a delivery report on the SMS it belongs to', async () => {
+    const line = new FakeSmsLine();
+    const w = world(line);
+    await bookCallback(w, '+989121234567');
+    const sent = w.ofType('smsSent')[0]!;
+    line.report(sent.refs[0]!, '+989121234567', 'delivered');
+    line.report(99, '+989121234567', 'failed'); // someone else's reference: ignored
+    await run(w, 1_000);
+    expect(w.ofType('smsDelivered')).toMatchObject([{ smsId: sent.smsId, status: 'delivered' }]);
+    expect(w.store.sms.get(sent.smsId)).toMatchObject({ delivery: 'delivered' });
+  });
+
+  it('an SMS that waits longer than sms.maxAgeMs for a line is dropped as stale, not sent late', async () => {
+    const line = new FakeSmsLine();
+    line.readiness = { ready: false, detail: 'not registered' };
+    const w = world(line, { extra: 'sms: { maxAgeMs: 10m }\n' });
+    await bookCallback(w, '+989121234567');
+    await run(w, 11 * 60_000, 15_000);
+    line.readiness = { ready: true, detail: 'ready' };
+    await run(w, 60_000);
+    expect(line.sends.filter((x) => x.text.startsWith('جای شما'))).toHaveLength(0);
+    expect(w.ofType('smsDropped')).toMatchObject([{ reason: 'stale' }]);
+  });
 });
+
