@@ -28,6 +28,12 @@ export class CallbackService {
   private readonly onAgentLeg = new Map<string, string>();
   /** The active callbacks being dialled (a handful), for the busy check. */
   private readonly dialling = new Map<string, CallbackRecord>();
+  /**
+   * The language of the call that booked each callback, so the customer is
+   * called back in the language they chose. Memory only: after a restart a
+   * callback is made in the site's language.
+   */
+  private readonly languages = new Map<string, string>();
   private counter: number;
 
   constructor(private readonly ctx: Ctx) {
@@ -74,6 +80,7 @@ export class CallbackService {
     };
     ctx.queues.exitEvent(entry, 'key', { key: '1' });
     this.save(cb);
+    if (call.language !== ctx.config.site.language) this.languages.set(cb.id, call.language);
     ctx.tx.emit({ type: 'callbackRequested', callbackId: cb.id, callId: call.id, queue, number, priority: cb.priority, joinedAt: cb.joinedAt, expiresAt: cb.expiresAt });
     ctx.queues.keepPlaceForCallback(entry, cb.id);
     ctx.calls.update(call, { phase: 'callbackConfirm', callbackId: cb.id });
@@ -159,6 +166,8 @@ export class CallbackService {
     const start = (): void => {
       const legId = trunk.dial({ number: target, ringTimeoutMs: agentFirst ? q.ringTimeoutMs : q.callback.ringTimeoutMs });
       const call = ctx.calls.createOutbound(trunk, legId, target, { id: callId, phase: agentFirst ? 'callbackAgent' : 'callbackCustomer', queue: cb.queue, agent: agent.cfg.id, callbackId: cb.id });
+      // The customer's leg speaks their language; an agent-first leg is the agent's and keeps the site's.
+      if (!agentFirst) call.language = this.languages.get(cb.id) ?? call.language;
       call.handler = agentFirst ? new AgentFirstCallback(ctx, entry, cb, agent, call) : new CustomerFirstCallback(ctx, entry, cb, agent, call);
     };
     // Dialling the customer must never be repeated because a crash forgot it
@@ -197,6 +206,7 @@ export class CallbackService {
     cb.status = outcome;
     cb.finishedAt = this.ctx.clock.now();
     this.save(cb);
+    this.languages.delete(cb.id);
     this.ctx.tx.emit({ type: 'callbackFinished', callbackId: cb.id, outcome, attempts: cb.attempts, ...(callId ? { callId } : {}) });
     const entry = this.ctx.queues.entryForCallback(cb.id);
     if (entry) this.ctx.queues.drop(entry);

@@ -32,6 +32,13 @@ export class Call {
    */
   private plays: Array<{ then: (() => void) | undefined; cancelled: boolean }> = [];
 
+  /**
+   * The language the caller hears (`fa`, `en`…): the site's at first, then
+   * that of the last menu passed that has one (IvrService). Every prompt
+   * played to the call carries it, so the driver picks its recording.
+   */
+  language: string;
+
   constructor(
     readonly id: string,
     readonly trunk: TrunkPort,
@@ -39,8 +46,10 @@ export class Call {
     readonly record: CallRecord,
     callerId: CallerId | null,
     private readonly clock: Clock,
+    language: string,
   ) {
     this._callerId = callerId;
+    this.language = language;
   }
 
   private _callerId: CallerId | null;
@@ -59,12 +68,17 @@ export class Call {
     return this.record.number;
   }
 
-  /** Play one prompt; `then` runs when it finished or was interrupted. */
+  /**
+   * Play one prompt; `then` runs when it finished or was interrupted. Every
+   * prompt to the call passes here (ask, playAll, playInterruptible too), so
+   * this is the one place the call's language is put on it; a prompt that
+   * names its own language keeps it.
+   */
   play(prompt: PromptRef, then?: () => void, bargeIn = false): void {
     if (this.ended) return;
     this.stopPlay();
     this.plays.push({ then, cancelled: false });
-    this.trunk.play(this.legId, prompt, { bargeIn });
+    this.trunk.play(this.legId, prompt.language === undefined ? { ...prompt, language: this.language } : prompt, { bargeIn });
   }
 
   /** A prompt is playing (its playDone has not arrived) and was not stopped. */

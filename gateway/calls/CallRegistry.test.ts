@@ -24,11 +24,11 @@ const trunk: TrunkPort = {
   health: () => ({ up: true, detail: 'test', busyChannels: 0 }),
 };
 
-function registry(plan?: NumberingConfig): CallRegistry {
+function registry(plan?: NumberingConfig, language = 'fa'): CallRegistry {
   const store = new MemoryStore();
   const clock = new FakeClock(0);
   const tx = new Transactor(store, clock, capturingLogger('warn').logger, 0);
-  return new CallRegistry(store, clock, tx, plan);
+  return new CallRegistry(store, clock, tx, plan ? { numbering: plan, language } : undefined);
 }
 
 describe('CallRegistry: live calls by number', () => {
@@ -69,5 +69,20 @@ describe('CallRegistry: live calls by number', () => {
     calls.createInbound(trunk, 'in1', { kind: 'number', number: '0912 123 4567' }, '100');
     expect(calls.hasLiveCallWith('09121234567')).toBe(true);
     expect(calls.hasLiveCallWith('+989121234567')).toBe(false);
+  });
+});
+
+describe('CallRegistry: a new call speaks the site language', () => {
+  it.each([
+    ['fa', 'fa'],
+    ['en', 'en'],
+  ])('site language %s: inbound and outbound calls start in %s', (site, expected) => {
+    const calls = registry(IRAN, site);
+    expect(calls.createInbound(trunk, 'in1', { kind: 'withheld' }, '100').language).toBe(expected);
+    expect(calls.createOutbound(trunk, 'out1', '+989121234567', {}).language).toBe(expected);
+  });
+
+  it('unconfigured, calls start in English', () => {
+    expect(registry().createInbound(trunk, 'in1', { kind: 'withheld' }, '100').language).toBe('en');
   });
 });

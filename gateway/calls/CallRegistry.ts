@@ -1,4 +1,4 @@
-import type { NumberingConfig } from '../config/types.ts';
+import type { NumberingConfig, SiteConfig } from '../config/types.ts';
 import type { Clock } from '../core/Clock.ts';
 import type { Transactor } from '../core/Transactor.ts';
 import type { CallerId } from '../events.ts';
@@ -29,8 +29,12 @@ export class CallRegistry {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly tx: Transactor,
-    /** The site's numbering plan (`site.numbering`); without it numbers are keyed as written, separators aside. */
-    private readonly numbering: NumberingConfig = AS_WRITTEN,
+    /**
+     * The site's language (a new call's, until a menu sets another) and
+     * numbering plan (live calls are found by number in any of its forms).
+     * Without it: English, and numbers keyed as written, separators aside.
+     */
+    private readonly site: Pick<SiteConfig, 'language' | 'numbering'> = UNCONFIGURED,
   ) {
     this.counter = Number(store.getMeta('callCounter') ?? '0');
     this.reserved = this.counter;
@@ -68,7 +72,7 @@ export class CallRegistry {
       campaignId: null,
       targetId: null,
     };
-    return this.add(new Call(rec.id, trunk, legId, rec, callerId, this.clock));
+    return this.add(new Call(rec.id, trunk, legId, rec, callerId, this.clock, this.site.language));
   }
 
   createOutbound(trunk: TrunkPort, legId: string, number: string, fields: Partial<CallRecord>): Call {
@@ -90,7 +94,7 @@ export class CallRegistry {
       targetId: null,
       ...fields,
     };
-    return this.add(new Call(rec.id, trunk, legId, rec, { kind: 'number', number }, this.clock));
+    return this.add(new Call(rec.id, trunk, legId, rec, { kind: 'number', number }, this.clock, this.site.language));
   }
 
   private add(call: Call): Call {
@@ -158,12 +162,12 @@ export class CallRegistry {
 
   /** Is any live call, either direction, with this number in any of its forms (never true for '')? */
   hasLiveCallWith(number: string): boolean {
-    const key = normaliseNumber(number, this.numbering);
+    const key = normaliseNumber(number, this.site.numbering);
     return key !== '' && (this.byNumber.get(key) ?? 0) > 0;
   }
 
   private countNumber(number: string, delta: 1 | -1): void {
-    const key = normaliseNumber(number, this.numbering);
+    const key = normaliseNumber(number, this.site.numbering);
     if (!key) return;
     const n = (this.byNumber.get(key) ?? 0) + delta;
     if (n > 0) this.byNumber.set(key, n);
@@ -173,6 +177,7 @@ export class CallRegistry {
 
 /** No country code and no prefixes: only separators are dropped. */
 const AS_WRITTEN: NumberingConfig = { countryCode: null, trunkPrefix: '', internationalPrefix: '' };
+const UNCONFIGURED: Pick<SiteConfig, 'language' | 'numbering'> = { language: 'en', numbering: AS_WRITTEN };
 
 function legKey(trunkId: string, legId: string): string {
   return `${trunkId}/${legId}`;

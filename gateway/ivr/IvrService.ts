@@ -69,6 +69,8 @@ export class IvrService {
     if (attempt === 1) {
       ctx.tx.emit({ type: 'ivrMenuEntered', callId: call.id, menu: menuId });
       ctx.calls.update(call, { phase: 'ivr' });
+      // Before the menu's first prompt (or its closed message), so the caller hears the menu's own language.
+      this.takeLanguage(call, menuId, menu);
     }
     call.handler = {};
     if (menu.schedule) {
@@ -91,6 +93,13 @@ export class IvrService {
       }
       this.retry(call, menuId, menu, attempt, r.kind === 'digits' ? 'invalid' : 'timeout');
     });
+  }
+
+  /** A menu with a language of its own sets the call's: its prompts, SMS and survey texts from now on. */
+  private takeLanguage(call: Call, menuId: string, menu: IvrMenu): void {
+    if (menu.language === undefined || menu.language === call.language) return;
+    call.language = menu.language;
+    this.ctx.tx.emit({ type: 'callLanguageSet', callId: call.id, language: menu.language, menu: menuId });
   }
 
   private retry(call: Call, menuId: string, menu: IvrMenu, attempt: number, reason: 'invalid' | 'timeout'): void {
