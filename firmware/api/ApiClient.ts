@@ -1,7 +1,7 @@
 import type { BoardStatus } from '../../wallboard/runtime/WallboardRuntime.ts';
 import { request, type IncomingMessage } from 'node:http';
 import type { StoredEvent } from '../../gateway/events.ts';
-import type { BoardMessageOptions, BoardMessageState, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { BoardMessageOptions, BoardMessageState, CallHistory, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import { CcgateError } from '../../gateway/core/errors.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 import { isErrorCode } from './protocol.ts';
@@ -68,6 +68,11 @@ export class ApiClient {
   /** POST /v1/campaigns/:id/cancel. */
   async cancelCampaign(campaignId: string): Promise<void> {
     await this.call('POST', `/v1/campaigns/${encodeURIComponent(campaignId)}/cancel`);
+  }
+
+  /** GET /v1/history/:number: the number's calls, oldest first; HISTORY_BAD_NUMBER for a withheld or empty one. */
+  async history(number: string): Promise<CallHistory> {
+    return (await this.call('GET', `/v1/history/${encodeURIComponent(number)}`)) as CallHistory;
   }
 
   /** GET /v1/wallboard: every configured board with its config, health and the view on show. */

@@ -62,6 +62,16 @@ describe('ApiClient ↔ ApiServer over a Unix socket', () => {
     expect(fake.calls.map((c) => c.method)).toEqual(['snapshot', 'kpis']);
   });
 
+  it('serves a number’s history, the number URL-encoded; a refused number is a 400 with its code', async () => {
+    fake.historyValue = { number: '+989121234567', calls: [] };
+    expect(await client.history('+98 912/123')).toEqual({ number: '+989121234567', calls: [] });
+    expect(fake.calls).toEqual([{ method: 'history', args: ['+98 912/123'] }]);
+    fake.failWith.history = new CcgateError('HISTORY_BAD_NUMBER', 'a withheld caller cannot be looked up', { number: 'withheld' });
+    await expectCcgateError(client.history('withheld'), 'HISTORY_BAD_NUMBER', { number: 'withheld', httpStatus: 400 });
+    const r = await raw('GET', '/v1/history/withheld');
+    expect([r.status, r.json.error?.code]).toEqual([400, 'HISTORY_BAD_NUMBER']);
+  });
+
   it('creates the socket directory and restricts the socket to user and group', () => {
     expect(statSync(sock).isSocket()).toBe(true);
     expect(statSync(sock).mode & 0o777).toBe(0o660);

@@ -1,5 +1,5 @@
 import type { CounterSource, GatewayEvent, StoredEvent } from '../../gateway/events.ts';
-import type { BoardMessageOptions, BoardMessageState, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { BoardMessageOptions, BoardMessageState, CallHistory, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 
 /** One recorded GatewayApi call: method name and arguments. */
@@ -24,6 +24,8 @@ export class FakeGatewayApi implements GatewayApi {
   countersValue: CounterReading[] = [];
   /** Returned by boardMessage(). */
   boardMessageValue: BoardMessageState | null = null;
+  /** Returned by history(), whatever number is asked (set `failWith.history` to refuse one). */
+  historyValue: CallHistory = { number: '', calls: [] };
   /** showBoardMessage() answers `until` = this + forMs (default 10 min). */
   nowValue = 1_767_595_500_000;
 
@@ -85,6 +87,10 @@ export class FakeGatewayApi implements GatewayApi {
   boardMessage(): BoardMessageState | null {
     this.record('boardMessage', []);
     return this.boardMessageValue;
+  }
+  history(number: string): CallHistory {
+    this.record('history', [number]);
+    return this.historyValue;
   }
   snapshot(): GatewaySnapshot {
     this.record('snapshot', []);

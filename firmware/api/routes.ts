@@ -87,6 +87,8 @@ export const ROUTES: readonly Route[] = [
       }
     },
   },
+  // The number is one URL-encoded segment ('%2B98912…' for '+98912…'); the gateway refuses a withheld one.
+  { method: 'GET', pattern: /^\/v1\/history\/([^/]+)$/, handler: (api, p) => ({ status: 200, body: api.history(param(p, 0)) }) },
   { method: 'GET', pattern: /^\/v1\/counters$/, handler: (api) => ({ status: 200, body: api.counters() }) },
   {
     method: 'POST',

@@ -12,6 +12,7 @@ import { ApiClient } from '../api/ApiClient.ts';
 import { DEFAULT_SOCKET_PATH } from '../api/protocol.ts';
 import { parse, required, SOCKET, str, type CommandEnv, type Options, type Subcommand, type Values } from './args.ts';
 import { boardCommand, counterCommand } from './boardCommands.ts';
+import { historyCommand } from './historyCommand.ts';
 import { wallboardCommand } from './wallboardCommand.ts';
 import { agentCommand, campaignCancelCommand, campaignSubmitCommand, statusCommand, type AgentAction, type CliIo } from './clientCommands.ts';
 import { CommandUnavailableError, defaultHandlers, type CommandHandlers } from './commands.ts';
@@ -34,6 +35,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   counter: counterCommand,
   board: boardCommand,
   wallboard: wallboardCommand,
+  history: historyCommand,
 };
 
 const AGENT_ACTIONS: readonly AgentAction[] = ['login', 'logout', 'pause', 'unpause'];

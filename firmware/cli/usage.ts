@@ -40,6 +40,7 @@ Commands:
   board clear                  take the wallboard message down
   wallboard preview [--board ID] [--png DIR]
                                draw what every configured board shows now (terminal, PNG)
+  history NUMBER [--json]      a caller's calls, oldest first: IVR, queue, agent, callbacks, survey, SMS
   help [COMMAND]               show help (also --help); --version prints the version
 
 Commands talking to the daemon take --socket PATH (default $CCGATE_SOCKET, else var/ccgate.sock).
@@ -107,6 +108,15 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   --for DURATION  how long it stays up, 1s to 24h, e.g. 30s, 10m, 1h30m (default 10m)
   --critical      critical level: signs that can, beep
   A new message replaces the one on show.
+`,
+  history: `Usage: ccgate history NUMBER [--json] [--socket PATH]
+
+  NUMBER          the caller's number in any form: +98912…, 0098912…, 0912… find the same calls
+  --json          print the history as JSON (times in epoch ms, durations in ms)
+
+  One line per call, oldest first, times in the site's time zone: IVR path, queue, wait and talk
+  (mm:ss), agent, outcome, callbacks booked on the call, survey score and SMS. Calls are kept
+  history.keepDays days (default 90). A withheld caller cannot be looked up.
 `,
   wallboard: `Usage: ccgate wallboard preview [--board ID] [--png DIR] [--socket PATH]
 
