@@ -38,6 +38,8 @@ const RECALL_DELAY_MS: readonly [number, number] = [60_000, 1_200_000];
 const CALLBACK_ANSWER_MS: readonly [number, number] = [3_000, 10_000];
 /** People take 0.8–2.5 s to key after a prompt starts. */
 const KEY_DELAY_MS: readonly [number, number] = [800, 2_500];
+/** A survey SMS is answered 20 s – 10 min after it arrived. */
+const SMS_REPLY_MS: readonly [number, number] = [20_000, 600_000];
 /** No call is shorter than this (talk) or abandons sooner than this (patience). */
 const MIN_DURATION_MS = 1_000;
 
@@ -172,6 +174,7 @@ export class TrafficGenerator extends EventEmitter<TrafficGeneratorEvents> {
       patienceMs,
       silenceHangupMs: p.silenceHangupMs,
       ...this.talk(r),
+      ...this.smsSurveyReply(r, callerId),
     });
     this.stats.generated++;
     this.stats.byKind[kind]++;
@@ -192,6 +195,13 @@ export class TrafficGenerator extends EventEmitter<TrafficGeneratorEvents> {
   private surveyKeys(r: Random): Record<string, string> {
     const p = this.profile;
     return r.next() < p.surveyShare ? { [p.surveyPrompt]: weighted(r, SURVEY_SCORE_WEIGHTS) } : {};
+  }
+
+  /** Whether this caller answers the survey SMS; no draw at all when the share is 0, so seeded days stay as they were. */
+  private smsSurveyReply(r: Random, callerId: CallerId): { smsSurveyReply?: { score: number; afterMs: number } } {
+    const share = this.profile.smsSurveyReplyShare;
+    if (share <= 0 || callerId.kind !== 'number' || r.next() >= share) return {};
+    return { smsSurveyReply: { score: Number(weighted(r, SURVEY_SCORE_WEIGHTS)), afterMs: uniformInt(r, SMS_REPLY_MS[0], SMS_REPLY_MS[1]) } };
   }
 
   /** A pool or VIP number the gateway calls back. */

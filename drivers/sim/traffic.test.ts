@@ -169,3 +169,20 @@ describe('determinism', () => {
     expect(run(43)).not.toBe(a);
   });
 });
+
+describe('TrafficGenerator: survey SMS replies', () => {
+  it('smsSurveyReplyShare: that share of numbered callers answer the survey SMS with a score 1–5', () => {
+    const { clock, random, net } = world(5, 3_000);
+    const gen = new TrafficGenerator(net, clock, random, { ...BASE, callsPerDay: 5_000, smsSurveyReplyShare: 0.5 });
+    gen.start();
+    clock.advance(12 * HOUR);
+    gen.stop();
+    const numbered = net.callers.filter((c) => c.callerId.kind === 'number');
+    const replies = numbered.map((c) => c.script.smsSurveyReply).filter((r) => r);
+    expect(numbered.length).toBeGreaterThan(100);
+    expect(replies.length / numbered.length).toBeGreaterThan(0.4);
+    expect(replies.length / numbered.length).toBeLessThan(0.6);
+    expect(replies.every((r) => r!.score >= 1 && r!.score <= 5 && r!.afterMs >= 20_000 && r!.afterMs <= 600_000)).toBe(true);
+    expect(net.callers.filter((c) => c.callerId.kind !== 'number').every((c) => c.script.smsSurveyReply === undefined)).toBe(true);
+  });
+});

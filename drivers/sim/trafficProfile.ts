@@ -42,6 +42,8 @@ export interface TrafficProfile {
   surveyPrompt?: string;
   /** Share of callers who key a survey score (0.6), skewed towards 4–5. */
   surveyShare?: number;
+  /** Share of callers with a number who answer the survey SMS after their call with a score (0: none; draws nothing). */
+  smsSurveyReplyShare?: number;
   /** Share of non-dropped bridged calls the agent ends (0.7), so the survey can run; the rest the caller ends. */
   agentEndsShare?: number;
   /** Distinct ordinary caller numbers (5000), so repeat callers occur. */
@@ -73,6 +75,7 @@ export const TRAFFIC_DEFAULTS = {
   callbackAcceptShare: 0.5,
   surveyPrompt: Prompts.survey as string,
   surveyShare: 0.6,
+  smsSurveyReplyShare: 0,
   agentEndsShare: 0.7,
   numberPool: 5_000,
   numberPrefix: '+98912',
@@ -97,7 +100,7 @@ export function resolveProfile(p: TrafficProfile): ResolvedTrafficProfile {
     bad('ivrChoices', 'at least one choice with a positive weight');
   }
   const shares = ['vipShare', 'withheldShare', 'unavailableShare', 'dropShare', 'recallAfterDropShare',
-    'callbackAcceptShare', 'surveyShare', 'agentEndsShare', 'callbackAnswerShare'] as const;
+    'callbackAcceptShare', 'surveyShare', 'smsSurveyReplyShare', 'agentEndsShare', 'callbackAnswerShare'] as const;
   for (const k of shares) if (!(r[k] >= 0 && r[k] <= 1)) bad(k, 'a share between 0 and 1');
   if (r.withheldShare + r.unavailableShare + r.vipShare > 1) bad('vipShare', 'vip + withheld + unavailable ≤ 1');
   if (!Number.isInteger(r.numberPool) || r.numberPool < 1 || r.numberPool > 10_000_000) bad('numberPool', 'an integer 1–10 000 000');
