@@ -1,9 +1,9 @@
 /**
  * The daemon's local API: HTTP/1.1 over a Unix domain socket.
  *
- *   ccgate status / agent / campaign / counter / board ──► ApiClient ──► socket ──► ApiServer ──► GatewayApi
- *                                                                                      │
- *   GET /v1/events (SSE) ◄────────────────────────────────────────── subscribe() ◄─────┘
+ *   ccgate status / agent / campaign / counter / board / history ──► ApiClient ──► socket ──► ApiServer ──► GatewayApi
+ *                                                                                                │
+ *   GET /v1/events (SSE) ◄──────────────────────────────────────────────────── subscribe() ◄─────┘
  *
  * A Unix socket rather than TCP: file permissions are the access control, and
  * nothing is exposed on the branch network.

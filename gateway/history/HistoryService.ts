@@ -188,7 +188,8 @@ export class HistoryService {
   prune(): number {
     const before = this.clock.now() - this.config.history.keepDays * DAY_MS;
     const pruned = this.store.history.prune(before);
-    if (pruned > 0) this.log.info({ pruned, keepDays: this.config.history.keepDays }, 'old call history pruned');
+    // debug: the daily timer's caller reports the count at info.
+    if (pruned > 0) this.log.debug({ pruned, keepDays: this.config.history.keepDays }, 'old call history pruned');
     return pruned;
   }
 
