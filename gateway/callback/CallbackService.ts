@@ -6,6 +6,7 @@ import { Prompts } from '../prompts.ts';
 import type { Agent } from '../queue/AgentRoster.ts';
 import type { Entry } from '../queue/WaitingList.ts';
 import type { CallbackRecord } from '../store/Store.ts';
+import { BusyCustomers } from './BusyCustomers.ts';
 import { AgentFirstCallback, CustomerFirstCallback } from './CallbackCalls.ts';
 
 /**
@@ -21,13 +22,7 @@ export class CallbackService {
   /** Active (pending or dialling) callbacks: the working copy; the store gets every change. */
   private readonly active = new Map<string, CallbackRecord>();
   private windowTimer: Timer | undefined;
-  /**
-   * Customers talking to an agent on an agent-first callback leg, by call id:
-   * that leg's number is the agent's, so the live-call check cannot see them.
-   */
-  private readonly onAgentLeg = new Map<string, string>();
-  /** The active callbacks being dialled (a handful), for the busy check. */
-  private readonly dialling = new Map<string, CallbackRecord>();
+  private readonly busy: BusyCustomers;
   /**
    * The language of the call that booked each callback, so the customer is
    * called back in the language they chose. Memory only: after a restart a
@@ -38,6 +33,7 @@ export class CallbackService {
 
   constructor(private readonly ctx: Ctx) {
     this.counter = Number(ctx.store.getMeta('callbackCounter') ?? '0');
+    this.busy = new BusyCustomers(ctx.calls, (n) => this.canonical(n));
   }
 
   /**
@@ -97,7 +93,7 @@ export class CallbackService {
     const now = this.ctx.clock.now();
     if (cb.notBefore > now) return false;
     if (!this.inWindow(cb)) return false;
-    if (this.customerBusy(cb)) return false;
+    if (this.busy.isBusy(cb)) return false;
     return this.ctx.trunks.hasLine();
   }
 
@@ -120,27 +116,13 @@ export class CallbackService {
     return false;
   }
 
-  /**
-   * A customer is never dialled twice at once, nor while they are on a call
-   * with us (waiting in one of our queues, say): another of their callbacks
-   * being dialled, or any live call of theirs, holds this one back. A call
-   * ending is an input, so the callback is reconsidered at once.
-   */
-  private customerBusy(cb: CallbackRecord): boolean {
-    // Callbacks booked before numbers were canonical may hold another form: compare canonical forms.
-    const number = this.canonical(cb.number);
-    for (const other of this.dialling.values()) if (other !== cb && this.canonical(other.number) === number) return true;
-    for (const n of this.onAgentLeg.values()) if (this.canonical(n) === number) return true;
-    return this.ctx.calls.hasLiveCallWith(number);
-  }
-
-  /** An agent-first leg now carries the customer (until {@link customerOffAgentLeg}). */
+  /** An agent-first leg now carries the customer (until {@link customerOffAgentLeg}): they count as busy. */
   customerOnAgentLeg(callId: string, number: string): void {
-    this.onAgentLeg.set(callId, number);
+    this.busy.onAgentLegNow(callId, number);
   }
 
   customerOffAgentLeg(callId: string): void {
-    this.onAgentLeg.delete(callId);
+    this.busy.offAgentLeg(callId);
   }
 
   /** Serve a callback entry with a reserved, ready agent. */
@@ -297,8 +279,7 @@ export class CallbackService {
     this.ctx.store.callbacks.put(cb);
     if (cb.status === 'pending' || cb.status === 'dialling') this.active.set(cb.id, cb);
     else this.active.delete(cb.id);
-    if (cb.status === 'dialling') this.dialling.set(cb.id, cb);
-    else this.dialling.delete(cb.id);
+    this.busy.track(cb);
   }
 
   /** The active callback of `queue` to `number` (canonical); a record of an older, uncanonical form still matches. */
