@@ -16,9 +16,14 @@ export class HistoryRows {
   /** callbackId or `t:${targetId}` → the outbound call of its latest attempt. */
   private readonly attempts = new Map<string, string>();
 
+  /**
+   * @param language the site's language: every call speaks it until a menu with a language of its own
+   *   (callLanguageSet); a callback speaks the language of the call that booked it.
+   */
   constructor(
     private readonly store: Store,
     private readonly plan: NumberingConfig,
+    private readonly language: string,
   ) {}
 
   /** A caller's number in canonical form; '' stays '' (withheld or unavailable). */
@@ -38,7 +43,7 @@ export class HistoryRows {
   fresh(callId: string, number: string, kind: CallSummaryRecord['kind'], startedAt: number): CallSummaryRecord {
     return {
       callId, number, direction: kind === 'inbound' ? 'inbound' : 'outbound', kind, startedAt, endedAt: null,
-      language: null, ivrPath: [], queue: null, waitMs: null, agent: null, talkMs: null, outcome: '', callbacks: [],
+      language: this.language, ivrPath: [], queue: null, waitMs: null, agent: null, talkMs: null, outcome: '', callbacks: [],
       surveyScore: null, surveyChannel: null, sms: [],
     };
   }
@@ -95,9 +100,12 @@ export class HistoryRows {
     if (call.direction === 'inbound') return this.fresh(call.id, this.canonical(call.number), 'inbound', call.startedAt);
     if (call.callbackId !== null) {
       // An agent-first callback dials the agent first: the call's own number is the agent's endpoint.
-      const customer = this.store.callbacks.get(call.callbackId)?.number ?? call.number;
+      const cb = this.store.callbacks.get(call.callbackId);
       this.rememberAttempt(call.callbackId, call.id);
-      return this.fresh(call.id, this.canonical(customer), 'callback', call.startedAt);
+      const row = this.fresh(call.id, this.canonical(cb?.number ?? call.number), 'callback', call.startedAt);
+      const origin = cb ? this.store.history.get(cb.originCallId) : undefined;
+      if (origin?.language) row.language = origin.language;
+      return row;
     }
     if (call.targetId !== null) this.rememberAttempt(`t:${call.targetId}`, call.id);
     return this.fresh(call.id, this.canonical(call.number), 'campaign', call.startedAt);

@@ -11,7 +11,7 @@ import { HistoryService } from './HistoryService.ts';
 
 // Only the keys the service reads; the rest of a GatewayConfig plays no part here.
 const config = {
-  site: { numbering: { countryCode: '98', trunkPrefix: '0', internationalPrefix: '00' } },
+  site: { numbering: { countryCode: '98', trunkPrefix: '0', internationalPrefix: '00' }, language: 'en' },
   history: { keepDays: 90 },
 } as unknown as GatewayConfig;
 
@@ -89,12 +89,13 @@ describe('HistoryService', () => {
     inbound('c3', NUMBER);
     emit({ type: 'ivrClosed', callId: 'c3', reason: 'holiday', menu: 'main' }, { type: 'callEnded', callId: 'c3', cause: 'system' });
     expect(row('c1')?.surveyChannel).toBe('dtmf');
-    expect([row('c2')?.outcome, row('c2')?.ivrPath]).toEqual(['ended in IVR', ['main']]);
+    expect([row('c2')?.outcome, row('c2')?.ivrPath, row('c2')?.language]).toEqual(['ended in IVR', ['main'], 'en']);
     expect(row('c3')?.outcome).toBe('closed');
   });
 
   it('shows a callback booked from the queue on the call it was booked on, with its attempts and final status', () => {
     inbound('c1', NUMBER);
+    emit({ type: 'callLanguageSet', callId: 'c1', language: 'fa', menu: 'main' });
     emit({ type: 'queueEntered', callId: 'c1', queue: 'flights', callerNumber: NUMBER, position: 3, priority: 0, joinedAt: clock.now(), kind: 'inbound' });
     clock.advance(90_000);
     emit({ type: 'queueExited', callId: 'c1', queue: 'flights', reason: 'key', key: '1', position: 2, origPosition: 3, waitMs: 90_000 });
@@ -131,6 +132,8 @@ describe('HistoryService', () => {
       ['o2', 'callback', 'outbound', 'answered', 'a2'],
     ]);
     expect(row('o2')?.talkMs).toBe(60_000);
+    // A callback speaks the language of the call that booked it.
+    expect([row('o1')?.language, row('o2')?.language]).toEqual(['fa', 'fa']);
   });
 
   it('keeps a callback that failed after its last attempt as failed', () => {

@@ -44,7 +44,7 @@ export class HistoryService {
     this.config = deps.config;
     this.clock = deps.clock;
     this.log = deps.log.child({ component: 'history' });
-    this.rows = new HistoryRows(deps.store, deps.config.site.numbering);
+    this.rows = new HistoryRows(deps.store, deps.config.site.numbering, deps.config.site.language);
   }
 
   /** Fold one event into the history of the call it concerns; events about no call are ignored. */
