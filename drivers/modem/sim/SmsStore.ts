@@ -1,4 +1,4 @@
-import { buildDeliverPdu, parseSubmitPdu } from './pdu.ts';
+import { buildDeliverPdu, buildStatusReportPdu, parseSubmitPdu } from './pdu.ts';
 
 /** A message the host sent with AT+CMGS, as recorded for assertions. */
 export type SentSms =
@@ -14,6 +14,8 @@ export interface StoredSms {
   from: string;
   text: string;
   at: number;
+  /** Set when this entry is a status report (after `+CDSI`), not a message: its PDU is an SMS-STATUS-REPORT. */
+  report?: { mr: number; to: string; status: number; submittedAt: number };
 }
 
 /** Capacity of SM storage: a typical SIM holds 30 (answered in AT+CPMS). */
@@ -29,6 +31,12 @@ export class SmsStore {
   private mr = 0;
   /** A scripted failure for the next send: the `+CMS ERROR: <n>` code. */
   failNextSend: number | null = null;
+  /**
+   * Status reports for PDU sends that ask for one (TP-SRR), if the host's
+   * AT+CNMI `<ds>` routes them (1: `+CDS`, 2: stored, `+CDSI`): `afterMs`
+   * after the `+CMGS`, with TP-ST `status` (0 delivered). null (default): none.
+   */
+  statusReports: { afterMs: number; status: number } | null = null;
 
   constructor(
     readonly smsc: string,
@@ -43,6 +51,14 @@ export class SmsStore {
     let index = 1;
     while (this.messages.has(index)) index++;
     this.messages.set(index, { index, stat: 0, from: m.from, text: m.text, at: this.now() });
+    return index;
+  }
+
+  /** Store a status report as SM storage keeps one after `+CDSI`; returns its index. */
+  storeReport(r: { mr: number; to: string; status: number; submittedAt: number }): number {
+    let index = 1;
+    while (this.messages.has(index)) index++;
+    this.messages.set(index, { index, stat: 0, from: '', text: '', at: this.now(), report: r });
     return index;
   }
 
@@ -83,6 +99,7 @@ export class SmsStore {
 
   /** The SMS-DELIVER PDU of a stored message (with SMSC) and its TPDU length. */
   pduOf(m: StoredSms): { hex: string; tpduLength: number } {
+    if (m.report) return buildStatusReportPdu({ smsc: this.smsc, ...m.report, dischargedAt: m.at });
     return buildDeliverPdu({ smsc: this.smsc, from: m.from, text: m.text, at: m.at });
   }
 

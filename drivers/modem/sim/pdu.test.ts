@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fromSeptets, packSeptets, toSeptets, unpackSeptets } from './gsm7.ts';
-import { buildDeliverPdu, encodeAddress, parseSubmitPdu } from './pdu.ts';
+import { decodeStatusReport } from '../sms/pduDeliver.ts';
+import { encodeSubmit } from '../sms/pduSubmit.ts';
+import { buildDeliverPdu, buildStatusReportPdu, encodeAddress, parseSubmitPdu, submitWantsReport } from './pdu.ts';
 
 describe('GSM 7-bit (23.038)', () => {
   it('packs "hello" as E8329BFD06 and back', () => {
@@ -41,5 +43,26 @@ describe('PDUs (23.040)', () => {
       tpduLength: 21,
     });
     expect(buildDeliverPdu({ smsc: null, from: '123', text: 'Я', at }).hex).toBe('0004038121F300086210506070800002042F');
+  });
+});
+
+describe('buildStatusReportPdu', () => {
+  it('is an SMS-STATUS-REPORT the driver decodes: MR, recipient, times and TP-ST', () => {
+    const at = Date.UTC(2026, 11, 5, 6, 30, 0);
+    const { hex, tpduLength } = buildStatusReportPdu({ smsc: '+15550000000', mr: 42, to: '+989121234567', submittedAt: at, dischargedAt: at + 4_000, status: 0x41 });
+    expect(decodeStatusReport(hex, tpduLength)).toMatchObject({
+      reference: 42,
+      recipient: '+989121234567',
+      submittedAt: '2026-12-05T06:30:00+00:00',
+      dischargedAt: '2026-12-05T06:30:04+00:00',
+      status: 0x41,
+      delivered: false,
+    });
+  });
+
+  it('submitWantsReport reads TP-SRR of a SUBMIT PDU', () => {
+    const [asked] = encodeSubmit({ to: '+989121234567', text: 'hi', requestStatusReport: true });
+    const [plain] = encodeSubmit({ to: '+989121234567', text: 'hi' });
+    expect([submitWantsReport(asked!.pdu), submitWantsReport(plain!.pdu)]).toEqual([true, false]);
   });
 });

@@ -67,6 +67,24 @@ export function buildDeliverPdu(m: { smsc: string | null; from: string; text: st
   return { hex: encodeSmsc(m.smsc) + tpdu, tpduLength: tpdu.length / 2 };
 }
 
+/**
+ * An SMS-STATUS-REPORT PDU with the SMSC in front (TS 23.040 §9.2.2.3): first
+ * octet 06 (MTI 10, no more messages), TP-MR, the recipient, the SC time
+ * stamp, the discharge time and TP-ST (0 = delivered).
+ */
+export function buildStatusReportPdu(r: { smsc: string | null; mr: number; to: string; submittedAt: number; dischargedAt: number; status: number }): { hex: string; tpduLength: number } {
+  const byte = (n: number) => (n & 0xff).toString(16).padStart(2, '0').toUpperCase();
+  const tpdu = '06' + byte(r.mr) + encodeAddress(r.to) + scts(r.submittedAt) + scts(r.dischargedAt) + byte(r.status);
+  return { hex: encodeSmsc(r.smsc) + tpdu, tpduLength: tpdu.length / 2 };
+}
+
+/** Whether an SMS-SUBMIT PDU (SMSC part first) asks for a status report (TP-SRR, bit 5 of the first octet). */
+export function submitWantsReport(pduHex: string): boolean {
+  const smscLen = Number.parseInt(pduHex.slice(0, 2), 16);
+  const fo = Number.parseInt(pduHex.slice(2 + smscLen * 2, 4 + smscLen * 2), 16);
+  return Number.isInteger(fo) && (fo & 0x03) === 0x01 && (fo & 0x20) !== 0;
+}
+
 export interface SubmitPdu {
   smsc: string | null;
   number: string;

@@ -31,6 +31,8 @@ export interface ModemSettings {
   cgreg: number;
   /** AT+CNMI `<mt>`: 0 = no `+CMTI`. */
   cnmiMt: number;
+  /** AT+CNMI `<ds>`: 0 no status reports, 1 routed as `+CDS`, 2 stored and announced with `+CDSI`. */
+  cnmiDs: number;
   /** AT+CMGF: 0 PDU, 1 text. */
   cmgf: 0 | 1;
   cscs: string;
@@ -59,6 +61,7 @@ export function defaultSettings(): ModemSettings {
     cgreg: 0,
     // SIM800/EC25 power up with AT+CNMI=2,1,0,0,0: new messages are announced.
     cnmiMt: 1,
+    cnmiDs: 0,
     cmgf: 0,
     cscs: 'GSM',
     csmp: '17,167,0,0',

@@ -145,4 +145,17 @@ describe('SMS through ModemTrunk over a PTY', () => {
     expect(cmds.findIndex((l) => l.startsWith('AT+CMGS'))).toBeLessThan(cmds.indexOf('ATA'));
     expect(r.signals.map((s) => s.kind).filter((k) => k === 'offered' || k === 'answered' || k === 'ended')).toEqual(['offered', 'answered']);
   }, 20_000);
+
+  it('delivery reports: TP-SRR asked, the fake stores reports (+CDSI, as the init\'s AT+CNMI asks), smsStatus per part', async () => {
+    const r = await rig();
+    r.fake.sms.statusReports = { afterMs: 100, status: 0x00 };
+    const { refs } = await r.trunk.sendSms({ to: CUSTOMER, text: LONG, beforeSubmit: () => undefined });
+    await until('two reports', () => r.messages.length >= 2, r.clock);
+    expect(r.messages).toEqual(refs.map((ref) => ({ kind: 'smsStatus', ref, to: CUSTOMER, status: 'delivered' })));
+    await until('reports deleted', () => r.fake.sms.used === 0, r.clock);
+    r.fake.sms.statusReports = { afterMs: 100, status: 0x41 }; // permanent error: incompatible destination
+    const failed = await r.trunk.sendSms({ to: CUSTOMER, text: 'x', beforeSubmit: () => undefined });
+    await until('third report', () => r.messages.length >= 3, r.clock);
+    expect(r.messages[2]).toEqual({ kind: 'smsStatus', ref: failed.refs[0], to: CUSTOMER, status: 'failed' });
+  }, 20_000);
 });

@@ -1,5 +1,6 @@
 import type { AtCommand } from '../commandLine.ts';
 import type { Behavior, CommandContext } from '../dispatcher.ts';
+import { buildStatusReportPdu, submitWantsReport } from '../pdu.ts';
 import { SM_CAPACITY, type StoredSms } from '../SmsStore.ts';
 
 /**
@@ -31,6 +32,12 @@ function messageLines(ctx: CommandContext, m: StoredSms, list: boolean): string[
     const { hex, tpduLength } = modem.sms.pduOf(m);
     return [list ? `+CMGL: ${m.index},${m.stat},,${tpduLength}` : `+CMGR: ${m.stat},,${tpduLength}`, hex];
   }
+  if (m.report) {
+    // Text mode, SMS-STATUS-REPORT: <stat>,<fo>,<mr>,<ra>,<tora>,<scts>,<dt>,<st> on one line.
+    const r = m.report;
+    const head = `"${STAT_TEXT[m.stat]}",6,${r.mr},"${r.to}",${r.to.startsWith('+') ? 145 : 129},"${timestamp(r.submittedAt)}","${timestamp(m.at)}",${r.status}`;
+    return [list ? `+CMGL: ${m.index},${head}` : `+CMGR: ${head}`];
+  }
   const from = ucs2 ? ucs2Encode(m.from) : m.from;
   const head = `"${STAT_TEXT[m.stat]}","${from}","","${timestamp(m.at)}"`;
   // In the GSM/IRA character set a character the set lacks comes out as '?' (SIM800, EC25).
@@ -57,9 +64,29 @@ function send(cmd: AtCommand, ctx: CommandContext): void {
   const length = Number(cmd.params[0]);
   if (!Number.isInteger(length) || length <= 0) return cms(ctx, 304);
   ctx.prompt((body, done) => {
-    const r = modem.sms.recordPdu(length, body.replace(/\s/g, ''));
+    const pdu = body.replace(/\s/g, '');
+    const r = modem.sms.recordPdu(length, pdu);
     if ('cms' in r) return cms(done, r.cms);
     done.info(`+CMGS: ${r.mr}`);
+    const number = modem.sms.sent.at(-1)?.number;
+    if (number && submitWantsReport(pdu)) done.after(() => statusReportLater(modem, r.mr, number));
+  });
+}
+
+/** The network's status report for a sent part, as AT+CNMI `<ds>` routes it (27.005 §3.4.1). */
+function statusReportLater(modem: CommandContext['modem'], mr: number, to: string): void {
+  const cfg = modem.sms.statusReports;
+  if (!cfg || modem.settings.cnmiDs === 0) return;
+  const submittedAt = modem.clock.now();
+  modem.faults.later(cfg.afterMs, () => {
+    const report = { mr, to, status: cfg.status, submittedAt };
+    if (modem.settings.cnmiDs === 1) {
+      const { hex, tpduLength } = buildStatusReportPdu({ smsc: modem.sms.smsc, ...report, dischargedAt: modem.clock.now() });
+      modem.sendUrc(`+CDS: ${tpduLength}`);
+      modem.sendUrc(hex);
+    } else {
+      modem.sendUrc(`+CDSI: "SM",${modem.sms.storeReport(report)}`);
+    }
   });
 }
 
@@ -104,8 +131,11 @@ const sms: Behavior = {
       }
       case '+CNMI':
         if (cmd.kind === 'test') ctx.info('+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)');
-        else if (cmd.kind === 'read') ctx.info(`+CNMI: 2,${s.cnmiMt},0,0,0`);
-        else s.cnmiMt = Number(cmd.params[1] ?? 0) || 0;
+        else if (cmd.kind === 'read') ctx.info(`+CNMI: 2,${s.cnmiMt},0,${s.cnmiDs},0`);
+        else {
+          s.cnmiMt = Number(cmd.params[1] ?? 0) || 0;
+          s.cnmiDs = Number(cmd.params[3] ?? 0) || 0;
+        }
         return true;
       case '+CSMS':
         if (cmd.kind === 'test') ctx.info('+CSMS: (0,1)');
