@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FakeSmsLine, flushSms } from '../../gateway/sms/testing.ts';
 import { caller, makeWorld, siteYaml, type World } from '../support/world.ts';
 
 // The call history as the running gateway writes it (HistoryService as a
@@ -8,7 +9,7 @@ import { caller, makeWorld, siteYaml, type World } from '../support/world.ts';
 const AGENTS = `  - { id: a1, endpoint: '+989120000001', queues: [flights] }`;
 const X = '+989125550001';
 
-function site(mode: 'customerFirst' | 'agentFirst'): string {
+function site(mode: 'customerFirst' | 'agentFirst', callbackExtra = '', queueExtra = ''): string {
   const queues = `  flights:
     name: Flights
     wrapUpMs: 0
@@ -18,6 +19,7 @@ function site(mode: 'customerFirst' | 'agentFirst'): string {
       mode: ${mode}
       attempts: 3
       retryGapMs: 5m
+${callbackExtra}${queueExtra}
   trains: { name: Trains }
   hotels: { name: Hotels }`;
   return siteYaml({ queues, agents: AGENTS }).replace(
@@ -72,5 +74,36 @@ describe('call history through the gateway', () => {
     w.run(60_000);
     expect(w.store.history.all()).toMatchObject([{ number: '', outcome: 'ended in IVR' }]);
     expect(() => w.gw.history('withheld')).toThrow(expect.objectContaining({ code: 'HISTORY_BAD_NUMBER' }));
+  });
+
+  it('lists the SMS sent about the booking call: the confirmation and, when every attempt failed, the apology', async () => {
+    const line = new FakeSmsLine();
+    const sms = `    sms:
+      callbackBooked: 'We will call you back.'
+      callbackMissed: 'Sorry we missed you.'
+`;
+    const w = makeWorld(site('customerFirst', '', sms).replace('attempts: 3', 'attempts: 1'), { wrapTrunk: (t) => line.wrap(t) });
+    const run = async (ms: number): Promise<void> => {
+      for (let t = 0; t < ms; t += 1_000) {
+        w.run(1_000);
+        await flushSms();
+      }
+    };
+    w.login('a1');
+    w.gw.agentPause('a1', 'Break');
+    w.call(caller('09125550001', { keys: { 'ivr-main': '1', 'callback-offer': '1' } }));
+    await run(60_000);
+    w.net.addSubscriber(X, { answer: 'busy' });
+    w.gw.agentUnpause('a1');
+    await run(5 * 60_000);
+    expect(w.ofType('callbackFinished')).toMatchObject([{ outcome: 'failed', attempts: 1 }]);
+    expect(line.sends.map((m) => m.text)).toEqual(['We will call you back.', 'Sorry we missed you.']);
+    const [booking, attempt] = w.gw.history(X).calls;
+    expect(booking).toMatchObject({
+      outcome: 'callbackBooked',
+      callbacks: [{ status: 'failed', attempts: 1 }],
+      sms: [{ purpose: 'callbackBooked', status: 'sent' }, { purpose: 'callbackMissed', status: 'sent' }],
+    });
+    expect(attempt).toMatchObject({ kind: 'callback', outcome: 'busy', sms: [] });
   });
 });
