@@ -5,7 +5,7 @@
  *     ├ ModemSupervisor  init · idle poll · reboot · recovery ladder · registration
  *     ├ CallTracker      RING/CLIP/state URCs + AT+CLCC → one truth about calls
  *     ├ AudioPath        module files · host PCM (+ InBandDtmf: caller's tones → dtmf URCs) · silent
- *     └ SmsService       PDU/text send with the > prompt, +CMTI receive
+ *     └ SmsService       PDU/text send with the > prompt (at-most-once hook), +CMTI receive, status reports
  *   AtSession  ─ one command in flight, per-class timeouts, resync, URCs typed by messages/
  *   AtLineDecoder ─ bytes → lines | prompt | discarded
  *   ByteTransport ─ SerialTransport (serialport; a PTY pair in tests and the demo)
