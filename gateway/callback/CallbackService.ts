@@ -25,8 +25,8 @@ export class CallbackService {
   private readonly busy: BusyCustomers;
   /**
    * The language of the call that booked each callback, so the customer is
-   * called back in the language they chose. Memory only: after a restart a
-   * callback is made in the site's language.
+   * called back in the language they chose. After a restart the booking
+   * call's history row says it; without one, the site's language.
    */
   private readonly languages = new Map<string, string>();
   private counter: number;
@@ -149,7 +149,7 @@ export class CallbackService {
       const legId = trunk.dial({ number: target, ringTimeoutMs: agentFirst ? q.ringTimeoutMs : q.callback.ringTimeoutMs });
       const call = ctx.calls.createOutbound(trunk, legId, target, { id: callId, phase: agentFirst ? 'callbackAgent' : 'callbackCustomer', queue: cb.queue, agent: agent.cfg.id, callbackId: cb.id });
       // The customer's leg speaks their language; an agent-first leg is the agent's and keeps the site's.
-      if (!agentFirst) call.language = this.languages.get(cb.id) ?? call.language;
+      if (!agentFirst) call.language = this.languages.get(cb.id) ?? ctx.store.history.get(cb.originCallId)?.language ?? call.language;
       call.handler = agentFirst ? new AgentFirstCallback(ctx, entry, cb, agent, call) : new CustomerFirstCallback(ctx, entry, cb, agent, call);
     };
     // Dialling the customer must never be repeated because a crash forgot it

@@ -48,14 +48,14 @@ function recording(trunk: TrunkPort, played: Played[]): TrunkPort {
   };
 }
 
-function world(yaml: string) {
-  const clock = new FakeClock(START);
+function world(yaml: string, opts: { store?: MemoryStore; start?: number } = {}) {
+  const clock = new FakeClock(opts.start ?? START);
   const config = parseConfig(yaml, 'test.yaml');
   const net = new SimNetwork({ clock, random: new SeededRandom(1001) });
   const played: Played[] = [];
   const trunks = config.trunks.map((t) => recording(net.addTrunk(t.id, t.channels), played));
   for (const a of config.agents) net.addAgentPhone(a.endpoint);
-  const store = new MemoryStore();
+  const store = opts.store ?? new MemoryStore();
   const { logger, records } = capturingLogger('warn');
   const gw = new Gateway({ config, store, trunks, clock, random: new SeededRandom(1), logger });
   const events: StoredEvent[] = [];
@@ -66,6 +66,7 @@ function world(yaml: string) {
     store,
     events,
     logs: records,
+    clock,
     run: (ms: number) => clock.advance(ms),
     call: (script: CallerScript) => net.placeCall(script),
     /** The prompts played to a call, as [id, language]. */
@@ -169,6 +170,27 @@ describe('a call’s language', () => {
     expect(w.ofType('callbackFinished')).toMatchObject([{ outcome: 'completed' }]);
     const back = w.store.calls.all().find((c) => c.direction === 'outbound' && c.callbackId !== null)!;
     const prompts = w.promptsOf(back.id);
+    expect(prompts.map(([id]) => id)).toContain('callback-customer-intro');
+    for (const [id, language] of prompts) expect([id, language]).toEqual([id, 'fa']);
+  });
+
+  it('after a restart the callback still speaks the booking call’s language (from its history row)', () => {
+    const cfg = yaml().replace('callback: { offerAtPosition: 2 }', 'callback: { offerAtPosition: 2, mode: customerFirst }');
+    const w = world(cfg);
+    w.gw.agentLogin('a1');
+    w.gw.agentPause('a1', 'Lunch');
+    w.call(caller('+989120000100', { keys: { 'ivr-main': '1', 'callback-offer': '' }, hangupAfterMs: 20_000 }));
+    w.run(10_000);
+    w.call(caller('+989120000200', { keys: { 'ivr-main': '1', 'callback-offer': '1' } }));
+    w.run(60_000);
+    expect(w.ofType('callbackRequested')).toHaveLength(1);
+    // Power cut: a new gateway on the same store, a minute later.
+    const w2 = world(cfg, { store: w.store, start: w.clock.now() + 60_000 });
+    w2.gw.agentUnpause('a1');
+    w2.run(10 * 60_000);
+    expect(w2.ofType('callbackFinished')).toMatchObject([{ outcome: 'completed' }]);
+    const back = w2.store.calls.all().find((c) => c.direction === 'outbound' && c.callbackId !== null)!;
+    const prompts = w2.promptsOf(back.id);
     expect(prompts.map(([id]) => id)).toContain('callback-customer-intro');
     for (const [id, language] of prompts) expect([id, language]).toEqual([id, 'fa']);
   });
