@@ -127,7 +127,7 @@ export class SimNetwork extends EventEmitter<SimNetworkEvents> {
       },
       recordEnded: (rec) => this.emit('callEnded', rec),
     };
-    this.smsCenter = new SimSmsCenter({ clock: opts.clock, log, trunks: () => this.trunkList });
+    this.smsCenter = new SimSmsCenter({ clock: opts.clock, log, trunks: () => this.trunkList, keepRecords: settings.keepRecords });
   }
 
   // --- SMS (see SimSms.ts) -----------------------------------------------------
@@ -141,9 +141,14 @@ export class SimNetwork extends EventEmitter<SimNetworkEvents> {
     this.smsCenter.behaviour = { ...SIM_SMS_DEFAULTS, ...b };
   }
 
-  /** Every SMS the network accepted from the trunks, in order. */
+  /** Every SMS the network accepted from the trunks, in order (empty with keepRecords: false). */
   get smsSent(): readonly SimSmsRecord[] {
     return this.smsCenter.sent;
+  }
+
+  /** SMS totals, kept even with keepRecords: false: accepted by the network, failed sends, incoming. */
+  get smsCounts(): Readonly<{ accepted: number; failed: number; received: number }> {
+    return this.smsCenter.counts;
   }
 
   /** SMS the network accepted for `number`, oldest first (text, at, trunk, refs, report). */

@@ -26,9 +26,11 @@ export interface SimSmsBehaviour {
    * 'refused': before the body (a `+CMS ERROR` instead of the prompt): submitted false, beforeSubmit not called.
    * 'lost': after beforeSubmit the network never took it: submitted true, nobody receives it.
    * 'answerLost': the network took it (the recipient receives it, reports follow) but the answer was lost
-   *   (an AT+CMGS timeout): submitted true — the at-most-once case. Default 'refused'.
+   *   (an AT+CMGS timeout): submitted true — the at-most-once case.
+   * 'hangBeforeSubmit' / 'hangAfterSubmit': the send never settles, stuck before or just after beforeSubmit
+   *   (for tests that stop or kill the gateway mid-send; the trunk stays 'sending'). Default 'refused'.
    */
-  failAs: 'refused' | 'lost' | 'answerLost';
+  failAs: 'refused' | 'lost' | 'answerLost' | 'hangBeforeSubmit' | 'hangAfterSubmit';
   /** Accepted → a delivery report (smsStatus) per part; null: no reports. Default 5 s. */
   reportAfterMs: number | null;
   /** The reports' status, fixed or per recipient. Default 'delivered'. */
@@ -102,6 +104,8 @@ export class SimSmsCenter {
   readonly sent: SimSmsRecord[] = [];
   /** Every injected incoming SMS, in order. */
   readonly received: SimSmsIncoming[] = [];
+  /** Totals, kept even without records: accepted by the network, failed sends, incoming. */
+  readonly counts = { accepted: 0, failed: 0, received: 0 };
   private readonly replies = new Map<string, AutoReply[]>();
   /** The trunk that last sent to a number: its reply comes back on the same SIM. */
   private readonly lastTrunkTo = new Map<string, string>();
@@ -112,6 +116,8 @@ export class SimSmsCenter {
       clock: Clock;
       log: Logger | null;
       trunks: () => readonly SmsTrunkSide[];
+      /** false (a simulated record day): `sent` and `received` stay empty; `counts` still count. */
+      keepRecords: boolean;
     },
   ) {}
 
@@ -139,7 +145,8 @@ export class SimSmsCenter {
     const trunks = this.o.trunks();
     const wanted = trunkId ?? this.lastTrunkTo.get(from);
     const trunk = trunks.find((t) => t.id === wanted && t.up) ?? (trunkId === undefined ? trunks.find((t) => t.up) : undefined);
-    this.received.push({ from, text, trunk: trunk?.id ?? null, at: this.o.clock.now() });
+    this.counts.received++;
+    if (this.o.keepRecords) this.received.push({ from, text, trunk: trunk?.id ?? null, at: this.o.clock.now() });
     if (!trunk) {
       this.o.log?.warn({ from, trunk: trunkId }, 'sim SMS: no trunk up to receive it');
       return null;
@@ -153,7 +160,12 @@ export class SimSmsCenter {
     const b = this.behaviour;
     const failure = b.failNext > 0 ? b.failAs : null;
     if (failure) b.failNext--;
-    return new Promise<SmsSendResult>((resolve, reject) => {
+    return new Promise<SmsSendResult>((resolve, rejectWith) => {
+      const reject = (e: SimSmsError): void => {
+        this.counts.failed++;
+        rejectWith(e);
+      };
+      if (failure === 'hangBeforeSubmit') return;
       this.after(b.promptMs, () => {
         if (failure === 'refused') return reject(new SimSmsError(`sim SMS to ${req.to} refused (scripted)`, false));
         if (!trunk.up) return reject(new SimSmsError(`sim SMS to ${req.to} not sent: trunk ${trunk.id} went down`, false));
@@ -162,6 +174,7 @@ export class SimSmsCenter {
         } catch (e) {
           return reject(new SimSmsError(`sim SMS to ${req.to} not sent: beforeSubmit threw`, false, e));
         }
+        if (failure === 'hangAfterSubmit') return;
         this.after(this.behaviour.submitDelayMs, () => {
           if (failure === 'lost') return reject(new SimSmsError(`sim SMS to ${req.to} lost after submit (scripted)`, true));
           // The line died with the body sent and no answer: it may or may not have gone; the sim says not.
@@ -178,7 +191,8 @@ export class SimSmsCenter {
     const refs: number[] = [];
     for (let i = 0; i < chooseSmsMode(req.text).parts; i++) refs.push(this.nextMr(trunk.id));
     const record: SimSmsRecord = { trunk: trunk.id, to: req.to, text: req.text, at: this.o.clock.now(), refs, report: null, answerLost };
-    this.sent.push(record);
+    this.counts.accepted++;
+    if (this.o.keepRecords) this.sent.push(record);
     this.lastTrunkTo.set(req.to, trunk.id);
     this.scheduleReports(trunk, record);
     const reply = this.replies.get(req.to)?.shift();

@@ -164,4 +164,25 @@ describe('sim SMS', () => {
     await flush();
     expect(net.smsReceived).toHaveLength(1);
   });
+
+  it('hang scripts: the send never settles, stuck before or after beforeSubmit; counts kept', async () => {
+    const { clock, net, trunk } = testWorld({ channels: 1 });
+    net.smsBehaviour = { failNext: 1, failAs: 'hangAfterSubmit' };
+    let hooks = 0;
+    const r = track(trunk.sendSms({ to: CUSTOMER, text: 'hi', beforeSubmit: () => hooks++ }));
+    clock.advance(600_000);
+    await flush();
+    expect([r.settled, hooks, net.smsSent.length]).toEqual([null, 1, 0]);
+    expect(trunk.smsReadiness()).toEqual({ ready: false, detail: 'sending' });
+    const { clock: c2, net: n2, trunk: t2 } = testWorld({ keepRecords: false });
+    n2.smsBehaviour = { failNext: 1, failAs: 'hangBeforeSubmit' };
+    let hooks2 = 0;
+    const stuck = track(t2.sendSms({ to: CUSTOMER, text: 'hi', beforeSubmit: () => hooks2++ }));
+    const ok = track(t2.sendSms({ to: CUSTOMER, text: 'hi', beforeSubmit: () => undefined }));
+    n2.receiveSms(CUSTOMER, '5');
+    c2.advance(600_000);
+    await flush();
+    expect([stuck.settled, hooks2, ok.settled?.ok]).toEqual([null, 0, true]);
+    expect([n2.smsSent.length, n2.smsReceived.length, n2.smsCounts]).toEqual([0, 0, { accepted: 1, failed: 0, received: 1 }]);
+  });
 });
