@@ -78,7 +78,7 @@ export class Gateway implements GatewayApi {
     const clock = new TransactionalClock(opts.clock, () => tx);
     this.timers = clock;
     const base = { config: opts.config, store: opts.store, clock: clock as Clock, random: opts.random, log, tx };
-    const calls = new CallRegistry(opts.store, clock, tx);
+    const calls = new CallRegistry(opts.store, clock, tx, opts.config.site);
     const agents = new AgentRoster(opts.config, opts.store, clock, tx);
     const trunks = new TrunkSet(opts.trunks, log);
     const contacts = new ContactBook(opts.store, clock, opts.config.site.agentCallbackWindowMs);

@@ -22,6 +22,7 @@ export class SmsCenter {
   private readonly planner: SmsPlanner;
   private readonly inbox: SmsInbox;
   private kicked = false;
+  private last: SmsSummary = { today: {}, open: [], lines: [] };
 
   constructor(
     private readonly d: SmsDeps & { tx: Transactor },
@@ -55,8 +56,18 @@ export class SmsCenter {
     this.sender.stop();
   }
 
+  /**
+   * For status. Read from the store each time; a store that cannot be read
+   * (closed at a crash, I/O error) gives the last summary read, so a status
+   * or a wallboard tick never fails for the outbox's sake.
+   */
   summary(): SmsSummary {
-    return this.outbox.summary(this.sender.lines);
+    try {
+      this.last = this.outbox.summary(this.sender.lines);
+    } catch (e) {
+      this.d.log.debug({ err: String(e) }, 'SMS summary not readable; showing the last one');
+    }
+    return this.last;
   }
 
   /** Pump after the current batch commits: the SMS rows it relies on are durable before any byte goes out. */
