@@ -48,6 +48,7 @@ const campaignBody = z.strictObject({
   retryGapMs: z.number().int().nonnegative().optional(),
   ringTimeoutMs: z.number().int().positive().optional(),
   agentQueue: z.string().nullable().optional(),
+  smsFallback: z.string().trim().min(1).nullable().optional(),
 }) satisfies z.ZodType<CampaignSpec>;
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

@@ -71,6 +71,8 @@ export interface CampaignSubmitOptions {
   maxConcurrent?: number;
   callsPerMinute?: number;
   agentQueue?: string;
+  /** SMS to a target not reached after its last attempt. */
+  sms?: string;
 }
 
 /** `ccgate campaign submit FILE …`: parse the target list locally (errors name file and line), then submit. */
@@ -80,6 +82,7 @@ export async function campaignSubmitCommand(client: ApiClient, opts: CampaignSub
   if (opts.maxConcurrent !== undefined) spec.maxConcurrent = opts.maxConcurrent;
   if (opts.callsPerMinute !== undefined) spec.callsPerMinute = opts.callsPerMinute;
   if (opts.agentQueue !== undefined) spec.agentQueue = opts.agentQueue;
+  if (opts.sms !== undefined) spec.smsFallback = opts.sms;
   const res = await client.submitCampaign(spec);
   const dup = duplicatesRemoved > 0 ? ` (${duplicatesRemoved} duplicate${duplicatesRemoved === 1 ? '' : 's'} removed)` : '';
   io.out(`campaign ${res.campaignId} submitted: ${res.targets} targets${dup}\n`);

@@ -160,7 +160,7 @@ describe('daemon commands over the API socket', () => {
 
   it('campaign submit parses the file locally and sends the spec; cancel sends the id', async () => {
     writeFileSync(join(dir, 'targets.csv'), '\uFEFFnumber,message\n+989121234567,"سلام، فردا"\n+989121234567,again\n02188776655,\n');
-    const r = await cli(['campaign', 'submit', 'targets.csv', '--name', 'Flu', '--prompt', 'flu-reminder', '--max-concurrent', '2', '--calls-per-minute', '1.5', '--agent-queue', 'sales', '--socket', sock]);
+    const r = await cli(['campaign', 'submit', 'targets.csv', '--name', 'Flu', '--prompt', 'flu-reminder', '--max-concurrent', '2', '--calls-per-minute', '1.5', '--agent-queue', 'sales', '--sms', 'Flu shots today: {message}', '--socket', sock]);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^campaign k\d+ submitted: 2 targets \(1 duplicate removed\)\n$/);
     expect(fake.calls[0]?.args[0]).toEqual({
@@ -170,6 +170,7 @@ describe('daemon commands over the API socket', () => {
       maxConcurrent: 2,
       callsPerMinute: 1.5,
       agentQueue: 'sales',
+      smsFallback: 'Flu shots today: {message}',
     });
     expect((await cli(['campaign', 'cancel', 'k7', '--socket', sock])).out).toBe('campaign k7 canceled\n');
   });

@@ -149,12 +149,12 @@ async function dispatch(argv: string[], d: MainDeps): Promise<number> {
 
 async function campaign(rest: string[], d: MainDeps, path: (p: string) => string, client: (v: Values) => ApiClient): Promise<number> {
   const command = 'campaign';
-  const options: Options = { name: { type: 'string' }, prompt: { type: 'string' }, 'max-concurrent': { type: 'string' }, 'calls-per-minute': { type: 'string' }, 'agent-queue': { type: 'string' }, ...SOCKET };
+  const options: Options = { name: { type: 'string' }, prompt: { type: 'string' }, 'max-concurrent': { type: 'string' }, 'calls-per-minute': { type: 'string' }, 'agent-queue': { type: 'string' }, sms: { type: 'string' }, ...SOCKET };
   const { values, positionals } = parse(command, rest, options, 2);
   const [action, arg] = positionals;
   if (action === 'cancel') {
     if (arg === undefined) throw new UsageError('campaign cancel: missing the campaign ID', command);
-    const stray = ['name', 'prompt', 'max-concurrent', 'calls-per-minute', 'agent-queue'].find((k) => values[k] !== undefined);
+    const stray = ['name', 'prompt', 'max-concurrent', 'calls-per-minute', 'agent-queue', 'sms'].find((k) => values[k] !== undefined);
     if (stray) throw new UsageError(`--${stray} only applies to \`campaign submit\``, command);
     return campaignCancelCommand(client(values), arg, d.io);
   }
@@ -163,6 +163,7 @@ async function campaign(rest: string[], d: MainDeps, path: (p: string) => string
   const maxConcurrent = str(values['max-concurrent']);
   const perMinute = str(values['calls-per-minute']);
   const agentQueue = str(values['agent-queue']);
+  const sms = str(values['sms']);
   return campaignSubmitCommand(
     client(values),
     {
@@ -172,6 +173,7 @@ async function campaign(rest: string[], d: MainDeps, path: (p: string) => string
       ...(maxConcurrent === undefined ? {} : { maxConcurrent: numberFlag(command, 'max-concurrent', maxConcurrent, { integer: true }) }),
       ...(perMinute === undefined ? {} : { callsPerMinute: numberFlag(command, 'calls-per-minute', perMinute) }),
       ...(agentQueue === undefined ? {} : { agentQueue }),
+      ...(sms === undefined ? {} : { sms }),
     },
     d.io,
   );

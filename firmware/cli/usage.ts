@@ -91,6 +91,7 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   --max-concurrent N    calls in progress at once (integer >= 1)
   --calls-per-minute N  dialling rate limit (> 0)
   --agent-queue Q       queue for "press 1 to speak to an agent"
+  --sms TEXT            SMS to a target not reached after its last attempt ({message}: its message)
 `,
   counter: `Usage: ccgate counter set NAME VALUE [--socket PATH]
        ccgate counter list [--json] [--socket PATH]
