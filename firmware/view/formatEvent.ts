@@ -50,7 +50,29 @@ export function describeEvent(ev: StoredEvent): string {
     case 'agentUnpaused':
       return `${ev.agent} unpaused`;
     case 'surveyAnswered':
-      return `survey ${ev.score}/5 for ${ev.agent}`;
+      return `survey ${ev.score}/5 for ${ev.agent}${ev.channel === 'sms' ? ' by SMS' : ''}`;
+    case 'callLanguageSet':
+      return `call ${ev.callId} in ${ev.language} from menu ${ev.menu}`;
+    case 'smsQueued':
+      return `SMS ${ev.smsId} ${ev.purpose} to ${ev.to} queued (${ev.language})`;
+    case 'smsHeld':
+      return `SMS ${ev.smsId} held (${ev.reason === 'quietHours' ? 'quiet hours' : 'daily cap'})`;
+    case 'smsSent':
+      return `SMS ${ev.smsId} sent on ${ev.trunkId}${ev.refs.length > 1 ? ` in ${ev.refs.length} parts` : ''}`;
+    case 'smsAttemptFailed':
+      return `SMS ${ev.smsId} attempt ${ev.attempt} failed on ${ev.trunkId}: ${ev.error}`;
+    case 'smsFailed':
+      return `SMS ${ev.smsId} FAILED after ${ev.attempts} attempt(s)`;
+    case 'smsUnknown':
+      return `SMS ${ev.smsId} UNKNOWN (${ev.reason === 'restart' ? 'restart' : 'answer lost'} after its text went out; not resent)`;
+    case 'smsDropped':
+      return `SMS ${ev.smsId} dropped (${ev.reason})`;
+    case 'smsDelivered':
+      return `SMS ${ev.smsId} ${ev.status === 'delivered' ? 'delivered' : 'NOT delivered'}`;
+    case 'smsReceived':
+      return `SMS from ${ev.from}${ev.matched === 'none' ? '' : ` (${ev.matched === 'survey' ? 'survey reply' : 'opt-out'})`}`;
+    case 'smsOptedOut':
+      return `${ev.number} opted out of SMS`;
     case 'campaignSubmitted':
       return `campaign ${ev.campaignId} "${ev.name}" submitted, ${ev.targets} targets`;
     case 'campaignFinished':

@@ -26,3 +26,13 @@ describe('SMS lines of ccgate status', () => {
     expect(renderSms(sampleSnapshot(), false)).toBe('');
   });
 });
+
+describe('SMS events in the event feed', () => {
+  it('says what happened in a line', async () => {
+    const { formatEvent } = await import('./formatEvent.ts');
+    const at = Date.UTC(2026, 0, 5, 6, 0, 0);
+    expect(formatEvent({ type: 'smsSent', smsId: 'sms-3', trunkId: 'gsm1', refs: [7, 8], at, seq: 1 }, 'UTC')).toBe('06:00:00 SMS sms-3 sent on gsm1 in 2 parts');
+    expect(formatEvent({ type: 'smsUnknown', smsId: 'sms-4', trunkId: 'gsm1', reason: 'interrupted', at, seq: 2 }, 'UTC')).toContain('UNKNOWN (answer lost after its text went out; not resent)');
+    expect(formatEvent({ type: 'surveyAnswered', callId: 'c1', queue: 'q', agent: 'a1', score: 4, channel: 'sms', at, seq: 3 }, 'UTC')).toBe('06:00:00 survey 4/5 for a1 by SMS');
+  });
+});
