@@ -11,6 +11,8 @@ const DEMO_YAML = `
 site:
   name: ccgate demo – Tehran travel agency
   timeZone: Asia/Tehran
+  language: fa
+  numbering: {countryCode: '98'}   # 0912…, 0098912… and +98912… are one number
 
 schedules:
   always:
@@ -39,6 +41,11 @@ queues:
     maxWaitMs: 5m
     overflow: {callbackOffer: true}
     callback: {offerAtPosition: 5, schedule: always}
+    sms:
+      callbackBooked: {fa: 'جای شما در صف پرواز محفوظ است؛ به‌محض رسیدن نوبتتان با شما تماس می‌گیریم.', en: 'Your place in the Flights queue is kept; we will call you back.'}
+      callbackMissed: {fa: 'متأسفیم، نتوانستیم با شما تماس بگیریم. لطفاً دوباره تماس بگیرید.', en: 'Sorry we missed you. Please call again.'}
+    survey:
+      sms: {when: unanswered, text: {fa: 'از تماس شما سپاسگزاریم. با ارسال عددی از ۱ تا ۵ به این گفتگو نمره دهید.', en: 'Thank you for calling. Rate the call 1-5 by replying.'}}
   trains:
     name: Train and bus
     strategy: roundRobin
@@ -72,6 +79,10 @@ trunks:
 campaigns:
   schedule: always
   agentQueue: flights
+  smsFallback: 'تغییر پرواز: {message}'
+
+# Open 24/7 like the rest of the demo: no quiet hours, so SMS go out whatever the hour.
+sms: {quietHours: null, perModemGapMs: 5s}
 
 # Every board kind, driven on its simulator in the demo (ccgate wallboard preview draws them).
 wallboard:

@@ -55,7 +55,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const built = await buildTrunks(config, clock, random, logger, network);
   const { trunks } = built;
   const daemon = await Daemon.start({ config, trunks, clock, random, logger, simulatedBoards: true, boardClock: new RealTimersClock(clock) });
-  const site = new DemoSite(daemon.gateway, config, network, clock, random, { emails: true });
+  const site = new DemoSite(daemon.gateway, config, network, clock, random, { emails: true, smsSurveyReplyShare: 0.2 });
   const recent: string[] = [];
   daemon.gateway.subscribe((ev: StoredEvent) => {
     if (ev.type === 'agentStateChanged' || ev.type === 'callAnswered' || ev.type === 'ivrMenuEntered' || ev.type === 'ivrDigitsCollected' || ev.type === 'agentRung') return;

@@ -17,6 +17,8 @@ export interface DemoSiteOptions {
   campaigns?: boolean;
   /** An external e-mail counter for the wallboards, set every 2 minutes (`ccgate demo` turns it on; off by default so seeded runs keep their random sequence). */
   emails?: boolean;
+  /** Share of callers (0–1) who answer the survey SMS with a score; default 0 so seeded runs keep their random sequence (`ccgate demo` sets it). */
+  smsSurveyReplyShare?: number;
 }
 
 /**
@@ -58,6 +60,7 @@ export class DemoSite {
       vipNumbers: config.vip.map((v) => v.number),
       talkMeanMs: talk,
       surveyPrompt: firstQueue.survey.prompt,
+      ...(opts.smsSurveyReplyShare ? { smsSurveyReplyShare: opts.smsSurveyReplyShare } : {}),
     });
   }
 

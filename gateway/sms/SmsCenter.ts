@@ -70,11 +70,15 @@ export class SmsCenter {
     return this.last;
   }
 
-  /** Pump after the current batch commits: the SMS rows it relies on are durable before any byte goes out. */
+  /**
+   * Pump as an input of its own, right after this one. No commit is forced
+   * here (group commit stays as configured): the sender commits everything
+   * up to the SMS itself just before its body goes to the line.
+   */
   private kick(): void {
     if (this.kicked || this.ports.length === 0) return;
     this.kicked = true;
-    this.d.tx.durable(() => {
+    this.d.clock.setTimer('sms-pump-now', 0, () => {
       this.kicked = false;
       this.sender.pump();
     });

@@ -154,18 +154,19 @@ export class SmsSender {
     );
   }
 
+  /**
+   * The line's answer is handled as an input of its own on the core's clock
+   * (a timer run as one transaction), like a trunk signal: in order with
+   * everything else, and never after the core stopped.
+   */
   private settle(id: string, trunkId: string, fn: () => void): void {
-    this.sending.delete(id);
-    this.busyLines.delete(trunkId);
     if (this.stopped) return;
-    try {
-      this.d.tx.run('sms-result', () => {
-        fn();
-        this.pump();
-      });
-    } catch {
-      // Logged by the transactor; the row stays as it was and is looked at again.
-    }
+    this.d.clock.setTimer('sms-result', 0, () => {
+      this.sending.delete(id);
+      this.busyLines.delete(trunkId);
+      fn();
+      this.pump();
+    });
   }
 
   private sent(id: string, trunkId: string, refs: number[]): void {

@@ -186,6 +186,10 @@ export function countStore(events: readonly StoredEvent[], slSec: number, shortS
       case 'surveyOffered':
         q(e.queue).surveysOffered += 1;
         break;
+      case 'smsQueued':
+        // The survey by SMS is an offer too (docs/sms.md), counted in its call's queue.
+        if (e.purpose === 'survey' && e.queue) q(e.queue).surveysOffered += 1;
+        break;
       case 'surveyAnswered':
         q(e.queue).surveysAnswered += 1;
         q(e.queue).surveyScoreSum += e.score;

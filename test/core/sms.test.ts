@@ -31,6 +31,8 @@ function world(line: FakeSmsLine, opts: { queue?: string; extra?: string; store?
 }
 
 async function run(w: World, ms: number, step = 1_000): Promise<void> {
+  // Settle what the test just did first: a line's answer becomes an input at the next tick of the clock.
+  await flushSms();
   for (let t = 0; t < ms; t += step) {
     w.run(Math.min(step, ms - t));
     await flushSms();
@@ -73,7 +75,7 @@ describe('SMS from the core', () => {
     line.sends[0]!.fail('+CMS ERROR: 331 no network service', false);
     await run(w, 1_000);
     expect(w.ofType('smsAttemptFailed')).toMatchObject([{ attempt: 1, nextAt: expect.any(Number) }]);
-    await run(w, 119_000);
+    await run(w, 118_000);
     expect(line.sends).toHaveLength(1); // the 2-minute retry gap
     await run(w, 2_000);
     expect(line.sends).toHaveLength(2);
