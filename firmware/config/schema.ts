@@ -4,7 +4,7 @@ import { isValidTimeZone } from '../../gateway/core/localTime.ts';
 import { parseInterval } from '../../gateway/ivr/schedule.ts';
 import { expected, show } from './messages.ts';
 import { crossCheck } from './references.ts';
-import { historySection, language, localisedText, numbering, queueSms, smsSection, smsSurvey } from './smsSchema.ts';
+import { historySection, language, numbering, queueSms, smsSection, smsSurvey } from './smsSchema.ts';
 import { wallboardSection } from './wallboardSchema.ts';
 import type { CcgateConfig } from './CcgateConfig.ts';
 import { bool, duration, HOUR, keyed, MINUTE, name, obj, oneOf, phone, SECOND, text, whole } from './fields.ts';

@@ -83,7 +83,8 @@ describe('SmsService.send: at most once', () => {
     );
     expect([e.submitted, e.reason, e.code, isSmsSendFailure(e)]).toEqual([false, 'payloadNotSent', 'AT_ABORTED', true]);
     expect(bodies).toEqual([]);
-    expect(h.transport.writtenText).toMatch(/^AT\+CMGS=\d+\r\x1b/);
+    // ESC (0x1b) right after the command: the body was never written.
+    expect(h.transport.writtenText).toMatch(new RegExp(`^AT\\+CMGS=\\d+\r${String.fromCharCode(0x1b)}`));
   });
 
   it('+CMS ERROR before the prompt: submitted false, beforeSubmit never called', async () => {
