@@ -1,3 +1,4 @@
+import { normaliseNumber } from '../../gateway/numbers/normalise.ts';
 import type { IvrAction } from '../../gateway/config/types.ts';
 import type { ParsedConfig } from './schema.ts';
 import { checkWallboard } from './wallboardSchema.ts';
@@ -90,9 +91,10 @@ export function crossCheck(c: ParsedConfig, report: Report): void {
     );
   });
 
+  // One number however written: 0912… and +98912… are the same VIP under the site's numbering plan.
   duplicates(
-    c.vip.map((v) => v.number),
-    (i, f) => report(['vip', i, 'number'], `duplicate VIP number '${c.vip[i]?.number ?? ''}' (already at vip[${f}])`),
+    c.vip.map((v) => normaliseNumber(v.number, c.site.numbering)),
+    (i, f) => report(['vip', i, 'number'], `duplicate VIP number '${c.vip[i]?.number ?? ''}' (the same number as vip[${f}])`),
   );
   duplicates(
     c.trunks.map((t) => t.id),
