@@ -5,6 +5,7 @@
  * tested against their fakes and a PTY.
  */
 import type { MessagingPort, MessagingSignal, SmsReadiness, SmsSendFailure, SmsSendRequest, SmsSendResult } from '../trunk/MessagingPort.ts';
+import { delegateTrunk } from '../trunk/delegateTrunk.ts';
 import type { TrunkPort } from '../trunk/TrunkPort.ts';
 
 export interface HeldSend {
@@ -27,28 +28,13 @@ export class FakeSmsLine {
   private ref = 0;
 
   wrap(trunk: TrunkPort): TrunkPort & MessagingPort {
-    return {
-      get id() {
-        return trunk.id;
-      },
-      get channels() {
-        return trunk.channels;
-      },
-      setListener: (l) => trunk.setListener(l),
-      answer: (leg) => trunk.answer(leg),
-      play: (leg, prompt, opts) => trunk.play(leg, prompt, opts),
-      stopPlay: (leg) => trunk.stopPlay(leg),
-      dial: (req) => trunk.dial(req),
-      connect: (leg, endpoint, opts) => trunk.connect(leg, endpoint, opts),
-      cancelConnect: (leg) => trunk.cancelConnect(leg),
-      hangup: (leg) => trunk.hangup(leg),
-      health: () => trunk.health(),
+    return delegateTrunk(trunk, {
       smsReadiness: () => this.readiness,
-      sendSms: (req) => this.send(req),
-      setMessageListener: (l) => {
+      sendSms: (req: SmsSendRequest) => this.send(req),
+      setMessageListener: (l: (s: MessagingSignal) => void) => {
         this.listener = l;
       },
-    };
+    });
   }
 
   receive(from: string, text: string): void {

@@ -17,6 +17,7 @@ import type { StoredEvent } from '../../gateway/events.ts';
 import { Gateway } from '../../gateway/Gateway.ts';
 import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
 import type { PromptRef, TrunkPort } from '../../gateway/trunk/TrunkPort.ts';
+import { delegateTrunk } from '../../gateway/trunk/delegateTrunk.ts';
 import { caller, siteYaml, START } from '../support/world.ts';
 
 interface Played {
@@ -26,26 +27,12 @@ interface Played {
 
 /** The trunk as the gateway sees it, with every play recorded before it is passed on. */
 function recording(trunk: TrunkPort, played: Played[]): TrunkPort {
-  return {
-    get id() {
-      return trunk.id;
-    },
-    get channels() {
-      return trunk.channels;
-    },
-    setListener: (l) => trunk.setListener(l),
-    answer: (leg) => trunk.answer(leg),
+  return delegateTrunk(trunk, {
     play: (leg, prompt, opts) => {
       played.push({ legId: leg, prompt });
       trunk.play(leg, prompt, opts);
     },
-    stopPlay: (leg) => trunk.stopPlay(leg),
-    dial: (req) => trunk.dial(req),
-    connect: (leg, endpoint, opts) => trunk.connect(leg, endpoint, opts),
-    cancelConnect: (leg) => trunk.cancelConnect(leg),
-    hangup: (leg) => trunk.hangup(leg),
-    health: () => trunk.health(),
-  };
+  });
 }
 
 function world(yaml: string, opts: { store?: MemoryStore; start?: number } = {}) {

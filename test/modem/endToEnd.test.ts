@@ -8,7 +8,7 @@
  * Time runs 5× faster than real (ScaledClock) for the whole world, driver
  * timeouts included, so a call of a few minutes takes seconds.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
 import { startFakeModemOnPty, type FakeModemOnPty } from '../../drivers/modem/sim/startFakeModemOnPty.ts';
 import { openModemTrunk, type OpenedModemTrunk } from '../../drivers/modem/openModemTrunk.ts';
@@ -20,30 +20,14 @@ import type { ModemTrunkConfig } from '../../gateway/config/types.ts';
 import type { StoredEvent } from '../../gateway/events.ts';
 import { Gateway } from '../../gateway/Gateway.ts';
 import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
+import { realTimeRig } from './realTime.ts';
 
 const SPEED = 5;
 const AGENT = '+15550000001';
 const C1 = '+989121000001';
 const C2 = '+989121000002';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-/** Wait in real time for a condition; on timeout the error lists what happened so far. */
-let context: () => string = () => '';
-function until(what: string, cond: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (cond()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error(`timed out waiting for ${what}\n${context()}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
+const { cleanups, setContext, until } = realTimeRig();
 
 const YAML = `
 site: { name: Modem branch, timeZone: UTC }
@@ -107,7 +91,7 @@ describe('modem trunks end to end over pseudo-terminals', () => {
     cleanups.push(() => gw.stop());
     gw.agentLogin('a1');
     const ofType = (t: string) => events.filter((e) => e.type === t);
-    context = () => [...events.map((e) => e.type), ...records.map((r) => `${r.level}: ${r.msg}`)].join('\n');
+    setContext(() => [...events.map((e) => e.type), ...records.map((r) => `${r.level}: ${r.msg}`)].join('\n'));
 
     // C1 on the SIM800 takes the only agent for a while and rates the call 5 when the agent hangs up.
     const c1 = net.placeCall({ callerId: { kind: 'number', number: C1 }, trunk: 'line-gsm1', keys: { 'ivr-main': '1', 'survey-question': '5' }, talkMs: 60_000, endBy: 'agent' });

@@ -10,7 +10,7 @@
  * call. The caller's reply, written with the national prefix and in Persian
  * digits, comes back through +CMTI and is counted as their score.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
 import { decodeSubmit } from '../../drivers/modem/sms/pduSubmit.ts';
 import { startFakeModemOnPty } from '../../drivers/modem/sim/startFakeModemOnPty.ts';
@@ -23,29 +23,14 @@ import type { ModemTrunkConfig } from '../../gateway/config/types.ts';
 import type { StoredEvent } from '../../gateway/events.ts';
 import { Gateway } from '../../gateway/Gateway.ts';
 import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
+import { realTimeRig } from './realTime.ts';
 
 const SPEED = 5;
 const AGENT = '+15550000001';
 const CALLER = '+989121000001';
 const SURVEY_FA = 'از تماس شما با مرکز پشتیبانی سفر سپاسگزاریم. لطفاً با ارسال عددی از ۱ تا ۵ به این پیامک، به گفتگو با کارشناس ما نمره دهید.';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-let context: () => string = () => '';
-function until(what: string, cond: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (cond()) return resolve();
-      if (Date.now() - start > timeoutMs) return reject(new Error(`timed out waiting for ${what}\n${context()}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
+const { cleanups, setContext, until } = realTimeRig();
 
 const YAML = `
 site: { name: Modem branch, timeZone: UTC, language: fa, numbering: { countryCode: '98' } }
@@ -92,7 +77,7 @@ describe('SMS from the core over a pseudo-terminal', () => {
     cleanups.push(() => gw.stop());
     gw.agentLogin('a1');
     const ofType = <T extends StoredEvent['type']>(t: T) => events.filter((e): e is Extract<StoredEvent, { type: T }> => e.type === t);
-    context = () => [...events.map((e) => e.type), ...records.map((r) => `${r.level}: ${r.msg}`)].join('\n');
+    setContext(() => [...events.map((e) => e.type), ...records.map((r) => `${r.level}: ${r.msg}`)].join('\n'));
 
     net.placeCall({ callerId: { kind: 'number', number: CALLER }, trunk: 'line-gsm1', keys: { 'ivr-main': '1' }, talkMs: 20_000, endBy: 'agent' });
     await until('the agent answered', () => ofType('queueConnected').length === 1);
