@@ -11,6 +11,7 @@ import { jsonLogger } from '../runtime/jsonLogger.ts';
 import { RealTimersClock } from '../runtime/RealTimersClock.ts';
 import { ScaledClock } from '../runtime/ScaledClock.ts';
 import { clockTime, formatEvent } from '../view/formatEvent.ts';
+import { renderSms } from '../view/renderSms.ts';
 import { RECENT_LINES, renderStatus, renderStatusText } from '../view/renderStatus.ts';
 import { Daemon } from './Daemon.ts';
 import { lockDatabase } from './dbLock.ts';
@@ -58,7 +59,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const site = new DemoSite(daemon.gateway, config, network, clock, random, { emails: true, smsSurveyReplyShare: 0.2 });
   const recent: string[] = [];
   daemon.gateway.subscribe((ev: StoredEvent) => {
-    if (ev.type === 'agentStateChanged' || ev.type === 'callAnswered' || ev.type === 'ivrMenuEntered' || ev.type === 'ivrDigitsCollected' || ev.type === 'agentRung') return;
+    if (ev.type === 'agentStateChanged' || ev.type === 'callAnswered' || ev.type === 'ivrMenuEntered' || ev.type === 'ivrDigitsCollected' || ev.type === 'agentRung' || ev.type === 'smsSubmitting' || ev.type === 'callLanguageSet') return;
     recent.push(formatEvent(ev, config.site.timeZone));
     if (recent.length > RECENT_LINES) recent.shift();
   });
@@ -91,7 +92,8 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       if (tty) draw();
       else if (clock.now() - lastPlain >= PLAIN_EVERY_MIN * 60_000) {
         lastPlain = clock.now();
-        out.write('\n' + renderStatusText(daemon.gateway.snapshot(), daemon.gateway.kpis(), { width: 100, timeZone: config.site.timeZone }) + '\n');
+        const snap = daemon.gateway.snapshot();
+        out.write('\n' + renderStatusText(snap, daemon.gateway.kpis(), { width: 100, timeZone: config.site.timeZone }) + renderSms(snap, false, config.site.timeZone) + '\n');
       }
       if (opts.minutes !== null && elapsedMin >= opts.minutes) finish();
     }, REDRAW_MS);
@@ -104,7 +106,8 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   });
   await done;
   site.stop();
-  out.write('\n' + renderStatusText(daemon.gateway.snapshot(), daemon.gateway.kpis(), { width: out.columns ?? 100, timeZone: config.site.timeZone }) + '\n');
+  const last = daemon.gateway.snapshot();
+  out.write('\n' + renderStatusText(last, daemon.gateway.kpis(), { width: out.columns ?? 100, timeZone: config.site.timeZone }) + renderSms(last, false, config.site.timeZone) + '\n');
   await daemon.stop();
   await built.close();
   await fakeModems?.close();
