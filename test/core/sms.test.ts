@@ -212,5 +212,17 @@ describe('SMS from the core', () => {
     expect(line.sends.filter((x) => x.text.startsWith('جای شما'))).toHaveLength(0);
     expect(w.ofType('smsDropped')).toMatchObject([{ reason: 'stale' }]);
   });
+
+  it('on the simulated trunks themselves: the confirmation reaches the caller’s phone, and a caller’s SMS reply scores the call', async () => {
+    const text = yaml().replace(/\nsite:\n {2}name: Test site\n {2}timeZone: Asia\/Tehran\n(?=ivr:)/, '\n');
+    const w = makeWorld(text);
+    await bookCallback(w, '09121234567');
+    await run(w, 10_000);
+    expect(w.net.smsTo('+989121234567').map((m) => m.text)).toEqual(['جای شما در صف Flights محفوظ است؛ با شما تماس می‌گیریم.']);
+    w.call(caller('+989127777777', { keys: { 'ivr-main': '1' }, talkMs: 30_000, endBy: 'agent', smsSurveyReply: { score: 5, afterMs: 60_000 } }));
+    await run(w, 15 * 60_000, 5_000);
+    expect(w.net.smsTo('+989127777777').map((m) => m.text)).toEqual(['به تماس با Flights از ۱ تا ۵ نمره دهید']);
+    expect(w.ofType('surveyAnswered')).toMatchObject([{ score: 5, channel: 'sms', queue: 'flights' }]);
+  });
 });
 
