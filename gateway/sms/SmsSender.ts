@@ -7,6 +7,12 @@ import type { SmsDeps, SmsOutbox } from './SmsOutbox.ts';
 
 /** While SMS wait and no line can take one, look again this often (a call ends, a modem registers). */
 const IDLE_RECHECK_MS = 15_000;
+/**
+ * A send the line never answers is given up after this long (a modem's own
+ * prompt and +CMGS timeouts are 5 s and 40 s per part): the line is freed and
+ * the SMS is retried, or `unknown` if its body went out.
+ */
+export const SEND_WATCHDOG_MS = 3 * 60_000;
 
 /**
  * Sends the outbox over the lines that can carry SMS. One SMS at a time per
@@ -148,25 +154,34 @@ export class SmsSender {
     } catch (e) {
       promise = Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
+    // Whichever comes first, the line's answer or the watchdog, settles the send; the other is ignored
+    // (a late answer must not free the line under the next send).
+    let done = false;
+    const settleNow = (fn: () => void): void => {
+      if (done) return;
+      done = true;
+      watchdog.clear();
+      this.finish(rec.id, port.id, fn);
+    };
+    const watchdog = clock.setTimer('sms-watchdog', SEND_WATCHDOG_MS, () =>
+      settleNow(() => this.failed(rec.id, port.id, attempt, new Error(`no answer from ${port.id} in ${SEND_WATCHDOG_MS / 1000} s`), submitted)),
+    );
+    // The answer becomes an input of its own on the core's clock, in order with everything else.
+    const later = (fn: () => void): void => {
+      if (!this.stopped) clock.setTimer('sms-result', 0, () => settleNow(fn));
+    };
     promise.then(
-      (r) => this.settle(rec.id, port.id, () => this.sent(rec.id, port.id, r.refs)),
-      (e: unknown) => this.settle(rec.id, port.id, () => this.failed(rec.id, port.id, attempt, e, submitted)),
+      (r) => later(() => this.sent(rec.id, port.id, r.refs)),
+      (e: unknown) => later(() => this.failed(rec.id, port.id, attempt, e, submitted)),
     );
   }
 
-  /**
-   * The line's answer is handled as an input of its own on the core's clock
-   * (a timer run as one transaction), like a trunk signal: in order with
-   * everything else, and never after the core stopped.
-   */
-  private settle(id: string, trunkId: string, fn: () => void): void {
-    if (this.stopped) return;
-    this.d.clock.setTimer('sms-result', 0, () => {
-      this.sending.delete(id);
-      this.busyLines.delete(trunkId);
-      fn();
-      this.pump();
-    });
+  /** Inside an input: free the line, record the outcome, send what waits. */
+  private finish(id: string, trunkId: string, fn: () => void): void {
+    this.sending.delete(id);
+    this.busyLines.delete(trunkId);
+    fn();
+    this.pump();
   }
 
   private sent(id: string, trunkId: string, refs: number[]): void {

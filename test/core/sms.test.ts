@@ -224,5 +224,24 @@ describe('SMS from the core', () => {
     expect(w.net.smsTo('+989127777777').map((m) => m.text)).toEqual(['به تماس با Flights از ۱ تا ۵ نمره دهید']);
     expect(w.ofType('surveyAnswered')).toMatchObject([{ score: 5, channel: 'sms', queue: 'flights' }]);
   });
+
+  it('a line that never answers is given up by the watchdog: retried if its body never went, unknown if it did; a late answer changes nothing', async () => {
+    const line = new FakeSmsLine();
+    line.autoAccept = false;
+    const w = world(line);
+    await bookCallback(w, '+989121234567');
+    expect(line.sends).toHaveLength(1);
+    await run(w, 3 * 60_000, 10_000);
+    expect(w.ofType('smsAttemptFailed')).toMatchObject([{ attempt: 1, error: expect.stringContaining('no answer from t1') }]);
+    line.sends[0]!.accept(); // too late: ignored
+    await run(w, 2 * 60_000, 10_000);
+    expect(line.sends).toHaveLength(2);
+    expect(w.ofType('smsSent')).toHaveLength(0);
+    line.sends[1]!.submit();
+    await run(w, 3 * 60_000, 10_000);
+    const id = w.ofType('smsQueued')[0]!.smsId;
+    expect(w.store.sms.get(id)).toMatchObject({ status: 'unknown', attempts: 2 });
+    expect(w.gw.snapshot().sms?.lines).toEqual([{ trunkId: 't1', ready: true, detail: 'ready' }]);
+  });
 });
 
