@@ -131,6 +131,13 @@ const CASES: Case[] = [
     path: 'queues.q.sms.callbackBooked.Persian', expected: "expected a language code such as 'fa' or 'en'" },
   { name: 'survey by SMS at an unknown moment', yaml: ["queues: {q: {survey: {sms: {when: always}}}}"], path: 'queues.q.survey.sms.when',
     expected: "expected one of 'off', 'agentHangup', 'unanswered', got 'always'" },
+  { name: 'SMS texts on a site whose numbering cannot match replies', yaml: ["queues: {q: {sms: {callbackBooked: 'We will call you back'}}}"],
+    path: 'site.numbering.countryCode', expected: "expected the site's country calling code (e.g. '98') when SMS are configured" },
+  { name: 'a placeholder the text cannot fill', yaml: ["site: {numbering: {countryCode: '98'}}", "queues: {q: {sms: {callbackBooked: {en: 'Hi {agent}'}}}}"],
+    path: 'queues.q.sms.callbackBooked.en', expected: 'unknown placeholder {agent}: this text may use {queue}' },
+  { name: 'a stop word that is a score', yaml: ["sms: {stopWords: [STOP, '1']}"], path: 'sms.stopWords[1]', expected: "'1' is a survey score" },
+  { name: 'a survey by SMS with nothing to say', yaml: ["queues: {q: {survey: {sms: {when: unanswered}}}}"], path: 'queues.q.survey.sms.text',
+    expected: "expected the survey's SMS text (per language) when survey.sms.when is 'unanswered'" },
   { name: 'country code with a plus', yaml: ["site: {numbering: {countryCode: '+98'}}"], path: 'site.numbering.countryCode',
     expected: 'expected a country calling code without +: digits only' },
 ];

@@ -1,6 +1,7 @@
 import { normaliseNumber } from '../../gateway/numbers/normalise.ts';
 import type { IvrAction } from '../../gateway/config/types.ts';
 import type { ParsedConfig } from './schema.ts';
+import { checkSms } from './smsChecks.ts';
 import { checkWallboard } from './wallboardSchema.ts';
 
 /**
@@ -104,4 +105,5 @@ export function crossCheck(c: ParsedConfig, report: Report): void {
   needSchedule(['campaigns', 'schedule'], c.campaigns.schedule);
   if (c.campaigns.agentQueue !== null) needQueue(['campaigns', 'agentQueue'], c.campaigns.agentQueue);
   checkWallboard(c.wallboard, { queues, schedules }, report);
+  checkSms(c, report);
 }

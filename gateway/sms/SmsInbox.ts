@@ -36,8 +36,10 @@ export class SmsInbox {
       if (!first) return;
       this.d.emit({ type: 'smsOptedOut', number: from, word: stop });
       for (const rec of store.sms.toNumber(from, 0)) if (rec.status === 'pending' || rec.status === 'held') this.outbox.drop(rec, 'optedOut');
-      const ack = pickText(config.sms.optOutText, config.site.language, config.site.language);
-      if (ack) this.outbox.enqueue({ to: from, text: ack, purpose: 'optOutAck', language: config.site.language });
+      // In the language they were last written to in.
+      const language = store.sms.toNumber(from, 0)[0]?.language ?? config.site.language;
+      const ack = pickText(config.sms.optOutText, language, config.site.language);
+      if (ack) this.outbox.enqueue({ to: from, text: ack, purpose: 'optOutAck', language });
       return;
     }
     const score = parseScore(text);
@@ -59,9 +61,12 @@ export class SmsInbox {
   /** The newest survey SMS to `number` that went out within the reply window and has no answer yet. */
   private openSurvey(number: string): { smsId: string; callId: string } | null {
     const { store, clock, config } = this.d;
-    for (const rec of store.sms.toNumber(number, clock.now() - config.sms.surveyReplyWindowMs)) {
+    const now = clock.now();
+    // The window runs from when the survey went out (a held one was queued hours before).
+    for (const rec of store.sms.toNumber(number, now - config.sms.surveyReplyWindowMs - config.sms.maxAgeMs)) {
       if (rec.purpose !== 'survey' || rec.callId === null) continue;
       if (rec.status !== 'sent' && rec.status !== 'unknown') continue;
+      if (rec.updatedAt < now - config.sms.surveyReplyWindowMs) continue;
       if (store.getMeta(answeredKey(rec.callId)) !== undefined) return null;
       return { smsId: rec.id, callId: rec.callId };
     }

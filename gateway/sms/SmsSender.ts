@@ -2,6 +2,7 @@ import type { Timer } from '../core/Clock.ts';
 import type { Transactor } from '../core/Transactor.ts';
 import type { SmsRecord } from '../store/Store.ts';
 import { isSmsSendFailure, type MessagingPort } from '../trunk/MessagingPort.ts';
+import { dropReason } from './dropReason.ts';
 import { localDayBounds, quietUntil } from './manners.ts';
 import type { SmsDeps, SmsOutbox } from './SmsOutbox.ts';
 
@@ -58,7 +59,7 @@ export class SmsSender {
   /** Send what may go now; arm a timer for what must wait. Runs inside an input. */
   pump(): void {
     if (this.stopped || this.ports.length === 0) return;
-    const { store, clock, config } = this.d;
+    const { store, clock } = this.d;
     const now = clock.now();
     let nextAt = Infinity;
     let blocked = false;
@@ -66,8 +67,9 @@ export class SmsSender {
     for (const rec of store.sms.open()) {
       left++;
       if (this.sending.has(rec.id) || rec.status === 'submitting') continue;
-      if (now - rec.createdAt > config.sms.maxAgeMs) {
-        this.outbox.drop(rec, 'stale');
+      const why = dropReason(rec, this.d, now);
+      if (why) {
+        this.outbox.drop(rec, why);
         left--;
         continue;
       }
@@ -136,14 +138,30 @@ export class SmsSender {
     this.busyLines.add(port.id);
     this.lastSendAt.set(port.id, clock.now());
     let submitted = false;
+    let done = false;
+    // Last look before the body goes: this attempt must still be the SMS's current one (not given up by
+    // the watchdog, not dropped by an opt-out meanwhile). Throwing makes the driver cancel the body.
     const beforeSubmit = (): void => {
       if (submitted) return;
-      submitted = true;
+      if (done) throw new Error('send already given up');
+      let refused: string | null = null;
       tx.run('sms-submitting', () => {
         const cur = store.sms.get(rec.id);
-        if (cur) store.sms.put({ ...cur, status: 'submitting', updatedAt: clock.now() });
+        if (!cur || cur.status !== 'pending' || cur.attempts !== attempt) {
+          refused = `SMS is ${cur?.status ?? 'gone'}`;
+          return;
+        }
+        const why = dropReason(cur, this.d, clock.now());
+        if (why) {
+          this.outbox.drop(cur, why);
+          refused = why;
+          return;
+        }
+        store.sms.put({ ...cur, status: 'submitting', updatedAt: clock.now() });
         this.d.emit({ type: 'smsSubmitting', smsId: rec.id, trunkId: port.id, attempt });
       });
+      if (refused !== null) throw new Error(`not sent: ${refused as string}`);
+      submitted = true;
       // Outside an input this commits now; a store that cannot commit stops the body from going out.
       tx.durable();
       if (!tx.health.ok) throw new Error(`store cannot commit: ${tx.health.detail}`);
@@ -156,7 +174,6 @@ export class SmsSender {
     }
     // Whichever comes first, the line's answer or the watchdog, settles the send; the other is ignored
     // (a late answer must not free the line under the next send).
-    let done = false;
     const settleNow = (fn: () => void): void => {
       if (done) return;
       done = true;
@@ -186,7 +203,7 @@ export class SmsSender {
 
   private sent(id: string, trunkId: string, refs: number[]): void {
     const cur = this.d.store.sms.get(id);
-    if (!cur) return;
+    if (!cur || cur.status !== 'submitting') return;
     this.d.store.sms.put({ ...cur, status: 'sent', refs, error: null, updatedAt: this.d.clock.now() });
     this.d.emit({ type: 'smsSent', smsId: id, trunkId, refs });
   }
@@ -194,11 +211,12 @@ export class SmsSender {
   private failed(id: string, trunkId: string, attempt: number, e: unknown, hookRan: boolean): void {
     const { store, clock, config } = this.d;
     const cur = store.sms.get(id);
-    if (!cur) return;
+    // Only this attempt's own row: one dropped meanwhile (opt-out) or finished stays as it is.
+    if (!cur || cur.attempts !== attempt || (cur.status !== 'pending' && cur.status !== 'submitting')) return;
     const error = e instanceof Error ? e.message : String(e);
     const now = clock.now();
-    // The driver knows best whether the body reached the line; failing that, whether the hook ran.
-    const submitted = isSmsSendFailure(e) ? e.submitted || (hookRan && cur.status === 'submitting') : hookRan;
+    // The driver knows best whether the body reached the line; failing that, whether the hook let it go.
+    const submitted = isSmsSendFailure(e) ? e.submitted : hookRan;
     if (submitted) {
       store.sms.put({ ...cur, status: 'unknown', error, updatedAt: now });
       this.d.emit({ type: 'smsUnknown', smsId: id, trunkId, reason: 'interrupted' });

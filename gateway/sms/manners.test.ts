@@ -35,6 +35,8 @@ describe('texts and replies', () => {
   });
   it('fills placeholders', () => {
     expect(fillText('Flight {message}; queue {queue} {nope}', { message: 'IR712 at 14:30', queue: 'Flights' })).toBe('Flight IR712 at 14:30; queue Flights {nope}');
+    // A target without a message: no raw placeholder reaches the customer.
+    expect(fillText('Flight change {message} – call us', { message: null })).toBe('Flight change – call us');
   });
   it('reads a score in any digits, nothing else', () => {
     expect(['4', ' ۴ ', '٥', '5!', '(3)'].map(parseScore)).toEqual([4, 4, 5, 5, 3]);
@@ -44,5 +46,7 @@ describe('texts and replies', () => {
     expect(isStopWord(' stop ', ['STOP', 'لغو'])).toBe('STOP');
     expect(isStopWord('لغو', ['STOP', 'لغو'])).toBe('لغو');
     expect(isStopWord('stop it', ['STOP'])).toBeNull();
+    expect(['Stop.', 'STOP!', 'ＳＴＯＰ', 'S T O P', 'لغو.', 'ل\u200cغو'].map((t) => isStopWord(t, ['STOP', 'لغو']))).toEqual(['STOP', 'STOP', 'STOP', 'STOP', 'لغو', 'لغو']);
+    expect(isStopWord('...', ['STOP'])).toBeNull();
   });
 });

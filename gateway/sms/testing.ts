@@ -13,6 +13,8 @@ export interface HeldSend {
   text: string;
   submitted: boolean;
   settled: boolean;
+  /** Why beforeSubmit refused the body, if it did. */
+  refused?: string;
   /** The body goes to the line: calls beforeSubmit (throws when it does). */
   submit(): void;
   accept(refs?: number[]): void;
@@ -53,8 +55,16 @@ export class FakeSmsLine {
         submitted: false,
         settled: false,
         submit: () => {
-          if (held.submitted) return;
-          req.beforeSubmit();
+          if (held.submitted || held.settled) return;
+          try {
+            req.beforeSubmit();
+          } catch (e) {
+            // As a modem driver does: cancel the body (ESC) and fail, nothing sent.
+            held.settled = true;
+            held.refused = e instanceof Error ? e.message : String(e);
+            reject(Object.assign(new Error(`payload not sent: ${held.refused}`), { submitted: false }) satisfies SmsSendFailure);
+            return;
+          }
           held.submitted = true;
         },
         accept: (refs) => {
@@ -69,7 +79,7 @@ export class FakeSmsLine {
       this.sends.push(held);
       if (this.autoAccept) {
         held.submit();
-        held.accept();
+        if (!held.settled) held.accept();
       }
     });
   }

@@ -11,12 +11,21 @@ export function pickText(texts: LocalisedText | null, language: string, siteLang
   return texts[language] ?? texts['*'] ?? texts[siteLanguage] ?? null;
 }
 
-/** `{name}` placeholders filled from `values`; unknown names are left as written. */
+/**
+ * `{name}` placeholders filled from `values`: a known name with no value
+ * (a target without a message) becomes empty rather than reaching a customer
+ * as `{message}`; an unknown name is left as written (the config check
+ * refuses those).
+ */
 export function fillText(text: string, values: Readonly<Record<string, string | number | null | undefined>>): string {
-  return text.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) => {
-    const v = values[name];
-    return v === undefined || v === null ? whole : String(v);
-  });
+  return text
+    .replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) => {
+      if (!(name in values)) return whole;
+      const v = values[name];
+      return v === undefined || v === null ? '' : String(v);
+    })
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 const DIGITS: Record<string, string> = {
@@ -34,9 +43,20 @@ export function parseScore(text: string): number | null {
   return /^[1-5]$/.test(t) ? Number(t) : null;
 }
 
-/** True when the reply is a stop word (case- and space-insensitive, Persian digits folded). */
+/** A reply folded for comparison: full-width forms, case, joiners, spaces and punctuation do not count. */
+function fold(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    // Joiners and direction marks first (alone: a class mixing them with letters reads as joined characters).
+    .replace(/\u200c|\u200d|\u200e|\u200f/g, '')
+    .replace(/[\s.!?,;:،؛'"()«»-]+/g, '');
+}
+
+/** The stop word the reply is (`Stop.`, ` STOP `, `ＳＴＯＰ`, `لغو.` all match), or null. */
 export function isStopWord(text: string, stopWords: readonly string[]): string | null {
-  const t = text.trim().toLowerCase();
-  for (const w of stopWords) if (t === w.trim().toLowerCase()) return w;
+  const t = fold(text);
+  if (t === '') return null;
+  for (const w of stopWords) if (t === fold(w)) return w;
   return null;
 }

@@ -243,5 +243,57 @@ describe('SMS from the core', () => {
     expect(w.store.sms.get(id)).toMatchObject({ status: 'unknown', attempts: 2 });
     expect(w.gw.snapshot().sms?.lines).toEqual([{ trunkId: 't1', ready: true, detail: 'ready' }]);
   });
+
+  it('a number that opts out while its SMS waits for the modem’s prompt gets nothing, then or later', async () => {
+    const line = new FakeSmsLine();
+    line.autoAccept = false;
+    const w = world(line);
+    await bookCallback(w, '+989121234567');
+    expect(line.sends).toHaveLength(1);
+    line.receive('+989121234567', 'STOP');
+    await run(w, 1_000);
+    line.sends[0]!.submit(); // the prompt comes: the body must not follow
+    expect(line.sends[0]!.refused).toMatch(/dropped|optedOut/);
+    await run(w, 10 * 60_000, 10_000);
+    expect(line.sends.filter((x) => x.submitted)).toHaveLength(0);
+    expect(w.store.sms.get(w.ofType('smsQueued')[0]!.smsId)).toMatchObject({ status: 'dropped', error: 'optedOut' });
+  });
+
+  it('a send given up by the watchdog cannot go out late: its prompt is refused', async () => {
+    const line = new FakeSmsLine();
+    line.autoAccept = false;
+    const w = world(line);
+    await bookCallback(w, '+989121234567');
+    await run(w, 3 * 60_000, 10_000);
+    expect(w.ofType('smsAttemptFailed')).toHaveLength(1);
+    line.sends[0]!.submit();
+    expect(line.sends[0]!.refused).toBe('send already given up');
+    expect(w.ofType('smsSubmitting')).toHaveLength(0);
+  });
+
+  it('"we will call you back", held overnight, is not sent once the callback was served; SMS switched off drops what waits', async () => {
+    const night = new FakeSmsLine();
+    const n = world(night, { start: START + 12 * 3_600_000 }); // 21:30 in Tehran
+    await bookCallback(n, '+989121234567');
+    expect(n.ofType('smsHeld')).toHaveLength(1);
+    await run(n, 30 * 60_000, 30_000); // the agent frees up and the callback is served before morning
+    expect(n.ofType('callbackFinished')).toMatchObject([{ outcome: 'completed' }]);
+    await run(n, 11 * 3_600_000, 300_000);
+    // Morning: the first caller's survey goes; the confirmation of a callback already served does not.
+    expect(night.sends.map((x) => x.to)).toEqual(['+989120000100']);
+    expect(n.ofType('smsDropped')).toMatchObject([{ reason: 'stale' }]);
+
+    const store = new MemoryStore();
+    const off = new FakeSmsLine();
+    off.readiness = { ready: false, detail: 'not registered' };
+    const w = world(off, { store });
+    await bookCallback(w, '+989121234567');
+    w.gw.stop();
+    const later = new FakeSmsLine();
+    const w2 = world(later, { store, start: w.clock.now() + 60_000, extra: 'sms: { enabled: false }\n' });
+    await run(w2, 60_000);
+    expect(later.sends).toHaveLength(0);
+    expect(w2.ofType('smsDropped')).toMatchObject([{ reason: 'disabled' }]);
+  });
 });
 
