@@ -77,6 +77,12 @@ describe('ccgate history', () => {
     expect(lines).toHaveLength(6);
   });
 
+  it('takes a number written in words, as people write it', async () => {
+    const r = await cli(['history', '0912', '123', '4567']);
+    expect(r.code).toBe(0);
+    expect(fake.calls).toContainEqual({ method: 'history', args: ['0912 123 4567'] });
+  });
+
   it('--json prints the CallHistory as the API gives it', async () => {
     const r = await cli(['history', '+989121234567', '--json']);
     expect(r.code).toBe(0);
@@ -101,7 +107,8 @@ describe('ccgate history', () => {
   it('bad arguments exit 2 before the daemon is asked', async () => {
     for (const [argv, msg] of [
       [['history'], /missing the caller NUMBER/],
-      [['history', '0912', '0935'], /unexpected argument "0935"/],
+      [['history', ''], /missing the caller NUMBER \(a withheld caller cannot be looked up\)/],
+      [['history', '0912', '123', '45', '67', '89', '10', '11'], /unexpected argument "11"/],
       [['history', '0912', '--csv'], /--csv/],
     ] as const) {
       const r = await cli([...argv]);

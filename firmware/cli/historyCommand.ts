@@ -12,9 +12,10 @@ import { UsageError } from './usage.ts';
 /** `ccgate history NUMBER [--json] [--socket PATH]`. */
 export async function historyCommand(args: string[], env: CommandEnv): Promise<number> {
   const command = 'history';
-  const { values, positionals } = parse(command, args, { json: { type: 'boolean' }, ...SOCKET }, 1);
-  const [number] = positionals;
-  if (number === undefined) throw new UsageError('missing the caller NUMBER', command);
+  // `ccgate history 0912 123 4567` as people write it: the words are one number.
+  const { values, positionals } = parse(command, args, { json: { type: 'boolean' }, ...SOCKET }, 6);
+  const number = positionals.join(' ').trim();
+  if (number === '') throw new UsageError('missing the caller NUMBER (a withheld caller cannot be looked up)', command);
   const client = env.client(values);
   let history: CallHistory;
   try {
