@@ -18,6 +18,10 @@ describe('normaliseNumber', () => {
     [IRAN, '  0912-123-4567 ', '+989121234567'],
     [IRAN, '(0912) 123.4567', '+989121234567'],
     [IRAN, '+98 912 123 4567', '+989121234567'],
+    // the trunk prefix kept after the country code, and Persian or Arabic-Indic digits
+    [IRAN, '+98 0912 123 4567', '+989121234567'],
+    [IRAN, '۰۹۱۲ ۱۲۳ ۴۵۶۷', '+989121234567'],
+    [IRAN, '٠٩١٢١٢٣٤٥٦٧', '+989121234567'],
     [IRAN, '021 8888 0000', '+982188880000'],
     [IRAN, '0044 20 7946 0000', '+442079460000'],
     // a bare national significant number is not guessed

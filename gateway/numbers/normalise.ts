@@ -29,8 +29,15 @@ const SEPARATORS = /[\s\u00a0\u2009\u202f\-\u2010-\u2015.()/]/g;
  */
 export function normaliseNumber(raw: string, plan: NumberingConfig): string {
   const trimmed = raw.trim();
-  const compact = trimmed.replace(SEPARATORS, '');
-  if (/^\+\d+$/.test(compact)) return compact;
+  // Persian and Arabic-Indic digits (a number typed on a Persian keyboard) are the same digits.
+  const compact = trimmed.replace(SEPARATORS, '').replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
+  if (/^\+\d+$/.test(compact)) {
+    // `+98 0912…`, a common way of writing it, keeps the trunk prefix after the country code: drop it.
+    const cc = plan.countryCode;
+    const trunk = plan.trunkPrefix;
+    if (cc !== null && trunk !== '' && compact.startsWith(`+${cc}${trunk}`) && compact.length > cc.length + trunk.length + 1) return `+${cc}${compact.slice(cc.length + 1 + trunk.length)}`;
+    return compact;
+  }
   if (!/^\d+$/.test(compact)) return trimmed;
   const intl = plan.internationalPrefix;
   // A bare international prefix ('00') is left alone rather than read as trunk prefix + '0'.
