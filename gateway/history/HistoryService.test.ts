@@ -186,7 +186,7 @@ describe('HistoryService', () => {
     clock.advance(1_000);
     inbound('c3', '09121234567');
     inbound('other', '09127654321');
-    for (const form of ['+989121234567', '00989121234567', '0912 123 4567', ' 0912-123-4567 ']) {
+    for (const form of ['+989121234567', '00989121234567', '0912 123 4567', ' 0912-123-4567 ', '۰۹۱۲ ۱۲۳ ۴۵۶۷']) {
       const h = history.lookup(form);
       expect(h.number).toBe(NUMBER);
       expect(h.calls.map((c) => c.callId)).toEqual(['c1', 'c2', 'c3']);

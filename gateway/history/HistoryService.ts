@@ -177,7 +177,7 @@ export class HistoryService {
   lookup(raw: string): CallHistory {
     const trimmed = raw.trim();
     const lower = trimmed.toLowerCase();
-    if (trimmed === '' || lower === 'withheld' || lower === 'anonymous' || !/\d/.test(trimmed)) {
+    if (trimmed === '' || lower === 'withheld' || lower === 'anonymous' || !/[0-9۰-۹٠-٩]/.test(trimmed)) {
       throw new CcgateError('HISTORY_BAD_NUMBER', `no history for '${trimmed}': give the caller's number (a withheld caller cannot be looked up)`, { number: trimmed });
     }
     const number = this.rows.canonical(trimmed);
