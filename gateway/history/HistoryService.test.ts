@@ -208,13 +208,18 @@ describe('HistoryService', () => {
     expect(history.lookup('0912').calls).toEqual([]);
   });
 
-  it('prunes calls older than history.keepDays and keeps the rest', () => {
+  it('prunes calls and finished SMS older than history.keepDays and keeps the rest', () => {
     const now = clock.now();
     store.history.put(sample.summary('old', { startedAt: now - 91 * DAY }));
     store.history.put(sample.summary('edge', { startedAt: now - 90 * DAY }));
     store.history.put(sample.summary('recent', { startedAt: now - 89 * DAY }));
-    expect(history.prune()).toBe(1);
+    // Finished SMS go with them; one still waiting stays whatever its age.
+    store.sms.put(sample.sms('s-old', { status: 'sent', updatedAt: now - 91 * DAY }));
+    store.sms.put(sample.sms('s-waiting', { status: 'held', updatedAt: now - 91 * DAY }));
+    store.sms.put(sample.sms('s-recent', { status: 'sent', updatedAt: now - 10 * DAY }));
+    expect(history.prune()).toBe(2);
     expect(store.history.all().map((r) => r.callId).sort()).toEqual(['edge', 'recent']);
+    expect(store.sms.all().map((r) => r.id).sort()).toEqual(['s-recent', 's-waiting']);
     expect(history.prune()).toBe(0);
   });
 

@@ -184,10 +184,11 @@ export class HistoryService {
     return { number, calls: this.store.history.forNumber(number) };
   }
 
-  /** Delete the rows of calls started more than `history.keepDays` days ago; returns how many went. */
+  /** Drop call rows and finished SMS older than `history.keepDays`; returns how many rows went. */
   prune(): number {
     const before = this.clock.now() - this.config.history.keepDays * DAY_MS;
-    const pruned = this.store.history.prune(before);
+    // The SMS outbox holds numbers and texts: its finished rows go with the history they belong to.
+    const pruned = this.store.history.prune(before) + this.store.sms.prune(before);
     // debug: the daily timer's caller reports the count at info.
     if (pruned > 0) this.log.debug({ pruned, keepDays: this.config.history.keepDays }, 'old call history pruned');
     return pruned;

@@ -91,6 +91,11 @@ export class MemoryStore implements Store {
         for (const m of sms.where((r) => r.createdAt >= sinceMs, () => 0)) counts[m.status] = (counts[m.status] ?? 0) + 1;
         return counts;
       },
+      prune: (beforeMs: number) => {
+        const old = sms.where((m) => m.status !== 'pending' && m.status !== 'held' && m.status !== 'submitting' && m.updatedAt < beforeMs, () => 0);
+        for (const m of old) sms.delete(m.id);
+        return old.length;
+      },
     });
     this.optOuts = new MemRepo<OptOutRecord, 'number'>(gate, 'opt_outs', 'number');
     const history = new MemRepo<CallSummaryRecord, 'callId'>(gate, 'call_history', 'callId', undefined, structuredClone);

@@ -64,6 +64,13 @@ export class ResilientStore implements Store {
       forCall: (id: string) => i.sms.forCall(id),
       sentSince: (since: number) => i.sms.sentSince(since),
       countsSince: (since: number) => i.sms.countsSince(since),
+      prune: (before: number) => {
+        let pruned = 0;
+        this.write('sms.prune', () => {
+          pruned = i.sms.prune(before);
+        });
+        return pruned;
+      },
     });
     this.optOuts = this.repo(i.optOuts, 'optOuts');
     this.history = Object.assign(this.repo(i.history, 'history', true), {

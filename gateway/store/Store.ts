@@ -54,6 +54,8 @@ export interface Store {
     sentSince(sinceMs: number): number;
     /** Rows per status created at or after `sinceMs`. */
     countsSince(sinceMs: number): Partial<Record<SmsStatus, number>>;
+    /** Delete finished SMS (sent, failed, unknown, dropped) last changed before `beforeMs`; returns how many. */
+    prune(beforeMs: number): number;
   };
   /** Numbers that replied with a stop word. */
   optOuts: Repo<OptOutRecord, 'number'>;

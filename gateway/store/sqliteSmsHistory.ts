@@ -12,6 +12,7 @@ export function sqliteSms(db: Database.Database, gate: SqlGate): Store['sms'] {
     // updatedAt, not createdAt: an SMS held overnight counts against the day it went out.
     sentSince: sms.count("status IN ('sent', 'unknown') AND updatedAt >= ?"),
     countsSince: sms.countBy('status', 'createdAt >= ?') as (sinceMs: number) => Partial<Record<SmsStatus, number>>,
+    prune: sms.deleteWhere("status IN ('sent', 'failed', 'unknown', 'dropped') AND updatedAt < ?"),
   });
 }
 

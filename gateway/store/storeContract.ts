@@ -372,6 +372,18 @@ export function describeStoreContract(name: string, makeStore: () => Store): voi
         expect(s.history.prune(200)).toBe(0);
       });
 
+      it('sms.prune() deletes finished SMS last changed before a time, never one still to send', () => {
+        s.sms.put(sample.sms('s1', { status: 'sent', updatedAt: 100 }));
+        s.sms.put(sample.sms('s2', { status: 'dropped', updatedAt: 100 }));
+        s.sms.put(sample.sms('s3', { status: 'pending', updatedAt: 100 }));
+        s.sms.put(sample.sms('s4', { status: 'held', updatedAt: 100 }));
+        s.sms.put(sample.sms('s5', { status: 'submitting', updatedAt: 100 }));
+        s.sms.put(sample.sms('s6', { status: 'failed', updatedAt: 300 }));
+        expect(s.sms.prune(200)).toBe(2);
+        expect(ids(s.sms.all(), 'id').sort()).toEqual(['s3', 's4', 's5', 's6']);
+        expect(s.sms.prune(200)).toBe(0);
+      });
+
       it('a rolled-back prune keeps the rows', () => {
         s.history.put(sample.summary('c1', { startedAt: 100 }));
         expect(() => s.batch(() => {
