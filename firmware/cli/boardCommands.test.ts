@@ -11,19 +11,14 @@ import { startApiServer, type ApiServer } from '../api/ApiServer.ts';
 import { FakeGatewayApi } from '../api/FakeGatewayApi.ts';
 import { FIXTURE_AT, sampleKpis, sampleSnapshot } from '../view/statusFixture.ts';
 import { counterTable } from './boardCommands.ts';
-import { main } from './main.ts';
+import { runCli } from './testing.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ccgate-cli-board-'));
 const sock = join(dir, 'd.sock');
 let fake: FakeGatewayApi;
 let server: ApiServer;
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { cwd: dir, env: { CCGATE_SOCKET: sock }, io: { out: (t) => (out += t), err: (t) => (err += t), columns: undefined } });
-  return { code, out, err };
-}
+const cli = (argv: string[]) => runCli(argv, { cwd: dir, socket: sock });
 
 beforeAll(async () => {
   fake = new FakeGatewayApi(sampleSnapshot(), sampleKpis());

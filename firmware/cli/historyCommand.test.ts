@@ -10,19 +10,14 @@ import { startApiServer, type ApiServer } from '../api/ApiServer.ts';
 import { FakeGatewayApi } from '../api/FakeGatewayApi.ts';
 import { sampleKpis, sampleSnapshot } from '../view/statusFixture.ts';
 import { historyTable } from './historyCommand.ts';
-import { main } from './main.ts';
+import { runCli } from './testing.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ccgate-cli-history-'));
 const sock = join(dir, 'd.sock');
 let fake: FakeGatewayApi;
 let server: ApiServer;
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { cwd: dir, env: { CCGATE_SOCKET: sock }, io: { out: (t) => (out += t), err: (t) => (err += t), columns: undefined } });
-  return { code, out, err };
-}
+const cli = (argv: string[]) => runCli(argv, { cwd: dir, socket: sock });
 
 /** 2026-01-05 09:30 in Tehran (UTC+3:30). */
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
