@@ -66,7 +66,7 @@ export class Gateway implements GatewayApi {
   private readonly counterBook: CounterBook;
   private readonly messages: BoardMessageService;
   private readonly sms: SmsCenter;
-  private readonly history_: HistoryService;
+  private readonly callHistory: HistoryService;
   readonly kpi: KpiAggregator;
   private started = false;
   private stopped = false;
@@ -94,8 +94,8 @@ export class Gateway implements GatewayApi {
     this.counterBook = new CounterBook({ store: opts.store, emit: (ev) => tx.emit(ev), log });
     this.messages = new BoardMessageService({ store: opts.store, clock, emit: (ev) => tx.emit(ev), log });
     // A call's history row is written in the batch of each fact about the call.
-    this.history_ = new HistoryService({ store: opts.store, config: opts.config, clock, log });
-    tx.observe((ev) => this.history_.onEvent(ev));
+    this.callHistory = new HistoryService({ store: opts.store, config: opts.config, clock, log });
+    tx.observe((ev) => this.callHistory.onEvent(ev));
     // SMS are planned in the batch of the fact that asks for them (a callback booked, a call ended).
     this.sms = new SmsCenter({ config: opts.config, store: opts.store, clock, log: log.child({ component: 'sms' }), emit: (ev) => tx.emit(ev), tx }, opts.trunks.filter((t): t is TrunkPort & MessagingPort => isMessagingPort(t)));
     tx.observe((ev) => this.sms.onEvent(ev));
@@ -142,7 +142,7 @@ export class Gateway implements GatewayApi {
   /** Drop history rows past `history.keepDays`, now and then once a day. */
   private pruneHistory(): void {
     this.ctx.tx.run('history-prune', () => {
-      const n = this.history_.prune();
+      const n = this.callHistory.prune();
       if (n > 0) this.ctx.log.info({ rows: n, keepDays: this.ctx.config.history.keepDays }, 'call history pruned');
     });
     this.timers.setTimer('history-prune', 24 * 3_600_000, () => this.pruneHistory());
@@ -346,7 +346,7 @@ export class Gateway implements GatewayApi {
   }
 
   history(number: string): CallHistory {
-    return this.history_.lookup(number);
+    return this.callHistory.lookup(number);
   }
 
   snapshot(): GatewaySnapshot {
