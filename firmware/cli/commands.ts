@@ -9,6 +9,7 @@
  * `simulateCommand(SimulateOptions)` in firmware/sim/simulateCommand.ts.
  */
 import { fileURLToPath } from 'node:url';
+import type { CommandEnv } from './args.ts';
 
 /** Options of `ccgate run --config FILE`. */
 export interface RunOptions {
@@ -96,3 +97,17 @@ export const defaultHandlers: CommandHandlers = {
   demo: async (opts) => (await load<DemoOptions>('demo', '../daemon/demoCommand.ts', 'demoCommand'))(opts),
   simulate: async (opts) => (await load<SimulateOptions>('simulate', '../sim/simulateCommand.ts', 'simulateCommand'))(opts),
 };
+
+/** Arguments of `ccgate store info|compact` (firmware/cli/storeCommand.ts): the words after `store`, and main()'s environment. */
+export interface StoreInvocation {
+  args: string[];
+  env: CommandEnv;
+}
+
+/**
+ * `ccgate store info|compact`: a command group (args.ts) loaded on use, like the table above, because it opens
+ * SQLite; main.ts lists it in SUBCOMMANDS as `store: storeSubcommand`.
+ */
+export async function storeSubcommand(args: string[], env: CommandEnv): Promise<number> {
+  return (await load<StoreInvocation>('store', './storeCommand.ts', 'storeCommand'))({ args, env });
+}

@@ -41,9 +41,13 @@ Commands:
   wallboard preview [--board ID] [--png DIR]
                                draw what every configured board shows now (terminal, PNG)
   history NUMBER [--json]      a caller's calls, oldest first: IVR, queue, agent, callbacks, survey, SMS
+  store info [--json]          the database on the card: size, pages, free pages, rows per table
+  store compact [--page-size N] [--dry-run]
+                               rebuild the database with the daemon stopped, giving back free pages
   help [COMMAND]               show help (also --help); --version prints the version
 
 Commands talking to the daemon take --socket PATH (default $CCGATE_SOCKET, else var/ccgate.sock).
+\`store\` works on the database file itself: --config FILE names the site (default store.path var/ccgate.db).
 `;
 
 /** Detailed help per command. */
@@ -118,6 +122,21 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   One line per call, oldest first, times in the site's time zone: IVR path, queue, wait and talk
   (mm:ss), agent, outcome, callbacks booked on the call, survey score and SMS. Calls are kept
   history.keepDays days (default 90). A withheld caller cannot be looked up.
+`,
+  store: `Usage: ccgate store info [--config FILE] [--json]
+       ccgate store compact [--config FILE] [--page-size N] [--dry-run] [--json]
+
+  info            size on the card (database + WAL), page size and count, free pages,
+                  auto_vacuum, schema version, rows per table; read-only, fine while the daemon runs
+  compact         rebuild the database file, giving back the pages pruning freed, and check the
+                  copy (integrity, schema version, rows per table) before it replaces the original.
+                  The daemon must be stopped; the card needs room for a copy plus a margin.
+                  Safe to interrupt (power cut included): run it again
+  --config FILE   the site's YAML, for store.path (default ./var/ccgate.db; relative paths are
+                  taken from the current folder, as the daemon takes them from its own)
+  --page-size N   page size of the rebuilt file, bytes: 512, 1024, … 65536 (default 4096)
+  --dry-run       check and show what compact would do; change nothing
+  --json          print the report as JSON (sizes in bytes, durations in ms)
 `,
   wallboard: `Usage: ccgate wallboard preview [--board ID] [--png DIR] [--socket PATH]
 
