@@ -124,7 +124,7 @@ export function demoConfig(opts: DemoPaths): CcgateConfig {
   return {
     ...config,
     store: { ...config.store, path: opts.storePath },
-    queueLog: { path: opts.queueLogPath },
+    queueLog: { ...config.queueLog, path: opts.queueLogPath },
     api: { socketPath: opts.socketPath },
   };
 }

@@ -211,7 +211,14 @@ const base = obj({
   }).prefault({}),
   schedules: z.record(text('a schedule name'), schedule, { error: expected('a mapping of schedule names') }).default(() => ({})),
   store: obj({ path: text('a path').default('./var/ccgate.db'), groupCommitMs: duration().default(0) }).prefault({}),
-  queueLog: obj({ path: nullablePath('./var/queue_log') }).prefault({}),
+  queueLog: obj({
+    path: nullablePath('./var/queue_log'),
+    rotate: obj({
+      maxMB: z.number({ error: expected('a size in MB, or null') }).positive({ error: expected('a size in MB greater than 0, or null') }).nullable().default(20),
+      daily: z.boolean({ error: expected('true or false') }).default(true),
+      keep: whole(0, 1000).default(30),
+    }).prefault({}),
+  }).prefault({}),
   kpi: obj({
     serviceLevelSec: whole(1).default(20), // the 80/20 convention
     serviceLevelTarget: z.number({ error: shareError }).gt(0, { error: shareError }).lte(1, { error: shareError }).default(0.8),
@@ -249,6 +256,11 @@ const base = obj({
   wallboard: wallboardSection,
   sms: smsSection,
   history: historySection,
+  retention: obj({
+    eventsKeepDays: whole(1, 3650).default(7),
+    eventsMaxDays: whole(1, 3650).default(30),
+    maxDatabaseMB: whole(16, 1_000_000).default(1024),
+  }).prefault({}),
 });
 
 /** The parsed config before the default IVR is filled in; what cross-reference checks see. */

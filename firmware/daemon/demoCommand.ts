@@ -39,7 +39,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const paths = demoPaths(opts.dataDir, DEFAULT_SOCKET_PATH);
   const work = paths.dir;
   const base = opts.configPath ? loadConfig(opts.configPath) : demoConfig(paths);
-  const config = { ...base, store: { ...base.store, path: paths.storePath }, queueLog: { path: paths.queueLogPath }, api: { socketPath: paths.socketPath } };
+  const config = { ...base, store: { ...base.store, path: paths.storePath }, queueLog: { ...base.queueLog, path: paths.queueLogPath }, api: { socketPath: paths.socketPath } };
   const logFile = paths.logFile;
   const logger = jsonLogger(createWriteStream(logFile, { flags: 'a' }), config.log.level);
   // Before the store is read or any trunk opened: a second demo on this folder stops here.

@@ -9,7 +9,7 @@ export interface GatewayConfig {
   /** Named opening-hours schedules, referenced by IVR menus, callback windows and campaigns. */
   schedules: Record<string, Schedule>;
   store: StoreConfig;
-  queueLog: { path: string | null };
+  queueLog: QueueLogConfig;
   kpi: KpiConfig;
   ivr: IvrConfig;
   queues: Record<string, QueueConfig>;
@@ -22,7 +22,15 @@ export interface GatewayConfig {
   sms: SmsConfig;
   /** A number's history: per-call summaries, kept apart from the event log. */
   history: HistoryConfig;
+  /** How long the event log and the finished operational rows are kept, and the hard caps that bound the database. */
+  retention: RetentionConfig;
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
+}
+
+export interface QueueLogConfig {
+  path: string | null;
+  /** Rotation as logrotate would: by size and/or at local midnight, keeping `keep` old files (`queue_log.1` newest). */
+  rotate: { maxMB: number | null; daily: boolean; keep: number };
 }
 
 export interface SiteConfig {
@@ -87,8 +95,22 @@ export interface SmsConfig {
 }
 
 export interface HistoryConfig {
-  /** Call summaries older than this are pruned (default 90 days). */
+  /** Call summaries, surveys and finished campaigns older than this are pruned (default 90 days). */
   keepDays: number;
+}
+
+/**
+ * Bounded data on an SD card. An event is pruned once every registered
+ * durable consumer (queue_log, the cloud outbox) has passed it and it is
+ * older than `eventsKeepDays`; the hard caps (`eventsMaxDays`,
+ * `maxDatabaseMB`) win over a consumer that lags, which then gets a `gap`
+ * event naming the lost range.
+ */
+export interface RetentionConfig {
+  eventsKeepDays: number;
+  eventsMaxDays: number;
+  /** Hard cap on the database's used size (pages in use × page size), MB. */
+  maxDatabaseMB: number;
 }
 
 /**

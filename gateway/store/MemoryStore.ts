@@ -4,6 +4,8 @@ import type {
   AgentRecord, CallbackRecord, CallRecord, CallSummaryRecord, CampaignRecord, ContactRecord, EntryRecord, OptOutRecord,
   Repo, SmsRecord, SmsStatus, Store, SurveyRecord, TargetRecord,
 } from './Store.ts';
+import { memoryRetention } from './memoryRetention.ts';
+import type { StoreRetention } from './StoreRetention.ts';
 
 /**
  * {@link Store} in plain Maps, for tests and the demo: no durability, same semantics as {@link SqliteStore}
@@ -23,6 +25,7 @@ export class MemoryStore implements Store {
   readonly sms: Store['sms'];
   readonly optOuts: Store['optOuts'];
   readonly history: Store['history'];
+  readonly retention: StoreRetention;
 
   private readonly events: string[] = [];
   /** Sequence number of the event before events[0] (events older than the retention were dropped). */
@@ -107,6 +110,22 @@ export class MemoryStore implements Store {
         for (const h of old) history.delete(h.callId);
         return old.length;
       },
+    });
+    this.retention = memoryRetention({
+      events: () => ({ rows: this.events, base: this.base }),
+      cutEvents: (n) => {
+        this.writing('retention.pruneEvents');
+        const cut = this.events.splice(0, n);
+        this.base += n;
+        this.remember(() => {
+          this.events.unshift(...cut);
+          this.base -= n;
+        });
+      },
+      surveys: () => this.surveyRows,
+      repos: { history, calls, callbacks: cbs, contacts: this.contacts as MemRepo<ContactRecord, 'number'>, campaigns: camps, targets, sms },
+      writing: (op) => this.writing(op),
+      remember: (u) => this.remember(u),
     });
     this.surveys = {
       insert: (r) => {

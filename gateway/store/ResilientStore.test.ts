@@ -3,8 +3,10 @@ import { capturingLogger, silentLogger } from '../core/Logger.ts';
 import { ResilientStore } from './ResilientStore.ts';
 import { SqliteStore } from './SqliteStore.ts';
 import { describeStoreContract, sample } from './storeContract.ts';
+import { describeRetentionContract } from './retentionContract.ts';
 
 describeStoreContract('ResilientStore over SqliteStore', () => new ResilientStore(new SqliteStore(':memory:'), silentLogger));
+describeRetentionContract('ResilientStore over SqliteStore', () => new ResilientStore(new SqliteStore(':memory:'), silentLogger));
 
 describe('ResilientStore', () => {
   it('keeps writing into its journal when the disk is full and commits it all once there is room', () => {

@@ -2,6 +2,7 @@ import type { GatewayEvent, StoredEvent } from '../events.ts';
 import type { Logger } from '../core/Logger.ts';
 import { isCcgateError, StoreError } from '../core/errors.ts';
 import type { Repo, Store } from './Store.ts';
+import type { StoreRetention } from './StoreRetention.ts';
 
 /** The medium failed (full, I/O error, transaction dropped) — not the caller's request. */
 function isStorageFailure(e: unknown): boolean {
@@ -34,6 +35,7 @@ export class ResilientStore implements Store {
   readonly sms: Store['sms'];
   readonly optOuts: Store['optOuts'];
   readonly history: Store['history'];
+  readonly retention: StoreRetention;
 
   private journal: Array<() => void> = [];
   private failing = false;
@@ -85,6 +87,22 @@ export class ResilientStore implements Store {
       },
     });
     this.surveys = { insert: (r) => this.write('surveys.insert', () => i.surveys.insert({ ...r })), all: () => i.surveys.all() };
+    // Pruning is optional work: while the store cannot write it is skipped (it reports nothing done), not queued.
+    // Otherwise it is journalled like any write, so a later failure in the same transaction replays it too.
+    this.retention = {
+      firstEvent: () => i.retention.firstEvent(),
+      usage: () => i.retention.usage(),
+      pruneEvents: (maxSeq, beforeMs, limit) => {
+        let cut: { from: number; to: number } | null = null;
+        if (!this.failing) this.write('retention.pruneEvents', () => void (cut = i.retention.pruneEvents(maxSeq, beforeMs, limit)));
+        return cut;
+      },
+      pruneRows: (table, beforeMs, limit) => {
+        let n = 0;
+        if (!this.failing) this.write(`retention.prune.${table}`, () => void (n = i.retention.pruneRows(table, beforeMs, limit)));
+        return n;
+      },
+    };
   }
 
   /** True while the inner store cannot commit (writes wait in the journal). */

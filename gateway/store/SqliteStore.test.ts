@@ -8,6 +8,7 @@ import type { GatewayEvent } from '../events.ts';
 import { MIGRATIONS, SCHEMA_VERSION, migrate, userVersion, type Migration } from './migrations.ts';
 import { SqliteStore } from './SqliteStore.ts';
 import { describeStoreContract, expectStoreError, sample } from './storeContract.ts';
+import { describeRetentionContract } from './retentionContract.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccgate-store-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -18,6 +19,7 @@ const freshPath = (): string => path.join(dir, `t${++n}.db`);
 describeStoreContract('SqliteStore :memory:', () => new SqliteStore(':memory:'));
 // Again on a file: WAL and the journal only exist there.
 describeStoreContract('SqliteStore file', () => new SqliteStore(freshPath()));
+describeRetentionContract('SqliteStore file', () => new SqliteStore(freshPath()));
 
 const ev = (at: number, data = ''): GatewayEvent => ({ type: 'ivrMenuEntered', at, callId: 'c1', menu: 'main' + data });
 

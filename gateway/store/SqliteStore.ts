@@ -7,8 +7,10 @@ import {
   AGENT_COLUMNS, CALLBACK_COLUMNS, CALL_COLUMNS, CAMPAIGN_COLUMNS, CONTACT_COLUMNS, ENTRY_COLUMNS, SURVEY_COLUMNS,
   TARGET_COLUMNS, SqlRepo, SqlTable, isThenable, prepareCore, toStored, toStoreError, type SqlGate,
 } from './sqliteRepos.ts';
+import { sqliteRetention } from './sqliteRetention.ts';
 import { sqliteHistory, sqliteOptOuts, sqliteSms } from './sqliteSmsHistory.ts';
 import type { Store } from './Store.ts';
+import type { StoreRetention } from './StoreRetention.ts';
 
 /** Options for {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -71,6 +73,7 @@ export class SqliteStore implements Store {
   readonly sms: Store['sms'];
   readonly optOuts: Store['optOuts'];
   readonly history: Store['history'];
+  readonly retention: StoreRetention;
 
   private readonly db: Database.Database;
   private readonly log: Logger;
@@ -137,6 +140,7 @@ export class SqliteStore implements Store {
     this.sms = sqliteSms(d, gate);
     this.optOuts = sqliteOptOuts(d, gate);
     this.history = sqliteHistory(d, gate);
+    this.retention = sqliteRetention(d, gate, path);
   }
 
   get dirty(): boolean {

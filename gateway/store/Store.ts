@@ -1,4 +1,5 @@
 import type { AgentState, CampaignResult, GatewayEvent, SmsPurpose, StoredEvent, SurveyChannel } from '../events.ts';
+import type { StoreRetention } from './StoreRetention.ts';
 
 /**
  * The durable state of the gateway. The store is the source of truth: the
@@ -25,6 +26,9 @@ export interface Store {
   /** Events with at >= fromMs, oldest first. */
   readEventsSince(fromMs: number): StoredEvent[];
   lastEventSeq(): number;
+
+  /** Bounded data: the retention pass's view of the store. */
+  readonly retention: StoreRetention;
 
   /** Small key/value state: consumer cursors, id counters. */
   getMeta(key: string): string | undefined;
