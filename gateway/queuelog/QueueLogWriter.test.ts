@@ -4,33 +4,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isCcgateError } from '../core/errors.ts';
 import { capturingLogger } from '../core/Logger.ts';
-import type { GatewayEvent, StoredEvent } from '../events.ts';
+import type { StoredEvent } from '../events.ts';
 import { QueueLogWriter } from './QueueLogWriter.ts';
+import { AT, calls, cursorStore, expectedLines } from './testing.ts';
 
-const AT = 1_767_600_000_000;
-const T = 1_767_600_000;
-
-/** A queue call per step: ENTERQUEUE at +i s, ABANDON at +i s + 1 s (two lines per call). */
-function calls(n: number, firstSeq = 1): StoredEvent[] {
-  const out: StoredEvent[] = [];
-  for (let i = 0; i < n; i++) {
-    const at = AT + i * 10_000;
-    const evs: GatewayEvent[] = [
-      { type: 'queueEntered', at, callId: `c${i}`, queue: 'sales', callerNumber: `0912${i}`, position: 1, priority: 0, joinedAt: at, kind: 'inbound' },
-      { type: 'queueExited', at: at + 1000, callId: `c${i}`, queue: 'sales', reason: 'abandon', position: 1, origPosition: 1, waitMs: 1000 },
-    ];
-    for (const ev of evs) out.push({ ...ev, seq: firstSeq + out.length });
-  }
-  return out;
-}
-
-function expectedLines(n: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    out.push(`${T + i * 10}|c${i}|sales|NONE|ENTERQUEUE||0912${i}|1`, `${T + i * 10 + 1}|c${i}|sales|NONE|ABANDON|1|1|1`);
-  }
-  return out;
-}
+const T = AT / 1000;
 
 describe('QueueLogWriter', () => {
   let dir: string;
@@ -43,19 +21,6 @@ describe('QueueLogWriter', () => {
     vi.restoreAllMocks();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-
-  /** A cursor as the store keeps it; `durable: false` loses every update (crash before commit). */
-  function cursorStore(initial = 0): { value: number; durable: boolean; getCursor: () => number; setCursor: (seq: number) => void } {
-    const c = {
-      value: initial,
-      durable: true,
-      getCursor: (): number => c.value,
-      setCursor: (seq: number): void => {
-        if (c.durable) c.value = seq;
-      },
-    };
-    return c;
-  }
 
   const read = (): string => fs.readFileSync(file, 'utf8');
 

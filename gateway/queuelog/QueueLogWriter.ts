@@ -1,8 +1,12 @@
 import fs from 'node:fs';
-import { StoreError } from '../core/errors.ts';
+import type { StoreError } from '../core/errors.ts';
+import { localParts } from '../core/localTime.ts';
 import { silentLogger, type Logger } from '../core/Logger.ts';
 import type { EventConsumer, StoredEvent } from '../events.ts';
 import { formatQueueLog, QueueLogState } from './formatQueueLog.ts';
+import { replayedEvents } from './replayedEvents.ts';
+import { diskBytesOf, finishRotation, lineEpochMs, queueLogIoError, readLogicalTail, renameForRotation, type QueueLogDiskBytes } from './queueLogFiles.ts';
+import { shouldRotate, validateRotateOptions, type QueueLogRotateOptions, type RotateReason } from './QueueLogRotation.ts';
 
 /** Options of QueueLogWriter. */
 export interface QueueLogWriterOptions {
@@ -15,6 +19,8 @@ export interface QueueLogWriterOptions {
   memberQueues?: (agent: string) => readonly string[];
   /** Bytes at the end of the file compared with replayed lines after a restart; default 256 KiB. */
   tailBytes?: number;
+  /** Rotate the file as logrotate would (`queue_log.1` … `.keep`); absent: the file grows without bound. */
+  rotate?: QueueLogRotateOptions;
 }
 
 /** Lines of one event not yet known to be in the file. */
@@ -26,6 +32,8 @@ interface Pending {
 const DEFAULT_TAIL_BYTES = 256 * 1024;
 /** Cursor is advanced at least this often within a large batch, which bounds what a restart must reconcile. */
 const CHUNK_BYTES = 64 * 1024;
+/** A failed rotation is tried again after this long (ms, rotate.now): a lasting fault logs once a minute, not per event. */
+const ROTATE_RETRY_MS = 60_000;
 
 /**
  * Appends queue_log lines for committed events, exactly once across crashes.
@@ -40,6 +48,12 @@ const CHUNK_BYTES = 64 * 1024;
  *    end of the file are recognised as already written and skipped.
  * Lines are deterministic for an event sequence, so the comparison is exact.
  * The one writer per file appends in seq order and never rewrites a line.
+ *
+ * With `rotate`, the file is renamed to `.1` between two events' lines and a
+ * fresh one opened (QueueLogRotation). The end of the file a restart compares
+ * with is then the logical one: the end of `.1` (and older ones if needed)
+ * followed by the current file, so a crash anywhere around a rotation neither
+ * loses nor repeats a line. A failed rename leaves the lines in the current file.
  */
 export class QueueLogWriter implements EventConsumer {
   readonly name = 'queue_log';
@@ -52,6 +66,12 @@ export class QueueLogWriter implements EventConsumer {
   /** End of the file as found on open, while a replay may still repeat it; null when settled. */
   private tail: string[] | null = null;
   private pending: Pending[] = [];
+  /** Bytes in the current file. */
+  private size = 0;
+  /** Site-local date of the last write to the current file; null while unknown (then no daily rotation). */
+  private fileDay: string | null = null;
+  /** rotate.now before which a failed rotation is not tried again. */
+  private rotateRetryAt = Number.NEGATIVE_INFINITY;
 
   /**
    * @param path queue_log file; created if missing, always appended to.
@@ -61,6 +81,7 @@ export class QueueLogWriter implements EventConsumer {
     private readonly path: string,
     private readonly opts: QueueLogWriterOptions,
   ) {
+    if (opts.rotate) validateRotateOptions(opts.rotate);
     this.log = (opts.logger ?? silentLogger).child({ component: 'queue_log' });
     this.state = new QueueLogState(opts.memberQueues);
     this.cursor = opts.getCursor();
@@ -76,7 +97,8 @@ export class QueueLogWriter implements EventConsumer {
    * Write the lines of events in seq order with one write per chunk, then
    * advance the cursor. Events at or below the cursor only update membership
    * state. On an I/O error the lines stay buffered, are retried by the next
-   * call, and a StoreError is thrown.
+   * call, and a StoreError is thrown. A failed rotation throws only after
+   * every line was written (its context has `rotation`): nothing is pending.
    */
   consumeBatch(evs: readonly StoredEvent[]): void {
     for (const ev of evs) {
@@ -110,46 +132,33 @@ export class QueueLogWriter implements EventConsumer {
     this.fd = null;
   }
 
-  private open(): void {
-    let size = 0;
+  /** Bytes of the current file and of each rotated one, for the storage budget and `ccgate status`. */
+  diskBytes(): QueueLogDiskBytes {
     try {
-      size = fs.statSync(this.path).size;
+      return diskBytesOf(this.path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw this.ioError(e, 'stat');
-    }
-    try {
-      this.tail = size > 0 ? this.readTail(size) : null;
-    } catch (e) {
-      throw this.ioError(e, 'read');
-    }
-    try {
-      this.fd = fs.openSync(this.path, 'a');
-    } catch (e) {
-      throw this.ioError(e, 'open');
+      throw this.ioError(e, 'stat');
     }
   }
 
-  /** Repair a partial last line and return the complete lines at the end of the file. */
-  private readTail(size: number): string[] | null {
-    const len = Math.min(size, this.opts.tailBytes ?? DEFAULT_TAIL_BYTES);
-    const buf = Buffer.alloc(len);
-    const fd = fs.openSync(this.path, 'r');
+  private open(): void {
+    let found;
     try {
-      fs.readSync(fd, buf, 0, len, size - len);
-    } finally {
-      fs.closeSync(fd);
+      found = readLogicalTail(this.path, this.opts.tailBytes ?? DEFAULT_TAIL_BYTES, this.log);
+    } catch (e) {
+      throw this.ioError(e, 'read');
     }
-    const lastNl = buf.lastIndexOf(0x0a);
-    if (lastNl !== len - 1 && (lastNl >= 0 || len === size)) {
-      const cut = len - (lastNl + 1);
-      this.log.warn({ path: this.path, bytes: cut, text: buf.subarray(lastNl + 1).toString('utf8') }, 'dropping partial last line of queue_log');
-      fs.truncateSync(this.path, size - cut);
+    this.tail = found.lines.length > 0 ? found.lines : null;
+    try {
+      this.fd = fs.openSync(this.path, 'a');
+      this.size = fs.fstatSync(this.fd).size;
+    } catch (e) {
+      this.dropFd();
+      throw this.ioError(e, 'open');
     }
-    const lines = buf.subarray(0, lastNl + 1).toString('utf8').split('\n');
-    lines.pop();
-    // The first line may start mid-line (and mid-character) when only the tail was read.
-    if (len < size) lines.shift();
-    return lines.length > 0 ? lines : null;
+    // The last line's own time stands for the last write across a restart.
+    const lastAt = found.currentLast === null ? null : lineEpochMs(found.currentLast);
+    this.fileDay = lastAt === null || !this.opts.rotate ? null : localParts(lastAt, this.opts.rotate.timeZone).date;
   }
 
   private drain(): void {
@@ -158,9 +167,15 @@ export class QueueLogWriter implements EventConsumer {
     let chunk: string[] = [];
     let bytes = 0;
     let last = this.cursor;
+    let rotateError: StoreError | null = null;
+    const rotate = this.opts.rotate;
+    // Time stands still within one synchronous call: read the clock once.
+    const now = rotate?.now() ?? 0;
+    const today = rotate?.daily ? localParts(now, rotate.timeZone).date : '';
     const flushChunk = (): void => {
       if (last === this.cursor) return;
       this.write(chunk.length > 0 ? `${chunk.join('\n')}\n` : '');
+      if (rotate?.daily && chunk.length > 0) this.fileDay = today;
       this.cursor = last;
       this.opts.setCursor(last);
       this.pending = this.pending.filter((p) => p.seq > last);
@@ -168,14 +183,48 @@ export class QueueLogWriter implements EventConsumer {
       bytes = 0;
     };
     for (const p of [...this.pending]) {
-      for (const l of p.lines) {
-        chunk.push(l);
-        bytes += l.length + 1;
+      const incoming = p.lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+      const reason: RotateReason =
+        rotate && now >= this.rotateRetryAt
+          ? shouldRotate({ size: this.size + bytes, incoming, fileDay: this.fileDay, today, maxBytes: rotate.maxBytes, daily: rotate.daily })
+          : null;
+      if (rotate && reason !== null) {
+        // Only between events: everything before this one goes to the file being rotated.
+        flushChunk();
+        rotateError ??= this.rotate(reason, now, rotate.keep);
       }
+      chunk.push(...p.lines);
+      bytes += incoming;
       last = p.seq;
       if (bytes >= CHUNK_BYTES) flushChunk();
     }
     flushChunk();
+    if (rotateError) throw rotateError;
+  }
+
+  /**
+   * Rename the current file to `.1` (shifting older ones) and open a fresh
+   * one. Returns the error to report once the lines are written: a failed
+   * rename changes nothing, so the lines go on into the current file.
+   */
+  private rotate(reason: Exclude<RotateReason, null>, now: number, keep: number): StoreError | null {
+    const renamed = renameForRotation(this.path, this.fd, keep);
+    if (!renamed.ok) {
+      this.rotateRetryAt = now + ROTATE_RETRY_MS;
+      return this.ioError(renamed.failure.e, renamed.failure.op, { rotation: reason, ...renamed.failure.extra });
+    }
+    this.dropFd();
+    try {
+      this.fd = fs.openSync(this.path, 'a');
+    } catch (e) {
+      // Nothing written is lost; the lines wait and the next call opens the file.
+      throw this.ioError(e, 'open');
+    }
+    this.size = 0;
+    this.fileDay = null;
+    this.log.info({ path: this.path, reason, keep }, 'queue_log rotated');
+    const f = finishRotation(this.path, renamed.unlinks);
+    return f && this.ioError(f.e, f.op, { rotation: reason, ...f.extra });
   }
 
   /**
@@ -186,25 +235,13 @@ export class QueueLogWriter implements EventConsumer {
   private reconcile(): boolean {
     const tail = this.tail;
     if (tail === null) return true;
-    const all = this.pending.flatMap((p) => p.lines);
-    if (all.length === 0) return true;
-    // Largest k such that the lines of the first k pending events are
-    // exactly the last lines of the file.
-    let acc = 0;
-    let skip = 0;
-    let skipLines = 0;
-    for (let k = 0; k < this.pending.length; k++) {
-      acc += this.pending[k]?.lines.length ?? 0;
-      if (acc > 0 && acc <= tail.length && endsWith(tail, all, acc)) {
-        skip = k + 1;
-        skipLines = acc;
-      }
-    }
-    if (skip === 0 && occursBeforeEnd(tail, all)) return false;
-    if (skip > 0) {
-      const seq = this.pending[skip - 1]?.seq ?? this.cursor;
-      this.log.info({ path: this.path, lines: skipLines, upToSeq: seq }, 'queue_log already held these lines before the restart; not writing them again');
-      this.pending = this.pending.slice(skip);
+    if (this.pending.every((p) => p.lines.length === 0)) return true;
+    const found = replayedEvents(tail, this.pending);
+    if (found === 'hold') return false;
+    if (found.events > 0) {
+      const seq = this.pending[found.events - 1]?.seq ?? this.cursor;
+      this.log.info({ path: this.path, lines: found.lines, upToSeq: seq }, 'queue_log already held these lines before the restart; not writing them again');
+      this.pending = this.pending.slice(found.events);
       this.cursor = seq;
       this.opts.setCursor(seq);
     }
@@ -217,40 +254,31 @@ export class QueueLogWriter implements EventConsumer {
     const buf = Buffer.from(text, 'utf8');
     try {
       let off = 0;
-      while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off);
+      while (off < buf.length) {
+        const n = fs.writeSync(this.fd, buf, off, buf.length - off);
+        off += n;
+        this.size += n;
+      }
     } catch (e) {
       // Part of the chunk may be in the file: reopen on the next call, which
       // drops a partial line and reconciles the complete ones.
-      try {
-        fs.closeSync(this.fd);
-      } catch {
-        // Already failing; the write error is the one to report.
-      }
-      this.fd = null;
+      this.dropFd();
       throw this.ioError(e, 'write');
     }
   }
 
-  private ioError(e: unknown, op: string): StoreError {
-    const code = (e as NodeJS.ErrnoException).code;
-    this.log.error({ path: this.path, op, code, err: String(e) }, 'queue_log I/O failed');
-    return new StoreError(code === 'ENOSPC' ? 'STORE_DISK_FULL' : 'STORE_FAILED', `queue_log ${op} failed: ${this.path}`, { path: this.path, op, code }, e);
+  /** Close the file without throwing: called when already failing or after the file was renamed. */
+  private dropFd(): void {
+    const fd = this.fd;
+    this.fd = null;
+    try {
+      if (fd !== null) fs.closeSync(fd);
+    } catch {
+      // The error being reported (or none) matters more than this one.
+    }
   }
-}
 
-/** Do the first `n` of `lines` equal the last `n` of `tail`? */
-function endsWith(tail: readonly string[], lines: readonly string[], n: number): boolean {
-  const off = tail.length - n;
-  for (let i = 0; i < n; i++) if (tail[off + i] !== lines[i]) return false;
-  return true;
-}
-
-/** Do all of `lines` appear in `tail` as a run that stops short of its end (more replayed lines may follow)? */
-function occursBeforeEnd(tail: readonly string[], lines: readonly string[]): boolean {
-  for (let s = 0; s + lines.length < tail.length; s++) {
-    let ok = true;
-    for (let i = 0; i < lines.length && ok; i++) ok = tail[s + i] === lines[i];
-    if (ok) return true;
+  private ioError(e: unknown, op: string, extra: Record<string, unknown> = {}): StoreError {
+    return queueLogIoError(this.log, this.path, e, op, extra);
   }
-  return false;
 }
