@@ -7,9 +7,8 @@ import { FakeClock } from '../core/FakeClock.ts';
 import type { Logger } from '../core/Logger.ts';
 import type { StoredEvent } from '../events.ts';
 import { QueueLogWriter } from './QueueLogWriter.ts';
-import { listRotated } from './queueLogFiles.ts';
-import type { QueueLogRotateOptions } from './QueueLogRotation.ts';
-import { AT, calls, cursorStore, expectedLines, logicalFiles, readLogical, tehran, type CursorStore } from './testing.ts';
+import { rotatedIndices, type QueueLogRotateOptions } from './QueueLogRotation.ts';
+import { AT, calls, cursorStore, expectedLines, logicalFiles, tehran, type CursorStore } from './testing.ts';
 
 const TZ = 'Asia/Tehran';
 /** One call of `calls()` (ENTERQUEUE 45 bytes + ABANDON 39 bytes) fits, the next one's first line does not. */
@@ -35,6 +34,10 @@ describe('QueueLogWriter rotation', () => {
   }
   const text = (lines: readonly string[]): string => (lines.length > 0 ? `${lines.join('\n')}\n` : '');
   const read = (f: string): string => fs.readFileSync(f, 'utf8');
+  /** Indices of the rotated files, newest first. */
+  const listRotated = (f: string): number[] => rotatedIndices(f, fs.readdirSync(dir));
+  /** Everything the queue_log holds: rotated files oldest first, then the current file. */
+  const readLogical = (f: string): string => logicalFiles(f, fs.readdirSync(dir)).map(read).join('');
 
   describe('by size', () => {
     it('rotates between events so no file passes maxBytes, .1 the newest', () => {
@@ -47,7 +50,7 @@ describe('QueueLogWriter rotation', () => {
       expect(read(`${file}.4`)).toBe(text(lines.slice(0, 2)));
       expect(read(`${file}.1`)).toBe(text(lines.slice(6, 8)));
       expect(read(file)).toBe(text(lines.slice(8)));
-      for (const f of logicalFiles(file)) expect(fs.statSync(f).size).toBeLessThanOrEqual(ONE_CALL);
+      for (const f of logicalFiles(file, fs.readdirSync(dir))) expect(fs.statSync(f).size).toBeLessThanOrEqual(ONE_CALL);
       expect(cur.value).toBe(10);
     });
 

@@ -7,9 +7,8 @@ import { FakeClock } from '../core/FakeClock.ts';
 import { capturingLogger, type Logger } from '../core/Logger.ts';
 import type { StoredEvent } from '../events.ts';
 import { QueueLogWriter } from './QueueLogWriter.ts';
-import { listRotated } from './queueLogFiles.ts';
-import { rotationPlan, type QueueLogRotateOptions } from './QueueLogRotation.ts';
-import { AT, calls, cursorStore, expectedLines, readLogical, type CursorStore } from './testing.ts';
+import { rotatedIndices, rotationPlan, type QueueLogRotateOptions } from './QueueLogRotation.ts';
+import { AT, calls, cursorStore, expectedLines, logicalFiles, type CursorStore } from './testing.ts';
 
 /** One call of `calls()` (ENTERQUEUE 45 bytes + ABANDON 39 bytes) fits, the next one's first line does not. */
 const ONE_CALL = 100;
@@ -41,6 +40,10 @@ describe('QueueLogWriter rotation across crashes', () => {
   }
   const text = (lines: readonly string[]): string => (lines.length > 0 ? `${lines.join('\n')}\n` : '');
   const read = (f: string): string => fs.readFileSync(f, 'utf8');
+  /** Indices of the rotated files, newest first. */
+  const listRotated = (f: string): number[] => rotatedIndices(f, fs.readdirSync(dir));
+  /** Everything the queue_log holds: rotated files oldest first, then the current file. */
+  const readLogical = (f: string): string => logicalFiles(f, fs.readdirSync(dir)).map(read).join('');
   const clearDir = (): void => {
     for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f));
   };

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../core/Logger.ts';
 import type { EventConsumer, StoredEvent } from '../events.ts';
 import { formatQueueLog, QueueLogState } from './formatQueueLog.ts';
 import { replayedEvents } from './replayedEvents.ts';
-import { diskBytesOf, finishRotation, lineEpochMs, queueLogIoError, readLogicalTail, renameForRotation, type QueueLogDiskBytes } from './queueLogFiles.ts';
+import { lineEpochMs, QueueLogFiles, type QueueLogDiskBytes } from './QueueLogFiles.ts';
 import { shouldRotate, validateRotateOptions, type QueueLogRotateOptions, type RotateReason } from './QueueLogRotation.ts';
 
 /** Options of QueueLogWriter. */
@@ -59,6 +59,7 @@ export class QueueLogWriter implements EventConsumer {
   readonly name = 'queue_log';
   private readonly log: Logger;
   private readonly state: QueueLogState;
+  private readonly files: QueueLogFiles;
   private fd: number | null = null;
   private cursor: number;
   /** Highest seq applied to the membership state; lower seqs are skipped. */
@@ -83,6 +84,7 @@ export class QueueLogWriter implements EventConsumer {
   ) {
     if (opts.rotate) validateRotateOptions(opts.rotate);
     this.log = (opts.logger ?? silentLogger).child({ component: 'queue_log' });
+    this.files = new QueueLogFiles(fs, path, this.log);
     this.state = new QueueLogState(opts.memberQueues);
     this.cursor = opts.getCursor();
     this.open();
@@ -135,7 +137,7 @@ export class QueueLogWriter implements EventConsumer {
   /** Bytes of the current file and of each rotated one, for the storage budget and `ccgate status`. */
   diskBytes(): QueueLogDiskBytes {
     try {
-      return diskBytesOf(this.path);
+      return this.files.diskBytes();
     } catch (e) {
       throw this.ioError(e, 'stat');
     }
@@ -144,7 +146,7 @@ export class QueueLogWriter implements EventConsumer {
   private open(): void {
     let found;
     try {
-      found = readLogicalTail(this.path, this.opts.tailBytes ?? DEFAULT_TAIL_BYTES, this.log);
+      found = this.files.readLogicalTail(this.opts.tailBytes ?? DEFAULT_TAIL_BYTES);
     } catch (e) {
       throw this.ioError(e, 'read');
     }
@@ -208,7 +210,7 @@ export class QueueLogWriter implements EventConsumer {
    * rename changes nothing, so the lines go on into the current file.
    */
   private rotate(reason: Exclude<RotateReason, null>, now: number, keep: number): StoreError | null {
-    const renamed = renameForRotation(this.path, this.fd, keep);
+    const renamed = this.files.renameForRotation(this.fd, keep);
     if (!renamed.ok) {
       this.rotateRetryAt = now + ROTATE_RETRY_MS;
       return this.ioError(renamed.failure.e, renamed.failure.op, { rotation: reason, ...renamed.failure.extra });
@@ -223,7 +225,7 @@ export class QueueLogWriter implements EventConsumer {
     this.size = 0;
     this.fileDay = null;
     this.log.info({ path: this.path, reason, keep }, 'queue_log rotated');
-    const f = finishRotation(this.path, renamed.unlinks);
+    const f = this.files.finishRotation(renamed.unlinks);
     return f && this.ioError(f.e, f.op, { rotation: reason, ...f.extra });
   }
 
@@ -279,6 +281,6 @@ export class QueueLogWriter implements EventConsumer {
   }
 
   private ioError(e: unknown, op: string, extra: Record<string, unknown> = {}): StoreError {
-    return queueLogIoError(this.log, this.path, e, op, extra);
+    return this.files.ioError(e, op, extra);
   }
 }

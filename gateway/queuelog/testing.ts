@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { GatewayEvent, StoredEvent } from '../events.ts';
 import { rotatedIndices } from './QueueLogRotation.ts';
@@ -59,15 +58,12 @@ export function cursorStore(initial = 0): CursorStore {
   return c;
 }
 
-/** Rotated files of `file` on disk, oldest first, then `file` itself when it exists. */
-export function logicalFiles(file: string): string[] {
-  const rotated = rotatedIndices(file, fs.readdirSync(path.dirname(file))).reverse().map((i) => `${file}.${i}`);
-  return fs.existsSync(file) ? [...rotated, file] : rotated;
-}
-
-/** Everything the queue_log holds: the rotated files oldest first, then the current file. */
-export function readLogical(file: string): string {
-  return logicalFiles(file)
-    .map((f) => fs.readFileSync(f, 'utf8'))
-    .join('');
+/**
+ * The files of the logical queue_log among the names in its directory: the
+ * rotated files oldest first, then `file` itself when it is there. Reading
+ * and concatenating them gives everything the queue_log holds.
+ */
+export function logicalFiles(file: string, names: readonly string[]): string[] {
+  const rotated = rotatedIndices(file, names).reverse().map((i) => `${file}.${i}`);
+  return names.includes(path.basename(file)) ? [...rotated, file] : rotated;
 }
