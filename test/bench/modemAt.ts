@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { siblingScript } from './sibling.ts';
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import { silentLogger } from '../../gateway/core/Logger.ts';
 import { urcShape } from '../../drivers/modem/messages/urcTable.ts';
@@ -185,7 +185,7 @@ async function openSession(hostPath: string, clock: SystemClock): Promise<AtSess
 
 /** The fake in a forked child: host-only CPU of the same two loops, plus the child's own CPU. */
 async function withFakeInChild(o: ModemAtInput, lineLimitedTxPerSec: number, progress: (l: string) => void): Promise<Record<string, unknown>> {
-  const script = fileURLToPath(new URL('./fakeModemChild.ts', import.meta.url));
+  const script = siblingScript(import.meta.url, 'fakeModemChild');
   // Same node flags (--import tsx, heap limits); its stdout must not mix into this job's JSON.
   const child = fork(script, [o.family], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -52,14 +52,23 @@ export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Bytes this process has caused to be written to storage so far (Linux /proc/self/io), or null elsewhere. */
-export function ioWriteBytes(): number | null {
+function procIo(key: string): number | null {
   try {
-    const m = /^write_bytes:\s*(\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    const m = new RegExp(`^${key}:\\s*(\\d+)`, 'm').exec(readFileSync('/proc/self/io', 'utf8'));
     return m ? Number(m[1]) : null;
   } catch {
     return null;
   }
+}
+
+/** Bytes this process has caused to be written to storage so far (Linux /proc/self/io), or null elsewhere. */
+export function ioWriteBytes(): number | null {
+  return procIo('write_bytes');
+}
+
+/** Of those, bytes that never reached storage because the file was truncated or deleted first (temp files). */
+export function ioCancelledWriteBytes(): number | null {
+  return procIo('cancelled_write_bytes');
 }
 
 let gcFn: (() => void) | null | undefined;

@@ -35,6 +35,7 @@ function open(path: string): Database.Database {
  *   INSERT, anything bigger BEGIN … COMMIT), so the same rows and the same
  *   number of fsync'd commits as the replay;
  * - `oneTransaction`: all rows in a single transaction, for context.
+ * Run in the replay's own directory, so on the same file system (disk or tmpfs).
  */
 export function sqliteReference(inp: ReferenceInput): Record<string, unknown> {
   const { rows, payloads } = inp;
@@ -50,6 +51,7 @@ export function sqliteReference(inp: ReferenceInput): Record<string, unknown> {
   let seq = 0;
   let singles = 0;
   const ioA = ioWriteBytes();
+  const cpuA0 = process.cpuUsage();
   const tA = performance.now();
   for (let i = 0; i < commits; i++) {
     const n = Math.floor((rows * (i + 1)) / commits) - Math.floor((rows * i) / commits);
@@ -63,6 +65,7 @@ export function sqliteReference(inp: ReferenceInput): Record<string, unknown> {
     if (n !== 1) commit.run();
   }
   const wallA = (performance.now() - tA) / 1000;
+  const cpuA = process.cpuUsage(cpuA0);
   const ioA1 = ioWriteBytes();
   a.close();
 
@@ -91,10 +94,12 @@ export function sqliteReference(inp: ReferenceInput): Record<string, unknown> {
       autocommitSingleRow: singles,
       rowsPerCommit: round(rows / commits, 2),
       wallSec: round(wallA, 3),
+      cpuSec: round((cpuA.user + cpuA.system) / 1e6, 3),
       rowsPerSec: Math.round(rows / wallA),
       msPerCommit: round((wallA * 1000) / commits, 4),
+      ioWriteBytes: ioA !== null && ioA1 !== null ? ioA1 - ioA : null,
       ioWriteMB: ioA !== null && ioA1 !== null ? round((ioA1 - ioA) / MB, 1) : null,
-      ioWriteKBPerCommit: ioA !== null && ioA1 !== null ? round((ioA1 - ioA) / 1024 / commits, 1) : null,
+      ioWriteKBPerCommit: ioA !== null && ioA1 !== null ? round((ioA1 - ioA) / 1024 / commits, 2) : null,
     },
     oneTransaction: { wallSec: round(wallB, 3), rowsPerSec: Math.round(rows / wallB) },
   };
