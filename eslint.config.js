@@ -7,7 +7,8 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/**', 'coverage/**', 'var/**', 'test/fixtures/**'] },
+  // dist/ and dist-bench/ are compiled output (npm run build, npm run bench); test-artifacts/ is what tests leave.
+  { ignores: ['node_modules/**', 'coverage/**', 'var/**', 'test/fixtures/**', 'dist/**', 'dist-bench/**', 'test-artifacts/**'] },
 
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
@@ -16,7 +17,7 @@ export default defineConfig(
     languageOptions: {
       parserOptions: {
         // tsconfig.json covers the .ts sources; these few files sit outside it.
-        projectService: { allowDefaultProject: ['eslint.config.js', 'vitest.config.ts', 'bin/*.mjs'] },
+        projectService: { allowDefaultProject: ['eslint.config.js', 'vitest.config.ts', 'bin/*.mjs', 'firmware/build/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
