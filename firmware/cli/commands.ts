@@ -8,6 +8,7 @@
  * `demoCommand(DemoOptions)` in firmware/daemon/demoCommand.ts,
  * `simulateCommand(SimulateOptions)` in firmware/sim/simulateCommand.ts.
  */
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandEnv } from './args.ts';
 
@@ -68,12 +69,21 @@ export class CommandUnavailableError extends Error {
 }
 
 /**
- * Import `relative` (to this file) and return its export `name` as a command
+ * The extension of this module's own file: `.ts` from the sources (tsx),
+ * `.js` in the compiled build (dist/). The command modules sit beside it with
+ * the same one; tsc rewrites `.ts` in import specifiers it can see, not in a
+ * URL built at run time.
+ */
+const OWN_EXTENSION = extname(fileURLToPath(import.meta.url));
+
+/**
+ * Import `relative` (to this file, written with `.ts`, which becomes this
+ * module's own extension) and return its export `name` as a command
  * function. The path is a runtime URL, not a literal, so the type checker
  * does not require the module to exist while it is being written.
  */
 async function load<O>(command: string, relative: string, name: string): Promise<(opts: O) => Promise<number>> {
-  const url = new URL(relative, import.meta.url);
+  const url = new URL(relative.replace(/\.ts$/, OWN_EXTENSION), import.meta.url);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(url.href)) as Record<string, unknown>;

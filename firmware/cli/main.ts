@@ -5,8 +5,9 @@
  * (SUBCOMMANDS), and turns errors into exit codes:
  * 0 ok, 1 runtime failure (`error [CODE]: message`), 2 bad arguments.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isCcgateError } from '../../gateway/core/errors.ts';
 import { ApiClient } from '../api/ApiClient.ts';
 import { DEFAULT_SOCKET_PATH } from '../api/protocol.ts';
@@ -201,7 +202,14 @@ function report(e: unknown, io: CliIo): number {
   return 1;
 }
 
+/**
+ * The package's version, from the nearest package.json above this module: the
+ * repository's own, whether this runs from the sources (firmware/cli/main.ts)
+ * or compiled (dist/firmware/cli/main.js), as wallboard/fonts/fontFiles.ts finds its files.
+ */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string };
   return `ccgate ${pkg.version ?? 'unknown'}`;
 }

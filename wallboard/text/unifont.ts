@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { UNIFONT_SUBSET_HEX } from '../fonts/fontFiles.ts';
 import type { Glyph, GlyphFont } from './GlyphFont.ts';
 import { isControl, missingChars } from './GlyphFont.ts';
 import { decodeHexGlyph, parseHexFile, UNIFONT_HEIGHT } from './hexFont.ts';
@@ -8,8 +8,8 @@ import { isDefaultIgnorable } from './ignorable.ts';
 /** Where Debian's `unifont` package puts the full font. */
 export const SYSTEM_UNIFONT_HEX = '/usr/share/unifont/unifont.hex';
 
-/** The subset shipped in the repository (see wallboard/fonts/make-subset.ts). */
-export const SHIPPED_SUBSET_HEX = fileURLToPath(new URL('../fonts/unifont-subset.hex', import.meta.url));
+/** The subset shipped in the repository (see wallboard/fonts/make-subset.ts); found from the package root, so also from dist/. */
+export const SHIPPED_SUBSET_HEX = UNIFONT_SUBSET_HEX;
 
 export interface UnifontOptions {
   /**

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { UNIFONT_LICENSE } from '../../fonts/fontFiles.ts';
 
 /**
  * The static font files the page uses: Vazirmatn (SIL OFL 1.1, from the
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
  * fetch each only when the page has such characters), and the licence texts.
  */
 
+// npm packages resolve through node_modules from this module's folder up, the same from dist/ (which sits in the package).
 const require = createRequire(import.meta.url);
 
 /** Bold: wallboards are read across a room. */
@@ -40,7 +41,7 @@ export const STATIC_FONTS: readonly StaticFont[] = [
     unicodeRange: 'U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD',
   },
   { name: 'LICENSE-Vazirmatn.txt', contentType: 'text/plain; charset=utf-8', path: require.resolve('@fontsource/vazirmatn/LICENSE') },
-  { name: 'LICENSE-Unifont.txt', contentType: 'text/plain; charset=utf-8', path: fileURLToPath(new URL('../../fonts/LICENSE-Unifont.txt', import.meta.url)) },
+  { name: 'LICENSE-Unifont.txt', contentType: 'text/plain; charset=utf-8', path: UNIFONT_LICENSE },
 ];
 
 /** Read every static font file once (a few tens of kB); a missing package fails the server start, not a page load. */
