@@ -7,5 +7,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // bin/ccgate.mjs, which tests spawn, runs the sources (through tsx) rather than a dist/ that may be older.
+    env: { CCGATE_FROM_SOURCE: '1' },
   },
 });
