@@ -147,7 +147,14 @@ export async function daemonJob(name: 'startup' | 'idle', err: (line: string) =>
   mkdirSync(dir, { recursive: true });
   const sign = await signOnPty();
   try {
-    const r = name === 'startup' ? await startup(dir, db, sign.port, err) : await idle(dir, db, sign.port, err);
+    let r: Record<string, unknown>;
+    try {
+      r = name === 'startup' ? await startup(dir, db, sign.port, err) : await idle(dir, db, sign.port, err);
+    } catch (e) {
+      // A daemon that never gets ready is a finding, not a broken bench: the verdict counts it as not met.
+      err(`  ${name}: the daemon did not get ready: ${String(e)}`);
+      r = { daemonFailed: String(e instanceof Error ? e.message : e) };
+    }
     return {
       name,
       runningFrom: existsSync(join(ccgateBin(), '..', '..', 'dist')) ? 'bin/ccgate.mjs (dist/ present)' : 'bin/ccgate.mjs through tsx (no dist/)',

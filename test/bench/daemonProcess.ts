@@ -65,9 +65,9 @@ export class DaemonProcess {
           /* not a JSON log line (a stack trace, tsx noise) */
         }
       }
-      if (this.child.exitCode !== null) throw new Error(`daemon exited ${this.child.exitCode} before '${msg}': ${this.lines.slice(-5).join(' | ')}`);
+      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`daemon exited (${this.child.exitCode ?? this.child.signalCode}) before '${msg}': ${this.why()}`);
       const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`no '${msg}' within ${timeoutMs} ms: ${this.lines.slice(-5).join(' | ')}`);
+      if (left <= 0) throw new Error(`no '${msg}' within ${timeoutMs} ms: ${this.why()}`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, Math.min(left, 200));
         this.wake = () => {
@@ -93,6 +93,12 @@ export class DaemonProcess {
         await new Promise((r) => setTimeout(r, 5));
       }
     }
+  }
+
+  /** Why it stopped: V8's fatal line and the top of its native stack if it crashed, else the last lines. */
+  why(): string {
+    const fatal = this.lines.findIndex((l) => /FATAL ERROR|out of memory/i.test(l));
+    return (fatal >= 0 ? this.lines.slice(fatal, fatal + 14).filter((l) => /FATAL|Statement|JS_|heap/i.test(l)) : this.lines.slice(-5)).map((l) => l.trim().slice(0, 200)).join(' | ');
   }
 
   /** Log lines so far at level warn or above, shortened (what the daemon complained about). */

@@ -94,9 +94,13 @@ export function verdict(runs: readonly Run[]): { aims: AimVerdict[]; met: string
   const idle = job('idle');
   const okIdle = ok(idle) ? idle : undefined;
   aims.push(valueAim('3b idle daemon RSS ≤ 60 MB (VmRSS after the idle period)', AIMS.idleRssMB, num(okIdle?.vmRssMB), 'idle', { vmHwmMB: okIdle?.vmHwmMB, breakdown: okIdle?.smapsRollup, runningFrom: okIdle?.runningFrom }));
+  // A daemon that crashed or never answered: not met, with the reason.
+  const crashed = (a: AimVerdict, r: Run | undefined): AimVerdict => (r && typeof r.daemonFailed === 'string' ? { ...a, met: false, floor: { daemonFailed: r.daemonFailed, database: r.database } } : a);
+  aims[aims.length - 1] = crashed(aims[aims.length - 1]!, idle);
   const start = job('startup');
   const okStart = ok(start) ? start : undefined;
   aims.push(valueAim('4 start to ready ≤ 1 s, 30 days of traffic in the database (worst of the runs)', AIMS.startToReadySec, num(get(okStart, 'startToReadySec', 'max')), 'startup', { median: get(okStart, 'startToReadySec', 'median'), nodeBootFloor: okStart?.reference, runningFrom: okStart?.runningFrom }));
+  aims[aims.length - 1] = crashed(aims[aims.length - 1]!, start);
   const soak = job('soak');
   const soakRan = ok(soak);
   const soakMet = soakRan ? ((get(soak, 'checks', 'met') as boolean | null | undefined) ?? null) : null;
