@@ -206,6 +206,7 @@ export async function runRecordDay(o: RecordDayOptions): Promise<{ result: Recor
     // write_bytes of files deleted or truncated before writeback (SQLite temp files, for one): counted above all the same.
     ioCancelledWriteBytes: cancelled0 !== null && cancelled1 !== null ? cancelled1 - cancelled0 : null,
     ioWriteMB: ioBytes !== null ? round(ioBytes / MB, 1) : null,
+    ioNetWriteKBPerCall: ioBytes !== null && cancelled0 !== null && cancelled1 !== null ? round((ioBytes - (cancelled1 - cancelled0)) / 1024 / Math.max(1, calls.total), 2) : null,
     ioWriteKBPerCall: ioBytes !== null ? round(ioBytes / 1024 / Math.max(1, calls.total), 2) : null,
     ioWriteKBPerCommit: ioBytes !== null ? round(ioBytes / 1024 / Math.max(1, commits), 2) : null,
     commitWallSec: round(commitCount.ms / 1000, 3),

@@ -77,8 +77,9 @@ export async function recordDayJob(job: RecordDayJob, err: (line: string) => voi
       ratios: {
         wall: round(wall / refWall, 2),
         cpu: round((result.cpuSec as number) / refCpu, 2),
-        ioWrite: typeof result.ioWriteBytes === 'number' && typeof (reference.sameCommits as { ioWriteBytes: unknown }).ioWriteBytes === 'number'
-          ? round(result.ioWriteBytes / Math.max(1, (reference.sameCommits as { ioWriteBytes: number }).ioWriteBytes), 2)
+        // Null on tmpfs, where the bare loop writes nothing to storage.
+        ioWrite: typeof result.ioWriteBytes === 'number' && typeof (reference.sameCommits as { ioWriteBytes: unknown }).ioWriteBytes === 'number' && (reference.sameCommits as { ioWriteBytes: number }).ioWriteBytes > 0
+          ? round(result.ioWriteBytes / (reference.sameCommits as { ioWriteBytes: number }).ioWriteBytes, 2)
           : null,
         wallToOneTransaction: round(wall / (reference.oneTransaction as { wallSec: number }).wallSec, 1),
       },

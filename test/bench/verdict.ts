@@ -67,6 +67,9 @@ export function verdict(runs: readonly Run[]): { aims: AimVerdict[]; met: string
     bareLoopBytesPerCommit: refPerCommit !== null ? Math.round(refPerCommit) : null,
     bareLoopKBPerCallAtTheseCommits: refPerCommit !== null && commits && calls ? round((refPerCommit * commits) / calls / 1024, 2) : null,
     storeBytesPerCommit: bytes !== null && commits ? Math.round(bytes / commits) : null,
+    // Temp files deleted before writeback are in write_bytes too; the net figure leaves them out.
+    cancelledWriteBytes: num(ok1?.ioCancelledWriteBytes),
+    netKBPerCall: num(ok1?.ioNetWriteKBPerCall),
     storeStats: ok1?.storeStats ?? null,
   };
   aims.push(valueAim('1a bytes written per call ≤ 25 KB (/proc/self/io write_bytes)', AIMS.bytesPerCallKB, num(ok1?.ioWriteKBPerCall), dayFrom(ok1, 'disk'), bytesFloor));
