@@ -16,7 +16,7 @@ import { boardCommand, counterCommand } from './boardCommands.ts';
 import { historyCommand } from './historyCommand.ts';
 import { wallboardCommand } from './wallboardCommand.ts';
 import { agentCommand, campaignCancelCommand, campaignSubmitCommand, statusCommand, type AgentAction, type CliIo } from './clientCommands.ts';
-import { CommandUnavailableError, defaultHandlers, type CommandHandlers } from './commands.ts';
+import { CommandUnavailableError, defaultHandlers, storeSubcommand, type CommandHandlers } from './commands.ts';
 import { COMMAND_USAGE, MAIN_USAGE, numberFlag, UsageError } from './usage.ts';
 
 /** Everything main() touches outside its arguments, injectable for tests. */
@@ -37,6 +37,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   board: boardCommand,
   wallboard: wallboardCommand,
   history: historyCommand,
+  store: storeSubcommand,
 };
 
 const AGENT_ACTIONS: readonly AgentAction[] = ['login', 'logout', 'pause', 'unpause'];

@@ -44,7 +44,7 @@ describe('demoConfig', () => {
 
   it('uses the caller’s paths', () => {
     expect(c.store).toEqual({ path: '/tmp/demo-x/ccgate.db', groupCommitMs: 0 });
-    expect(c.queueLog).toEqual({ path: null });
+    expect(c.queueLog.path).toBeNull();
     expect(c.api).toEqual({ socketPath: '/tmp/demo-x/ccgate.sock' });
   });
 

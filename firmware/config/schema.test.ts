@@ -27,7 +27,8 @@ describe('defaults', () => {
     expect(c.campaigns.smsFallback).toBeNull();
     expect(c.schedules).toEqual({});
     expect(c.store).toEqual({ path: './var/ccgate.db', groupCommitMs: 0 });
-    expect(c.queueLog).toEqual({ path: './var/queue_log' });
+    expect(c.queueLog).toEqual({ path: './var/queue_log', rotate: { maxMB: 20, daily: true, keep: 30 } });
+    expect(c.retention).toEqual({ eventsKeepDays: 7, eventsMaxDays: 30, maxDatabaseMB: 1024 });
     expect(c.api).toEqual({ socketPath: './var/ccgate.sock' });
     expect(c.log).toEqual({ level: 'info' });
     expect(c.kpi).toEqual({

@@ -216,7 +216,7 @@ const base = obj({
     rotate: obj({
       maxMB: z.number({ error: expected('a size in MB, or null') }).positive({ error: expected('a size in MB greater than 0, or null') }).nullable().default(20),
       daily: z.boolean({ error: expected('true or false') }).default(true),
-      keep: whole(0, 1000).default(30),
+      keep: whole(1, 1000).default(30),
     }).prefault({}),
   }).prefault({}),
   kpi: obj({

@@ -67,6 +67,13 @@ export class Daemon {
           setCursor: (seq) => store.setMeta(QUEUE_LOG_CURSOR, String(seq)),
           logger,
           memberQueues: (agent) => memberQueues.get(agent) ?? [],
+          rotate: {
+            maxBytes: config.queueLog.rotate.maxMB === null ? null : Math.round(config.queueLog.rotate.maxMB * 1024 * 1024),
+            daily: config.queueLog.rotate.daily,
+            keep: config.queueLog.rotate.keep,
+            timeZone: config.site.timeZone,
+            now: () => parts.clock.now(),
+          },
         });
         let caughtUp = 0;
         // Continue from the last event fed, not from the saved cursor: the
