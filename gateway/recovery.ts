@@ -1,4 +1,5 @@
 import type { Ctx } from './core/Context.ts';
+import { forEachEventSince } from './store/eventPages.ts';
 
 /**
  * Bring the durable state back after a stop or a crash (kill -9, power cut).
@@ -64,15 +65,19 @@ function closeConnected(ctx: Ctx, callId: string, queue: string, agent: string, 
   let connectedAt = startedAt;
   let waitMs = 0;
   let origPosition = 1;
-  for (const ev of ctx.store.readEventsSince(startedAt)) {
+  let closed = false;
+  forEachEventSince(ctx.store, startedAt, (ev) => {
     if (ev.type === 'queueConnected' && ev.callId === callId) {
       connectedAt = ev.at;
       waitMs = ev.waitMs;
     } else if (ev.type === 'queueEntered' && ev.callId === callId) {
       origPosition = ev.position;
     } else if (ev.type === 'queueCompleted' && ev.callId === callId) {
-      return; // already closed before the crash
+      closed = true; // already closed before the crash
+      return false;
     }
-  }
+    return true;
+  });
+  if (closed) return;
   ctx.tx.emit({ type: 'queueCompleted', callId, queue, agent, by: 'caller', dropped: true, waitMs, talkMs: Math.max(0, now - connectedAt), origPosition });
 }

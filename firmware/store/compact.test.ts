@@ -9,7 +9,7 @@ import { isCcgateError } from '../../gateway/core/errors.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
 import { sample } from '../../gateway/store/storeContract.ts';
 import { lockDatabase, lockPathFor } from '../daemon/dbLock.ts';
-import { compactDatabase, compactTempPath, type CompactReport, type CompactStep } from './compact.ts';
+import { compactDatabase, compactTempPath, DEFAULT_PAGE_SIZE, type CompactReport, type CompactStep } from './compact.ts';
 import { formatBytes } from './dbFiles.ts';
 import { databaseStats } from './inspect.ts';
 import { digest, makeWornDatabase } from './testing.ts';
@@ -64,12 +64,12 @@ describe('compactDatabase', () => {
     const steps: CompactStep[] = [];
     const r = compactDatabase(db, { onStep: (s) => steps.push(s) });
     expect(steps).toEqual(['locked', 'spaceChecked', 'cleaned', 'checkpointed', 'rebuilt', 'verified', 'synced', 'renamed']);
-    expect(r.before).toMatchObject({ bytes: sizeBefore, pageSize: 4096 });
+    expect(r.before).toMatchObject({ bytes: sizeBefore, pageSize: DEFAULT_PAGE_SIZE });
     expect(r.before.freePages).toBeGreaterThan(100);
-    expect(r.after).toMatchObject({ pageSize: 4096, freePages: 0, bytes: statSync(db).size });
+    expect(r.after).toMatchObject({ pageSize: DEFAULT_PAGE_SIZE, freePages: 0, bytes: statSync(db).size });
     expect(r.after!.bytes).toBeLessThan(sizeBefore * 0.6);
     expect(r.after!.pageCount).toBeLessThanOrEqual(r.before.pageCount - r.before.freePages);
-    expect(r).toMatchObject({ dryRun: false, pageSize: 4096, schemaVersion: 2, leftovers: [], tables: before.rows });
+    expect(r).toMatchObject({ dryRun: false, pageSize: DEFAULT_PAGE_SIZE, schemaVersion: 2, leftovers: [], tables: before.rows });
     expect(digest(db)).toEqual(before);
     expectClean(dir);
 
@@ -78,22 +78,24 @@ describe('compactDatabase', () => {
       expect(store.lastEventSeq()).toBe(before.rows.events);
       expect(store.appendEvent({ type: 'ivrMenuEntered', at: 1, callId: 'x', menu: 'main' }).seq).toBe(before.rows.events! + 1);
       store.commit();
-      expect(store.diagnostics()).toMatchObject({ journalMode: 'wal', pageSize: 4096, schemaVersion: 2 });
+      expect(store.diagnostics()).toMatchObject({ journalMode: 'wal', pageSize: DEFAULT_PAGE_SIZE, schemaVersion: 2 });
     } finally {
       store.close();
     }
   });
 
-  it('changes the page size 4096 → 1024 and back, keeping every row', () => {
+  it('changes the page size from the default to 4096 and back, keeping every row', () => {
     const { db, before } = worn();
+    expect(pageSizeOf(db)).toBe(DEFAULT_PAGE_SIZE);
+    const r = compactDatabase(db, { pageSize: 4096 });
+    expect(r.after).toMatchObject({ pageSize: 4096, freePages: 0 });
     expect(pageSizeOf(db)).toBe(4096);
-    const r = compactDatabase(db, { pageSize: 1024 });
-    expect(r.after).toMatchObject({ pageSize: 1024, freePages: 0 });
-    expect(pageSizeOf(db)).toBe(1024);
     expect(digest(db)).toEqual(before);
+    // The store keeps the page size a database has.
     const store = new SqliteStore(db);
+    expect(store.diagnostics().pageSize).toBe(4096);
     store.close();
-    expect(compactDatabase(db).after?.pageSize).toBe(4096);
+    expect(compactDatabase(db).after?.pageSize).toBe(DEFAULT_PAGE_SIZE);
     expect(digest(db)).toEqual(before);
   });
 
@@ -169,13 +171,13 @@ describe('compactDatabase', () => {
     const { db, dir, before } = worn();
     writeFileSync(compactTempPath(db), 'left by a crash');
     const mtime = statSync(db).mtimeMs;
-    const r: CompactReport = compactDatabase(db, { dryRun: true, pageSize: 1024 });
-    expect(r).toMatchObject({ dryRun: true, after: null, pageSize: 1024, leftovers: ['ccgate.db.compact-tmp'], tables: before.rows });
-    expect(r.estimatedBytes).toBe((r.before.pageCount - r.before.freePages) * 4096);
+    const r: CompactReport = compactDatabase(db, { dryRun: true, pageSize: 4096 });
+    expect(r).toMatchObject({ dryRun: true, after: null, pageSize: 4096, leftovers: ['ccgate.db.compact-tmp'], tables: before.rows });
+    expect(r.estimatedBytes).toBe((r.before.pageCount - r.before.freePages) * DEFAULT_PAGE_SIZE);
     expect(r.estimatedBytes!).toBeLessThan(r.before.bytes);
     expect(statSync(db).mtimeMs).toBe(mtime);
     expect(readFileSync(compactTempPath(db), 'utf8')).toBe('left by a crash');
-    expect(pageSizeOf(db)).toBe(4096);
+    expect(pageSizeOf(db)).toBe(DEFAULT_PAGE_SIZE);
     expect(digest(db)).toEqual(before);
     expect(existsSync(lockPathFor(db))).toBe(false);
     expect(readdirSync(dir)).toContain('ccgate.db.compact-tmp');
@@ -278,7 +280,7 @@ describe('verifyCopy', () => {
       const c = new Database(copy);
       c.exec('DELETE FROM agents WHERE id = (SELECT min(id) FROM agents)');
       c.close();
-      const e = thrown(() => verifyCopy(src, copy, databaseStats(src), 4096));
+      const e = thrown(() => verifyCopy(src, copy, databaseStats(src), DEFAULT_PAGE_SIZE));
       expect(e).toMatchObject({ code: 'STORE_FAILED', context: { op: 'compact.verify', problems: ['table agents: 4 rows, expected 5'] } });
     } finally {
       src.close();

@@ -31,12 +31,13 @@ import { lockDatabase, type DatabaseLock } from '../daemon/dbLock.ts';
 import { copyOwnership, exists, fileBytes, formatBytes, freeBytesOn, fsyncDir, fsyncFile, removeIfPresent, SIDE_SUFFIXES } from './dbFiles.ts';
 import { databaseStats, type DatabaseStats } from './inspect.ts';
 import { verifyCopy } from './verifyCopy.ts';
+import { STORE_SETTINGS } from '../../gateway/store/sqliteSettings.ts';
 
 /** A finished step of a compaction, in order (see the file comment). */
 export type CompactStep = 'locked' | 'spaceChecked' | 'cleaned' | 'checkpointed' | 'rebuilt' | 'verified' | 'synced' | 'renamed';
 
 export interface CompactOptions {
-  /** Page size of the rebuilt database, bytes: a power of two from 512 to 65536. Default 4096 (the SD card's and Linux's page). */
+  /** Page size of the rebuilt database, bytes: a power of two from 512 to 65536. Default {@link DEFAULT_PAGE_SIZE}. */
   pageSize?: number;
   /** Check and report only: lock, space and layout; nothing is written, leftovers are reported, not removed. */
   dryRun?: boolean;
@@ -87,8 +88,8 @@ export interface CompactReport {
 /** Wait for another connection's lock, ms: the store's own busy timeout (gateway/store/SqliteStore.ts). */
 const BUSY_TIMEOUT_MS = 5000;
 
-/** Default page size of the rebuilt database, bytes. */
-export const DEFAULT_PAGE_SIZE = 4096;
+/** Default page size of the rebuilt database, bytes: the one the store gives a new database (why: sqliteSettings.ts). */
+export const DEFAULT_PAGE_SIZE: number = STORE_SETTINGS.newDatabasePageSize;
 
 /** The temporary copy beside `dbPath`; a fixed name, so a run after a crash finds the last one's. */
 export function compactTempPath(dbPath: string): string {

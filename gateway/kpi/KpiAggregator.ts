@@ -1,6 +1,6 @@
 import type { KpiConfig } from '../config/types.ts';
 import { localHourStart, localParts } from '../core/localTime.ts';
-import type { AgentState, DeliveryKind, EventConsumer, EventOf, StoredEvent } from '../events.ts';
+import type { AgentState, DeliveryKind, EventConsumer, EventOf, GatewayEvent, StoredEvent } from '../events.ts';
 import { period, staffingHint } from './derive.ts';
 import { FcrTracker, type FcrRef } from './FcrTracker.ts';
 import { HourlyBuckets } from './HourlyBuckets.ts';
@@ -17,6 +17,18 @@ const SURVEY_MEMORY_MS = 2 * HOUR_MS;
 const STALE_ENTRY_MS = 24 * HOUR_MS;
 /** Entry kinds that are customer calls into the queue (offered). Callback legs and campaign calls are ours. */
 const OFFERED_KINDS: ReadonlySet<DeliveryKind> = new Set<DeliveryKind>(['inbound', 'agentCallback']);
+
+/**
+ * The event types {@link KpiAggregator.consume} acts on. Any other event only
+ * moves the aggregator's clock, which the next of these moves as well, so a
+ * replay after a restart reads only these (about half of the log, and the
+ * other half is never parsed). Keep in step with the switch in `consume`.
+ */
+export const KPI_EVENT_TYPES = [
+  'queueEntered', 'queueConnected', 'queueCompleted', 'queueTransferred', 'queueExited', 'callbackRequested',
+  'callbackFinished', 'surveyOffered', 'surveyAnswered', 'surveyUnanswered', 'smsQueued', 'agentLoggedIn',
+  'agentLoggedOut', 'agentPaused', 'agentUnpaused', 'agentStateChanged',
+] as const satisfies ReadonlyArray<GatewayEvent['type']>;
 
 /** Live state that predates the replayed events, read from the store after a restart. */
 export interface LiveSeed {
@@ -148,10 +160,13 @@ export class KpiAggregator implements EventConsumer {
     this.fcr.settle(at, this.fcrSink);
     const floor = this.buckets.prune(hour);
     this.fcr.prune(floor);
-    for (const [id, r] of this.recent) if (r.endedAt < at - SURVEY_MEMORY_MS) this.recent.delete(id);
+    // Cut-offs from the hour, not from the event that opened it: whichever event
+    // comes first in the hour, the same is forgotten, so a replay of only the
+    // KPI_EVENT_TYPES ends in the same state as the live run that saw them all.
+    for (const [id, r] of this.recent) if (r.endedAt < hour - SURVEY_MEMORY_MS) this.recent.delete(id);
     // No call waits or talks for a day: an entry that old lost its exit
     // event, and keeping it would show a phantom caller forever.
-    for (const [id, e] of this.live.entries) if (e.enteredAt < at - STALE_ENTRY_MS) this.live.entries.delete(id);
+    for (const [id, e] of this.live.entries) if (e.enteredAt < hour - STALE_ENTRY_MS) this.live.entries.delete(id);
   }
 
   /** The tracked entry, or an uncounted stand-in for one that entered before the replayed events. */

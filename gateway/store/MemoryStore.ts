@@ -186,15 +186,27 @@ export class MemoryStore implements Store {
     return { ...ev, seq: this.base + this.events.length };
   }
 
-  readEvents(afterSeq: number, limit: number): StoredEvent[] {
+  readEvents(afterSeq: number, limit: number, types?: readonly GatewayEvent['type'][]): StoredEvent[] {
     this.live('readEvents');
     const from = Math.max(0, afterSeq - this.base);
-    return this.events.slice(from, from + Math.max(0, limit)).map((d, i) => stored(d, this.base + from + i + 1));
+    if (!types) return this.events.slice(from, from + Math.max(0, limit)).map((d, i) => stored(d, this.base + from + i + 1));
+    const out: StoredEvent[] = [];
+    for (let i = from; i < this.events.length && out.length < limit; i++) {
+      const e = stored(this.events[i]!, this.base + i + 1);
+      if (types.includes(e.type)) out.push(e);
+    }
+    return out;
   }
 
   readEventsSince(fromMs: number): StoredEvent[] {
     this.live('readEventsSince');
     return this.events.map((d, i) => stored(d, this.base + i + 1)).filter((e) => e.at >= fromMs);
+  }
+
+  firstSeqSince(fromMs: number): number {
+    this.live('firstSeqSince');
+    const i = this.events.findIndex((d) => (JSON.parse(d) as { at: number }).at >= fromMs);
+    return this.base + (i < 0 ? this.events.length : i) + 1;
   }
 
   lastEventSeq(): number {

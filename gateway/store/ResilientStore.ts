@@ -169,12 +169,16 @@ export class ResilientStore implements Store {
     return { ...ev, seq };
   }
 
-  readEvents(afterSeq: number, limit: number): StoredEvent[] {
-    return this.inner.readEvents(afterSeq, limit);
+  readEvents(afterSeq: number, limit: number, types?: readonly GatewayEvent['type'][]): StoredEvent[] {
+    return this.inner.readEvents(afterSeq, limit, types);
   }
 
   readEventsSince(fromMs: number): StoredEvent[] {
     return this.inner.readEventsSince(fromMs);
+  }
+
+  firstSeqSince(fromMs: number): number {
+    return this.inner.firstSeqSince(fromMs);
   }
 
   lastEventSeq(): number {

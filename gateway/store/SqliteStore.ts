@@ -5,9 +5,10 @@ import { StoreError } from '../core/errors.ts';
 import { migrate, userVersion } from './migrations.ts';
 import {
   AGENT_COLUMNS, CALLBACK_COLUMNS, CALL_COLUMNS, CAMPAIGN_COLUMNS, CONTACT_COLUMNS, ENTRY_COLUMNS, SURVEY_COLUMNS,
-  TARGET_COLUMNS, SqlRepo, SqlTable, isThenable, prepareCore, toStored, toStoreError, type SqlGate,
+  TARGET_COLUMNS, SqlRepo, SqlTable, isThenable, prepareCore, toStored, toStoreError, type EventRow, type SqlGate,
 } from './sqliteRepos.ts';
 import { sqliteRetention } from './sqliteRetention.ts';
+import { applySettings, STORE_SETTINGS, WalCheckpointer, type StoreStats } from './sqliteSettings.ts';
 import { sqliteHistory, sqliteOptOuts, sqliteSms } from './sqliteSmsHistory.ts';
 import type { Store } from './Store.ts';
 import type { StoreRetention } from './StoreRetention.ts';
@@ -21,6 +22,8 @@ export interface SqliteStoreOptions {
    * card; tests use it to provoke SQLITE_FULL without a tiny filesystem.
    */
   maxPageCount?: number;
+  /** Checkpoint the WAL once it holds this many pages (default {@link STORE_SETTINGS}); 0 leaves it to SQLite. */
+  checkpointPages?: number;
 }
 
 /** Connection settings as SQLite reports them, for `ccgate status` and tests. */
@@ -78,6 +81,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly log: Logger;
   private readonly s: ReturnType<typeof prepareCore>;
+  private readonly checkpointer: WalCheckpointer;
+  private readonly typedReads = new Map<string, Database.Statement<Array<number | string>, EventRow>>();
   /** Savepoint statements per nesting depth, prepared on first use. */
   /** Open batch() calls, outermost first; their savepoints are opened by the first write. */
   private readonly frames: BatchFrame[] = [];
@@ -103,14 +108,17 @@ export class SqliteStore implements Store {
     let db: Database.Database | undefined;
     try {
       db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-      const mode = db.pragma('journal_mode = WAL', { simple: true }); // ':memory:' stays 'memory': WAL needs a file
+      const checkpointPages = opts.checkpointPages ?? STORE_SETTINGS.checkpointPages;
+      // WAL + synchronous=FULL: a returned COMMIT survives power loss (sqliteSettings.ts has the rest and why).
+      applySettings(db, checkpointPages);
+      const mode = db.pragma('journal_mode', { simple: true }); // ':memory:' stays 'memory': WAL needs a file
       if (mode !== 'wal' && !db.memory) this.log.warn({ path, mode }, 'WAL not available; commits less robust');
-      db.pragma('synchronous = FULL'); // WAL + FULL: a returned COMMIT survives power loss
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
       migrate(db, this.log);
       this.db = db;
       this.s = prepareCore(db);
+      this.checkpointer = new WalCheckpointer(db, checkpointPages);
     } catch (e) {
       db?.close();
       throw toStoreError('open', e, { path });
@@ -197,7 +205,21 @@ export class SqliteStore implements Store {
     } catch (e) {
       throw this.failed('commit', e);
     }
+    const wrote = this.pending;
     this.pending = false;
+    // A failed checkpoint loses nothing (the pages stay in the WAL): log it and let the next commit try again.
+    if (wrote) {
+      try {
+        this.checkpointer.committed();
+      } catch (e) {
+        this.log.warn({ err: String(e) }, 'WAL checkpoint failed; will retry');
+      }
+    }
+  }
+
+  /** Commits and WAL checkpoints since the store was opened (`ccgate status`, the bench). */
+  stats(): StoreStats {
+    return this.checkpointer.stats();
   }
 
   /** Close the connection. Uncommitted writes are rolled back by SQLite (logged). Idempotent. */
@@ -222,12 +244,29 @@ export class SqliteStore implements Store {
     return { ...ev, seq };
   }
 
-  readEvents(afterSeq: number, limit: number): StoredEvent[] {
-    return this.guard('readEvents', () => this.s.readEvents.all(afterSeq, limit).map(toStored));
+  readEvents(afterSeq: number, limit: number, types?: readonly GatewayEvent['type'][]): StoredEvent[] {
+    if (!types) return this.guard('readEvents', () => this.s.readEvents.all(afterSeq, limit).map(toStored));
+    return this.guard('readEvents', () => this.typed(types).all(afterSeq, ...types, limit).map(toStored));
+  }
+
+  /** The typed page query for a list of types, prepared once per list (the callers have one or two lists). */
+  private typed(types: readonly string[]): Database.Statement<Array<number | string>, EventRow> {
+    const key = types.join(',');
+    let stmt = this.typedReads.get(key);
+    if (!stmt) {
+      // Along the primary key from afterSeq; the type column is checked without parsing the JSON.
+      stmt = this.db.prepare<Array<number | string>, EventRow>(`SELECT seq, data FROM events WHERE seq > ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`);
+      this.typedReads.set(key, stmt);
+    }
+    return stmt;
   }
 
   readEventsSince(fromMs: number): StoredEvent[] {
-    return this.guard('readEventsSince', () => this.s.readSince.all(fromMs).map(toStored));
+    return this.guard('readEventsSince', () => this.s.readSince.all(this.firstSeqSince(fromMs), fromMs).map(toStored));
+  }
+
+  firstSeqSince(fromMs: number): number {
+    return this.guard('firstSeqSince', () => (this.s.firstSince.get(fromMs) as number | null) ?? this.lastSeq + 1);
   }
 
   lastEventSeq(): number {
@@ -239,6 +278,8 @@ export class SqliteStore implements Store {
   }
 
   setMeta(key: string, value: string): void {
+    // The same value again (a cursor that did not move) is no change: no page, no transaction.
+    if (this.getMeta(key) === value) return;
     this.write('setMeta', () => this.s.setMeta.run(key, value));
   }
 

@@ -21,10 +21,15 @@ export interface Store {
 
   /** Append an event; returns it with its gap-free sequence number. */
   appendEvent(ev: GatewayEvent): StoredEvent;
-  /** Events with seq > afterSeq, oldest first, at most `limit`. */
-  readEvents(afterSeq: number, limit: number): StoredEvent[];
-  /** Events with at >= fromMs, oldest first. */
+  /** Events with seq > afterSeq, oldest first, at most `limit`; only those of `types` when given. */
+  readEvents(afterSeq: number, limit: number, types?: readonly GatewayEvent['type'][]): StoredEvent[];
+  /** Events with at >= fromMs, oldest first. Loads them all: for a long span, page with {@link firstSeqSince}. */
   readEventsSince(fromMs: number): StoredEvent[];
+  /**
+   * The lowest seq of an event with at >= fromMs, or lastEventSeq() + 1 if there is none: readEvents(it - 1, n)
+   * pages through them (filter on `at` too: a clock set back can stamp a later event earlier).
+   */
+  firstSeqSince(fromMs: number): number;
   lastEventSeq(): number;
 
   /** Bounded data: the retention pass's view of the store. */

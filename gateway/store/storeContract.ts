@@ -128,6 +128,15 @@ export function describeStoreContract(name: string, makeStore: () => Store): voi
         expect(s.readEventsSince(301)).toEqual([]);
       });
 
+      it('finds the first seq at or after a time, even when the clock went back', () => {
+        for (const at of [100, 200, 150, 300]) s.appendEvent(answered(at));
+        expect(s.firstSeqSince(0)).toBe(1);
+        expect(s.firstSeqSince(150)).toBe(2);
+        expect(s.firstSeqSince(201)).toBe(4);
+        expect(s.firstSeqSince(301)).toBe(5);
+        expect(ids(s.readEventsSince(150), 'at')).toEqual([200, 150, 300]);
+      });
+
       it('stays gap-free after a rolled-back batch', () => {
         s.appendEvent(answered(100));
         expect(() => s.batch(() => {
