@@ -1,6 +1,6 @@
 import type { KpiConfig } from '../config/types.ts';
 import { localHourStart, localParts } from '../core/localTime.ts';
-import type { AgentState, DeliveryKind, EventConsumer, EventOf, GatewayEvent, StoredEvent } from '../events.ts';
+import type { AgentState, DeliveryKind, EventConsumer, EventOf, StoredEvent } from '../events.ts';
 import { period, staffingHint } from './derive.ts';
 import { FcrTracker, type FcrRef } from './FcrTracker.ts';
 import { HourlyBuckets } from './HourlyBuckets.ts';
@@ -17,18 +17,6 @@ const SURVEY_MEMORY_MS = 2 * HOUR_MS;
 const STALE_ENTRY_MS = 24 * HOUR_MS;
 /** Entry kinds that are customer calls into the queue (offered). Callback legs and campaign calls are ours. */
 const OFFERED_KINDS: ReadonlySet<DeliveryKind> = new Set<DeliveryKind>(['inbound', 'agentCallback']);
-
-/**
- * The event types {@link KpiAggregator.consume} acts on. Any other event only
- * moves the aggregator's clock, which the next of these moves as well, so a
- * replay after a restart reads only these (about half of the log, and the
- * other half is never parsed). Keep in step with the switch in `consume`.
- */
-export const KPI_EVENT_TYPES = [
-  'queueEntered', 'queueConnected', 'queueCompleted', 'queueTransferred', 'queueExited', 'callbackRequested',
-  'callbackFinished', 'surveyOffered', 'surveyAnswered', 'surveyUnanswered', 'smsQueued', 'agentLoggedIn',
-  'agentLoggedOut', 'agentPaused', 'agentUnpaused', 'agentStateChanged',
-] as const satisfies ReadonlyArray<GatewayEvent['type']>;
 
 /** Live state that predates the replayed events, read from the store after a restart. */
 export interface LiveSeed {
@@ -62,6 +50,8 @@ export class KpiAggregator implements EventConsumer {
   /** Recently completed calls by callId, for surveys that follow the call. */
   private readonly recent = new Map<string, CallRef & { endedAt: number }>();
   private lastSeq = Number.NEGATIVE_INFINITY;
+  /** Live events waiting for a replay in progress; null when none runs. */
+  private held: StoredEvent[] | null = null;
   /** Latest event time seen (epoch ms): the aggregator's notion of "now" while consuming. */
   private clock = Number.NEGATIVE_INFINITY;
   private clockHour = Number.NaN;
@@ -81,8 +71,29 @@ export class KpiAggregator implements EventConsumer {
     this.live.prime(seed.agents ?? [], seed.callbacks ?? []);
   }
 
-  /** Apply one committed event. Events at or below the last seq seen are ignored (replay-safe). */
+  /**
+   * Apply one committed event. Events at or below the last seq seen are ignored (replay-safe). While a
+   * replay runs ({@link beginReplay}), live events wait for it, so that older events are counted first.
+   */
   consume(ev: StoredEvent): void {
+    if (this.held) this.held.push(ev);
+    else this.replay(ev);
+  }
+
+  /** From now until {@link endReplay}, events from {@link consume} wait; {@link replay} applies the older ones. */
+  beginReplay(): void {
+    this.held ??= [];
+  }
+
+  /** Apply the events that waited during the replay, in order. */
+  endReplay(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const ev of held) this.replay(ev);
+  }
+
+  /** Apply one event now, replayed or live. */
+  replay(ev: StoredEvent): void {
     if (ev.seq <= this.lastSeq) return;
     this.lastSeq = ev.seq;
     this.advanceClock(ev.at);
@@ -162,7 +173,7 @@ export class KpiAggregator implements EventConsumer {
     this.fcr.prune(floor);
     // Cut-offs from the hour, not from the event that opened it: whichever event
     // comes first in the hour, the same is forgotten, so a replay of only the
-    // KPI_EVENT_TYPES ends in the same state as the live run that saw them all.
+    // KPI_EVENT_TYPES (warmUp.ts) ends in the same state as the live run that saw them all.
     for (const [id, r] of this.recent) if (r.endedAt < hour - SURVEY_MEMORY_MS) this.recent.delete(id);
     // No call waits or talks for a day: an entry that old lost its exit
     // event, and keeping it would show a phantom caller forever.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../events.ts';
-import { KpiAggregator, KPI_EVENT_TYPES } from './KpiAggregator.ts';
+import { KpiAggregator } from './KpiAggregator.ts';
+import { KPI_EVENT_TYPES } from './warmUp.ts';
 import { CONFIG, Feed, TZ, tehran } from './testFeed.ts';
 
 const MIN = 60_000;
