@@ -10,6 +10,11 @@ const DAY_MS = 86_400_000;
 /** Tables copied per day; live state (agents, queue entries, contacts, opt-outs, meta) is kept once, as the day left it. */
 const PER_DAY_TABLES = ['calls', 'callbacks', 'surveys', 'campaigns', 'targets', 'sms', 'call_history'] as const;
 const TIME_COLUMN = /^(at|.*At|notBefore|stickyUntil)$/;
+/** Rows of the per-day tables that are live state rather than history: copied once, not per day. */
+const LIVE_ROWS: Readonly<Record<string, string>> = {
+  callbacks: "status NOT IN ('pending', 'dialling')",
+  sms: "status NOT IN ('pending', 'held', 'submitting')",
+};
 const ID_COLUMN = /^(id|.*Id)$/;
 
 /**
@@ -78,8 +83,10 @@ export function buildThirtyDays(seedPath: string, parentDir: string, now: number
       return q;
     });
     const names = cols.map((c) => `"${c.name}"`).join(', ');
-    // Active callbacks are live state: one per caller and queue, kept once.
-    const where = `rowid <= ${maxRow[t]!}` + (t === 'callbacks' ? ` AND status NOT IN ('pending', 'dialling')` : '');
+    // Active callbacks and SMS not yet sent are live state, kept once: a unit sends a held SMS when quiet
+    // hours end, or drops it as stale, so thirty days never leave thirty days of them open.
+    const live = LIVE_ROWS[t];
+    const where = `rowid <= ${maxRow[t]!}` + (live ? ` AND ${live}` : '');
     db.exec(`INSERT INTO ${t} (${names}) SELECT ${expr.join(', ')} FROM ${t} WHERE ${where}`);
   };
   const shiftOriginal = (t: string, delta: number): void => {
