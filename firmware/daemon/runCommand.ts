@@ -3,12 +3,48 @@ import { SeededRandom } from '../../gateway/core/Random.ts';
 import type { RunOptions } from '../cli/commands.ts';
 import { loadConfig } from '../config/loadConfig.ts';
 import { jsonLogger } from '../runtime/jsonLogger.ts';
-import { Daemon } from './Daemon.ts';
+import { Daemon, type DaemonParts } from './Daemon.ts';
 import { lockDatabase } from './dbLock.ts';
 import { buildTrunks } from './trunks.ts';
 
-/** `ccgate run --config FILE`: the daemon, logging JSON lines to stdout for journald. */
-export async function runCommand(opts: RunOptions): Promise<number> {
+/** What `runCommand` needs from outside, replaceable by tests. */
+export interface RunDeps {
+  /** Where SIGINT and SIGTERM arrive (the process). */
+  signals: Pick<NodeJS.EventEmitter, 'once' | 'removeListener'>;
+  startDaemon(parts: DaemonParts): Promise<Pick<Daemon, 'stop'>>;
+}
+
+const PROCESS_DEPS: RunDeps = { signals: process, startDaemon: (parts) => Daemon.start(parts) };
+
+/**
+ * `ccgate run --config FILE`: the daemon, logging JSON lines to stdout for journald.
+ *
+ * SIGINT and SIGTERM are caught from the first line: one that arrives while
+ * the daemon is starting (systemd stopping a unit that is still opening its
+ * store and modems) is kept, and the daemon stops cleanly as soon as it has
+ * started, rather than being lost and leaving a daemon nobody asked for.
+ */
+export async function runCommand(opts: RunOptions, deps: RunDeps = PROCESS_DEPS): Promise<number> {
+  let stopAsked: string | null = null;
+  let wake: (() => void) | null = null;
+  const onSignal = (signal: string) => {
+    stopAsked ??= signal;
+    wake?.();
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  // `once`: a second signal while stopping takes Node's default action and ends the process.
+  deps.signals.once('SIGINT', onInt);
+  deps.signals.once('SIGTERM', onTerm);
+  try {
+    return await runUntilStopped(opts, deps, () => stopAsked, (fn) => (wake = fn));
+  } finally {
+    deps.signals.removeListener('SIGINT', onInt);
+    deps.signals.removeListener('SIGTERM', onTerm);
+  }
+}
+
+async function runUntilStopped(opts: RunOptions, deps: RunDeps, stopAsked: () => string | null, onStop: (fn: () => void) => void): Promise<number> {
   const config = loadConfig(opts.configPath);
   const logger = jsonLogger(process.stdout, config.log.level);
   // Before anything opens: a second daemon on this database must touch neither a modem nor the data.
@@ -27,23 +63,21 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   if (config.trunks.every((t) => t.type === 'sim')) {
     logger.warn({}, 'only simulated trunks are configured: no calls will arrive (`ccgate demo` adds simulated traffic)');
   }
-  let daemon: Daemon;
+  let daemon: Pick<Daemon, 'stop'>;
   try {
-    daemon = await Daemon.start({ config, trunks, clock, random, logger });
+    daemon = await deps.startDaemon({ config, trunks, clock, random, logger });
   } catch (e) {
     await built.close();
     dbLock?.release();
     clock.dispose();
     throw e;
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'stopping');
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  const early = stopAsked();
+  if (early) logger.info({ signal: early }, 'stopping: asked while starting');
+  else {
+    await new Promise<void>((resolve) => onStop(resolve));
+    logger.info({ signal: stopAsked() }, 'stopping');
+  }
   await daemon.stop();
   await built.close();
   // Last, once the store is closed and the modems are free for whoever comes next.
