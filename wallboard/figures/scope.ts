@@ -49,7 +49,7 @@ function fromSet(set: KpiSet, agents: ScopeFigures['agents']): ScopeFigures {
 }
 
 /** Figures for `queues` (empty = the site). Queues without activity simply add nothing. */
-export function scopeFigures(kpis: KpiSnapshot, snapshot: GatewaySnapshot, queues: readonly string[]): ScopeFigures {
+export function scopeFigures(kpis: KpiSnapshot, snapshot: Pick<GatewaySnapshot, 'agents'>, queues: readonly string[]): ScopeFigures {
   if (queues.length === 0) return fromSet(kpis.site, countAgents(snapshot.agents, null));
   const wanted = new Set(queues);
   const sets = queues.map((q) => kpis.queues[q]).filter((s): s is KpiSet => s !== undefined);

@@ -76,16 +76,56 @@ describe('wallboard runtime', () => {
     expect(r.display.last()!.items[0]).toMatchObject({ value: '6', level: 'crit' });
   });
 
-  it('figures that change with time alone follow the 1 s tick', async () => {
-    const r = await rig([boardConfig({ items: ['longestWait'] })]);
+  it('figures that change with time alone follow the 1 s tick, without reading the core again', async () => {
+    const r = await rig([boardConfig({ items: ['longestWait'], minIntervalMs: 0 })]);
     r.runtime.start();
-    await r.settle(0);
-    r.source.kpiSnapshot = waiting(1, 59_000);
     await r.settle(1_000);
+    // A caller joins (an event): 57 s is the longest wait at that instant.
+    r.source.kpiSnapshot = waiting(1, 57_000);
+    r.source.emit({ type: 'callAnswered', at: r.clock.now(), callId: 'c1' });
+    await r.settle(0);
+    const reads = r.source.reads;
+    expect(r.display.last()!.items[0]).toMatchObject({ value: '00:57', level: 'ok' });
+    await r.settle(2_000);
     expect(r.display.last()!.items[0]).toMatchObject({ value: '00:59', level: 'ok' });
-    r.source.kpiSnapshot = waiting(1, 60_000);
     await r.settle(1_000);
     expect(r.display.last()!.items[0]).toMatchObject({ value: '01:00', level: 'warn' });
+    expect(r.source.reads).toBe(reads);
+    // Nobody waits: the wait stays 0 however long nothing happens.
+    r.source.kpiSnapshot = waiting(0, 0);
+    r.source.emit({ type: 'callAnswered', at: r.clock.now(), callId: 'c1' });
+    await r.settle(5_000);
+    expect(r.display.last()!.items[0]).toMatchObject({ value: '00:00', level: 'ok' });
+  });
+
+  it('a board over several queues advances the longest wait of any of them', async () => {
+    const r = await rig([boardConfig({ items: ['callsWaiting', 'longestWait'], queues: ['sales', 'support'] })]);
+    r.runtime.start();
+    await r.settle(1_000);
+    const k = sampleKpis();
+    k.queues.sales!.live = { ...k.queues.sales!.live, callsWaiting: 1, longestWaitMs: 30_000 };
+    k.queues.support!.live = { ...k.queues.support!.live, callsWaiting: 0, longestWaitMs: 0 };
+    r.source.kpiSnapshot = k;
+    r.source.emit({ type: 'callAnswered', at: r.clock.now(), callId: 'c1' });
+    await r.settle(10_000);
+    expect(r.display.last()!.items.map((i) => i.value)).toEqual(['1', '00:40']);
+  });
+
+  it('follows agents through the committed events after one status reading at start', async () => {
+    const r = await rig([boardConfig({ items: ['agentsReady', 'agentsOnCall', 'agentsPaused'], minIntervalMs: 0 }), boardConfig({ id: 'b2', items: ['agentsReady'], queues: ['support'], minIntervalMs: 0 })]);
+    r.runtime.start();
+    await r.settle(0);
+    expect(r.display.last()!.items.map((i) => i.value)).toEqual(['1', '1', '1']);
+    // The status would still say a2 is available: the boards go by the event.
+    r.source.emit({ type: 'agentStateChanged', at: r.clock.now(), agent: 'a2', from: 'available', to: 'onCall' } as never);
+    await r.settle(0);
+    expect(r.display.last()!.items.map((i) => i.value)).toEqual(['0', '2', '1']);
+    expect(r.displays.get('b2')!.last()!.items[0]!.value).toBe('0');
+    r.source.emit({ type: 'agentStateChanged', at: r.clock.now(), agent: 'a3', from: 'paused', to: 'available' } as never);
+    r.source.emit({ type: 'agentStateChanged', at: r.clock.now(), agent: 'nobody', from: 'paused', to: 'available' } as never);
+    await r.settle(1_000);
+    expect(r.display.last()!.items.map((i) => i.value)).toEqual(['1', '2', '0']);
+    expect(r.displays.get('b2')!.last()!.items[0]!.value).toBe('1');
   });
 
   it('small boards rotate pages; a supervisor message takes its turn with the figures, then ends', async () => {
@@ -146,17 +186,24 @@ describe('wallboard runtime', () => {
     expect(r.clock.pendingTimers()).toEqual([]);
   });
 
-  it('reads the core once per instant for all boards, and dims outside the schedule', async () => {
+  it('reads the core once per committed event for all boards, and when the hour turns; dims outside the schedule', async () => {
     const boards = [boardConfig({ brightness: { open: 15, closed: 3, schedules: ['day'] } }), boardConfig({ id: 'b2', queues: ['sales'] })];
     const r = await rig(boards);
     r.runtime.start();
     await r.settle(0);
-    const reads = r.source.reads;
+    let reads = r.source.reads;
+    await r.settle(1_000);
+    expect(r.source.reads - reads).toBe(0);
+    r.source.emit({ type: 'callAnswered', at: r.clock.now(), callId: 'c1' });
     await r.settle(1_000);
     expect(r.source.reads - reads).toBe(1);
     // 10:15 Tehran on a Monday: open; the b2 board covers Sales only.
     expect(r.display.last()!.brightness).toBe(15);
     expect(r.displays.get('b2')!.last()).toMatchObject({ title: 'Sales' });
+    // This hour's figures start afresh at 11:00 without any event: one reading then.
+    reads = r.source.reads;
+    await r.settle(45 * 60_000);
+    expect(r.source.reads - reads).toBe(1);
     await r.settle(8 * 3_600_000);
     expect(r.display.last()!.brightness).toBe(3);
   });

@@ -3,17 +3,29 @@
  * figures that change with time alone (longest wait, this hour's SL, the
  * clock line, counters going stale).
  *
+ * The core is read (KPIs, agents, counters, the message) only when an event
+ * was committed since the last reading or the local hour turned: between
+ * events nothing it holds changes but the longest wait, which grows with the
+ * clock while anyone waits and is advanced here. A quiet second costs no
+ * reading of the core, whose KPI snapshot and status are far dearer than a
+ * board's view. Agents' states are taken from the status once when the core
+ * starts and then followed through the committed `agentStateChanged` events
+ * (the core emits one for every change), as the KPIs are: the status also
+ * counts the SMS outbox and the database, work a board has no use for.
+ *
  * Stale data is never shown as live: boards show the placeholder from the
  * moment they open until the first figures are read after the core started,
  * and again on a clean stop before they are released.
  */
 import type { GatewayConfig } from '../../gateway/config/types.ts';
 import type { Clock, Timer } from '../../gateway/core/Clock.ts';
+import { localHourStart } from '../../gateway/core/localTime.ts';
 import type { Logger } from '../../gateway/core/Logger.ts';
+import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import type { BoardConfig, WallboardConfig } from '../config/BoardConfig.ts';
 import type { Display, DisplayHealth } from '../display/Display.ts';
 import type { CounterValue } from '../figures/figures.ts';
-import { scopeFigures } from '../figures/scope.ts';
+import { scopeFigures, type ScopeFigures } from '../figures/scope.ts';
 import type { BoardView } from '../model/BoardView.ts';
 import { buildView, pageCapacityOf, type ViewInputs } from '../model/buildView.ts';
 import { BoardDriver } from './BoardDriver.ts';
@@ -45,16 +57,21 @@ export class WallboardRuntime {
   private live = false;
   private tick: Timer | null = null;
   private unsubscribe: (() => void) | null = null;
-  private memo: { at: number; seq: number; core: CoreReading } | null = null;
+  private reading: Reading | null = null;
+  /** Every configured agent's state and queues, as the committed events leave them; null until first read. */
+  private agents: AgentStates | null = null;
   private seq = 0;
   private readonly log: Logger;
+  private readonly queueNames: Readonly<Record<string, string>>;
 
   constructor(private readonly o: WallboardRuntimeOptions) {
     this.log = o.logger.child({ component: 'wallboard' });
+    this.queueNames = Object.fromEntries(Object.entries(o.site.queues).map(([id, q]) => [id, q.name]));
     for (const board of o.wallboard.boards) {
       const display = o.displays.get(board.id);
       if (!display) throw new Error(`no display for board ${board.id}`);
-      this.drivers.push(new BoardDriver(board, display, () => this.inputs(board.queues), o.clock, this.log));
+      const queues = board.queues;
+      this.drivers.push(new BoardDriver(board, display, () => this.inputs(queues), o.clock, this.log));
     }
   }
 
@@ -75,9 +92,15 @@ export class WallboardRuntime {
   /** The core is running: figures are fresh from now on. */
   start(): void {
     this.live = true;
-    this.memo = null;
+    this.reading = null;
+    this.agents = null;
     this.unsubscribe = this.o.source.subscribe((ev) => {
       this.seq = ev.seq;
+      // Absolute: applying a change the status already showed changes nothing.
+      if (ev.type === 'agentStateChanged') {
+        const a = this.agents?.byId.get(ev.agent);
+        if (a) a.state = ev.to;
+      }
       const started = ev.type === 'boardMessageShown';
       for (const d of this.drivers) {
         if (started) d.messageStarted();
@@ -94,7 +117,7 @@ export class WallboardRuntime {
   /** Clean stop: every board shows the placeholder, then is released. */
   async stop(): Promise<void> {
     this.live = false;
-    this.memo = null;
+    this.reading = null;
     this.unsubscribe?.();
     this.tick?.clear();
     for (const d of this.drivers) d.stop();
@@ -118,39 +141,77 @@ export class WallboardRuntime {
     return buildView(d.board, pageCapacityOf(d.display), { ...this.inputs(d.board.queues), figures: null, message: null }, { page: 0, messageTurn: false });
   }
 
-  /** The core's figures, read once per instant and event for all boards. */
-  private core(): CoreReading {
-    const now = this.o.clock.now();
-    if (this.memo && this.memo.at === now && this.memo.seq === this.seq) return this.memo.core;
+  /** The core as last read, read again after a committed event or when the local hour turns. */
+  private core(now: number): Reading {
+    const hour = localHourStart(now, this.o.site.site.timeZone);
+    const r = this.reading;
+    if (r && r.seq === this.seq && r.hour === hour) return r;
     const s = this.o.source;
+    if (this.live && !this.agents) this.agents = agentStates(s.snapshot().agents);
     const core: CoreReading = this.live
-      ? { kpis: s.kpis(), snapshot: s.snapshot(), counters: new Map(s.counters().map((c) => [c.name, { value: c.value, at: c.at }])), message: s.boardMessage() }
-      : { kpis: null, snapshot: null, counters: new Map(), message: null };
-    this.memo = { at: now, seq: this.seq, core };
-    return core;
+      ? { kpis: s.kpis(), agents: this.agents!.list, counters: new Map(s.counters().map((c) => [c.name, { value: c.value, at: c.at }])), message: s.boardMessage() }
+      : { kpis: null, agents: null, counters: new Map(), message: null };
+    this.reading = { at: now, seq: this.seq, hour, core, scopes: new Map() };
+    return this.reading;
+  }
+
+  /** A scope's figures at `now`: computed once per reading, the longest wait advanced since it. */
+  private figures(reading: Reading, queues: readonly string[], now: number): ScopeFigures | null {
+    const { kpis, agents } = reading.core;
+    if (!kpis || !agents) return null;
+    let f = reading.scopes.get(queues);
+    if (!f) {
+      f = scopeFigures(kpis, { agents }, queues);
+      reading.scopes.set(queues, f);
+    }
+    // The same callers still wait (any change would be an event): each has waited `now - at` longer.
+    return f.callsWaiting > 0 && now !== reading.at ? { ...f, longestWaitMs: f.longestWaitMs + (now - reading.at) } : f;
   }
 
   private inputs(queues: readonly string[]): ViewInputs {
     const { site, wallboard } = this.o;
-    const c = this.core();
+    const now = this.o.clock.now();
+    const r = this.core(now);
     return {
-      now: this.o.clock.now(),
+      now,
       timeZone: site.site.timeZone,
-      figures: c.kpis && c.snapshot ? scopeFigures(c.kpis, c.snapshot, queues) : null,
+      figures: this.figures(r, queues, now),
       siteThresholds: wallboard.thresholds,
       serviceLevelTarget: site.kpi.serviceLevelTarget,
-      counters: c.counters,
+      counters: r.core.counters,
       counterFreshMs: wallboard.counterFreshMs,
-      message: c.message,
+      message: r.core.message,
       schedules: site.schedules,
-      queueNames: Object.fromEntries(Object.entries(site.queues).map(([id, q]) => [id, q.name])),
+      queueNames: this.queueNames,
     };
   }
 }
 
+interface Reading {
+  /** When the core was read, the seq of the last event then, and the local hour it was in. */
+  at: number;
+  seq: number;
+  hour: number;
+  core: CoreReading;
+  /** Figures per board scope (the board's own queues array), for this reading. */
+  scopes: Map<readonly string[], ScopeFigures>;
+}
+
 interface CoreReading {
   kpis: ReturnType<WallboardSource['kpis']> | null;
-  snapshot: ReturnType<WallboardSource['snapshot']> | null;
+  agents: SnapshotAgents | null;
   counters: Map<string, CounterValue>;
   message: ReturnType<WallboardSource['boardMessage']>;
+}
+
+type SnapshotAgents = GatewaySnapshot['agents'];
+interface AgentStates {
+  list: SnapshotAgents;
+  byId: Map<string, SnapshotAgents[number]>;
+}
+
+/** Own copies of the status's agents, whose states the events then move. */
+function agentStates(from: SnapshotAgents): AgentStates {
+  const list = from.map((a) => ({ ...a }));
+  return { list, byId: new Map(list.map((a) => [a.id, a])) };
 }

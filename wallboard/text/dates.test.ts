@@ -56,3 +56,35 @@ describe('formatTime', () => {
     expect(formatTime(Date.UTC(2025, 0, 1, 16, 0), 'zh', 'Asia/Shanghai')).toBe('00:00');
   });
 });
+
+describe('the per-minute cache', () => {
+  it('answers every second of a day as a fresh formatter would', () => {
+    const fresh = new Intl.DateTimeFormat('en-US-u-nu-latn', { timeZone: 'Asia/Tehran', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const freshDate = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', { timeZone: 'Asia/Tehran', year: 'numeric', month: '2-digit', day: '2-digit' });
+    // Around Tehran's local midnight, every second, out of order now and then (a clock set back).
+    const start = Date.UTC(2025, 2, 20, 20, 25);
+    const instants: number[] = [];
+    for (let t = start; t < start + 10 * 60_000; t += 1_000) instants.push(t, t - 61_000);
+    for (const t of instants) {
+      const p = Object.fromEntries(freshDate.formatToParts(t).map((x) => [x.type, x.value]));
+      expect(formatTime(t, 'en', 'Asia/Tehran'), new Date(t).toISOString()).toBe(fresh.format(t));
+      expect(formatDate(t, 'en', 'Asia/Tehran'), new Date(t).toISOString()).toBe(`${p.year}-${p.month}-${p.day}`);
+    }
+  });
+
+  it('keeps languages and zones apart', () => {
+    const t = Date.UTC(2025, 2, 21, 10, 35);
+    expect(formatTime(t, 'fa', 'Asia/Tehran')).toBe('۱۴:۰۵');
+    expect(formatTime(t, 'en', 'Asia/Tehran')).toBe('14:05');
+    expect(formatTime(t, 'en', 'UTC')).toBe('10:35');
+    expect(formatDate(t, 'zh', 'UTC')).toBe('2025年3月21日');
+    expect(formatDate(t, 'fa', 'UTC')).toBe('۱۴۰۴/۰۱/۰۱');
+  });
+
+  it('an offset in seconds (local mean time) turns the minute mid-minute, and the clock follows it', () => {
+    // Liberia kept UTC−00:44:30 until 1972: 12:00:20 UTC is 11:15:50 local, 12:00:40 UTC is 11:16:10.
+    expect(formatTime(Date.UTC(1970, 0, 1, 12, 0, 20), 'en', 'Africa/Monrovia')).toBe('11:15');
+    expect(formatTime(Date.UTC(1970, 0, 1, 12, 0, 40), 'en', 'Africa/Monrovia')).toBe('11:16');
+    expect(formatTime(Date.UTC(1970, 0, 1, 12, 0, 20), 'en', 'Africa/Monrovia')).toBe('11:15');
+  });
+});
