@@ -28,9 +28,10 @@ import type { Random } from './core/Random.ts';
 import { TransactionalClock } from './core/TransactionalClock.ts';
 import { Transactor } from './core/Transactor.ts';
 import type { CounterSource, EventConsumer, StoredEvent } from './events.ts';
-import type { BoardMessageOptions, CallHistory, CampaignSpec, GatewayApi, GatewaySnapshot } from './GatewayApi.ts';
+import type { BoardMessageOptions, CallHistory, CampaignSpec, GatewayApi, GatewaySnapshot, StorageSummary } from './GatewayApi.ts';
 import { IvrService } from './ivr/IvrService.ts';
 import { KpiAggregator, rebuildFromMs } from './kpi/KpiAggregator.ts';
+import { warmUpKpis } from './kpi/warmUp.ts';
 import type { KpiSnapshot } from './kpi/types.ts';
 import { AgentRoster } from './queue/AgentRoster.ts';
 import { QueueService } from './queue/QueueService.ts';
@@ -38,6 +39,9 @@ import { HEARTBEAT_KEY, recover } from './recovery.ts';
 import { buildSnapshot } from './snapshot.ts';
 import type { Store } from './store/Store.ts';
 import { HistoryService } from './history/HistoryService.ts';
+import { DurableCursors } from './retention/DurableCursors.ts';
+import { RetentionService } from './retention/RetentionService.ts';
+import { storageSummary } from './retention/storageSummary.ts';
 import { SmsCenter } from './sms/SmsCenter.ts';
 import { campaignSmsKey } from './sms/SmsPlanner.ts';
 import { SurveyService } from './survey/SurveyService.ts';
@@ -68,6 +72,10 @@ export class Gateway implements GatewayApi {
   private readonly sms: SmsCenter;
   private readonly callHistory: HistoryService;
   readonly kpi: KpiAggregator;
+  /** Consumers reading the event log from a durable cursor register here; retention waits for them. */
+  readonly cursors: DurableCursors;
+  readonly retention: RetentionService;
+  private storageProbe: (() => Pick<StorageSummary, 'writtenBytes' | 'writtenSince' | 'queueLogBytes'>) | undefined;
   private started = false;
   private stopped = false;
   private draining: Promise<{ finished: number; ended: number }> | undefined;
@@ -104,6 +112,9 @@ export class Gateway implements GatewayApi {
     });
     tx.onIdle(() => trunks.settled());
     this.ctx = ctx;
+    this.cursors = new DurableCursors(opts.store);
+    // The raw clock: each batch is an input of its own, stopped by stop().
+    this.retention = new RetentionService({ config: opts.config, store: opts.store, clock: opts.clock, tx, log: log.child({ component: 'retention' }), cursors: this.cursors });
     this.kpi = new KpiAggregator(opts.config.kpi, opts.config.site.timeZone);
     tx.addConsumer(this.kpi);
   }
@@ -126,7 +137,8 @@ export class Gateway implements GatewayApi {
       agents: store.agents.all().map((a) => ({ agent: a.id, state: a.state, queues: config.agents.find((c) => c.id === a.id)?.queues.map((q) => q.queue) ?? [] })),
       callbacks: store.callbacks.active().map((c) => ({ callbackId: c.id, queue: c.queue })),
     });
-    for (const ev of store.readEventsSince(rebuildFromMs(this.ctx.clock.now(), config.site.timeZone))) this.kpi.consume(ev);
+    // Page by page, only the events the KPIs count; a long replay (a busy site's two days) runs after ready.
+    warmUpKpis(this.kpi, store, rebuildFromMs(this.ctx.clock.now(), config.site.timeZone), { defer: (fn) => setImmediate(fn), stopped: () => this.stopped, log: this.ctx.log });
     this.ctx.tx.run('start', () => {
       recover(this.ctx);
       this.messages.restore();
@@ -136,16 +148,8 @@ export class Gateway implements GatewayApi {
     this.sms.start();
     this.ctx.tx.durable();
     this.heartbeat();
-    this.pruneHistory();
-  }
-
-  /** Drop history rows past `history.keepDays`, now and then once a day. */
-  private pruneHistory(): void {
-    this.ctx.tx.run('history-prune', () => {
-      const n = this.callHistory.prune();
-      if (n > 0) this.ctx.log.info({ rows: n, keepDays: this.ctx.config.history.keepDays }, 'call history pruned');
-    });
-    this.timers.setTimer('history-prune', 24 * 3_600_000, () => this.pruneHistory());
+    // Events past every durable cursor and the retention period, and finished rows past theirs, go in small batches.
+    this.retention.start();
   }
 
   /**
@@ -219,6 +223,7 @@ export class Gateway implements GatewayApi {
     if (this.stopped) return;
     this.stopped = true;
     this.timers.cancelAll();
+    this.retention.stop();
     this.sms.stop();
     for (const t of this.ctx.trunks.all()) t.setListener(() => {});
     // A clean stop is the last moment known alive.
@@ -350,7 +355,12 @@ export class Gateway implements GatewayApi {
   }
 
   snapshot(): GatewaySnapshot {
-    return { ...buildSnapshot(this.ctx), counters: this.counters(), boardMessage: this.boardMessage(), sms: this.sms.summary() };
+    return { ...buildSnapshot(this.ctx), counters: this.counters(), boardMessage: this.boardMessage(), sms: this.sms.summary(), storage: { ...storageSummary(this.ctx, this.cursors, this.retention), ...this.storageProbe?.() } };
+  }
+
+  /** Figures only the host knows (bytes the process wrote, the queue_log's files), added to the storage summary. */
+  setStorageProbe(probe: () => Pick<StorageSummary, 'writtenBytes' | 'writtenSince' | 'queueLogBytes'>): void {
+    this.storageProbe = probe;
   }
 
   kpis(): KpiSnapshot {
@@ -363,9 +373,9 @@ export class Gateway implements GatewayApi {
     return () => this.ctx.tx.removeConsumer(c);
   }
 
-  /** Timers of the core not yet fired or cleared (a quiet gateway holds only its heartbeat and the daily history prune). */
+  /** Timers of the core not yet fired or cleared (a quiet gateway holds only its heartbeat; retention keeps its own). */
   get pendingTimerCount(): number {
-    return this.timers.pendingCount - (this.started && !this.stopped ? 2 : 0);
+    return this.timers.pendingCount - (this.started && !this.stopped ? 1 : 0);
   }
 
   /** Direct access for tests and the simulator. */

@@ -111,4 +111,29 @@ export interface GatewaySnapshot {
   boardMessage?: BoardMessageState | null;
   /** The SMS outbox; optional for hand-built snapshots. */
   sms?: SmsSummary;
+  /** The card's load and the retention horizon; optional for hand-built snapshots. */
+  storage?: StorageSummary;
+}
+
+/** What the data takes and how long it is kept, for `ccgate status`. */
+export interface StorageSummary {
+  /** Bytes of the database's pages that hold data, and of its files on disk (0 in memory). */
+  usedBytes: number;
+  fileBytes: number;
+  maxDatabaseMB: number;
+  /** Time of the oldest event still kept (null: none). */
+  oldestEventAt: number | null;
+  eventsKeepDays: number;
+  eventsMaxDays: number;
+  historyKeepDays: number;
+  /** Durable consumers of the event log and how far each has read. */
+  consumers: Array<{ name: string; seq: number }>;
+  lastSeq: number;
+  /** Forced cuts that passed a consumer (the alarm), newest last. */
+  gaps: Array<{ consumer: string; fromSeq: number; toSeq: number; reason: 'age' | 'size'; at: number }>;
+  /** Bytes the process wrote to storage since `writtenSince` (today, or since it started if later); null where unknown. */
+  writtenBytes?: number | null;
+  writtenSince?: number;
+  /** The queue_log file and its rotated copies; null when there is none. */
+  queueLogBytes?: number | null;
 }

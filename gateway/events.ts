@@ -191,6 +191,13 @@ export type GatewayEvent = Base &
     | { type: 'gatewayDraining'; inProgress: number; drainMs: number }
     /** The stop finished: `finished` calls ended by themselves while draining, `ended` were cut at the drain deadline. */
     | { type: 'gatewayStopped'; finished: number; ended: number }
+    // --- data ---------------------------------------------------------------
+    /**
+     * A retention hard cap (`reason`: the database's size or the events' age)
+     * cut events `fromSeq`…`toSeq` before durable consumer `consumer` had read
+     * them; it resumes after `toSeq`. Nothing else is ever cut unread.
+     */
+    | { type: 'gap'; consumer: string; fromSeq: number; toSeq: number; reason: 'age' | 'size' }
   );
 
 export type GatewayEventType = GatewayEvent['type'];

@@ -4,6 +4,7 @@
  */
 import { renderSms } from '../view/renderSms.ts';
 import { renderBoards } from '../view/renderBoards.ts';
+import { renderStorage } from '../view/renderStorage.ts';
 import type { ApiClient } from '../api/ApiClient.ts';
 import type { CampaignSpec } from '../../gateway/GatewayApi.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
@@ -33,7 +34,7 @@ export async function statusCommand(client: ApiClient, opts: { json: boolean }, 
   // Boards are reported beside the core's state; an older daemon without the route has none.
   const boards = await client.wallboard().catch(() => []);
   if (opts.json) io.out(JSON.stringify({ snapshot, kpis, boards: boards.map(({ view: _view, config: _config, ...health }) => health) }, null, 2) + '\n');
-  else io.out(renderStatusText(snapshot, kpis, { width: io.columns ?? 100, ...(snapshot.timeZone ? { timeZone: snapshot.timeZone } : {}) }) + renderBoards(boards, snapshot, false) + renderSms(snapshot, false, snapshot.timeZone));
+  else io.out(renderStatusText(snapshot, kpis, { width: io.columns ?? 100, ...(snapshot.timeZone ? { timeZone: snapshot.timeZone } : {}) }) + renderBoards(boards, snapshot, false) + renderSms(snapshot, false, snapshot.timeZone) + renderStorage(snapshot, false, snapshot.timeZone));
   return 0;
 }
 

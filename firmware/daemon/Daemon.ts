@@ -12,8 +12,8 @@ import type { TrunkPort } from '../../gateway/trunk/TrunkPort.ts';
 import { startApiServer, type ApiServer } from '../api/ApiServer.ts';
 import { prepareSocketPath } from '../api/socketFile.ts';
 import { WallboardHost } from '../wallboard/WallboardHost.ts';
+import { WriteMeter } from './writeMeter.ts';
 
-const QUEUE_LOG_CURSOR = 'cursor:queue_log';
 /** Events replayed per read when the queue_log catches up after a crash. */
 const CATCH_UP_BATCH = 5_000;
 
@@ -43,6 +43,7 @@ export class Daemon {
     private readonly log: Logger,
     /** The wallboards; null when none are configured. */
     readonly wallboard: WallboardHost | null,
+    private readonly writes: WriteMeter,
   ) {}
 
   static async start(parts: DaemonParts): Promise<Daemon> {
@@ -58,13 +59,18 @@ export class Daemon {
     let queueLog: QueueLogWriter | null = null;
     let api: ApiServer | null = null;
     let wallboard: WallboardHost | null = null;
+    // The card's load for `ccgate status`: bytes written today, the queue_log's files beside the database.
+    const writes = new WriteMeter(parts.clock, config.site.timeZone);
+    gateway.setStorageProbe(() => ({ ...writes.sample(), queueLogBytes: queueLogBytes(queueLog) }));
     try {
       if (config.queueLog.path) {
         mkdirSync(dirname(config.queueLog.path), { recursive: true });
+        // Registered so retention never cuts an event the file has not got yet.
+        const cursor = gateway.cursors.register('queue_log');
         const memberQueues = new Map(config.agents.map((a) => [a.id, a.queues.map((q) => q.queue)]));
         queueLog = new QueueLogWriter(config.queueLog.path, {
-          getCursor: () => Number(store.getMeta(QUEUE_LOG_CURSOR) ?? '0'),
-          setCursor: (seq) => store.setMeta(QUEUE_LOG_CURSOR, String(seq)),
+          getCursor: () => cursor.get(),
+          setCursor: (seq) => cursor.set(seq),
           logger,
           memberQueues: (agent) => memberQueues.get(agent) ?? [],
           rotate: {
@@ -79,7 +85,7 @@ export class Daemon {
         // Continue from the last event fed, not from the saved cursor: the
         // writer may hold the cursor back while it reconciles lines already
         // in the file, and re-reading from it would loop or write twice.
-        let from = Number(store.getMeta(QUEUE_LOG_CURSOR) ?? '0');
+        let from = cursor.get();
         for (;;) {
           const batch = store.readEvents(from, CATCH_UP_BATCH);
           if (batch.length === 0) break;
@@ -97,6 +103,7 @@ export class Daemon {
       }
       gateway.start();
       wallboard?.start();
+      writes.start();
       if (config.api.socketPath) {
         mkdirSync(dirname(config.api.socketPath), { recursive: true });
         const boards = wallboard;
@@ -104,12 +111,13 @@ export class Daemon {
       }
     } catch (e) {
       await wallboard?.stop();
+      writes.stop();
       gateway.stop();
       store.close();
       throw e;
     }
     log.info({ site: config.site.name, store: config.store.path, queueLog: config.queueLog.path, socket: config.api.socketPath, trunks: parts.trunks.map((t) => t.id) }, 'daemon started');
-    return new Daemon(gateway, store, queueLog, api, log, wallboard);
+    return new Daemon(gateway, store, queueLog, api, log, wallboard, writes);
   }
 
   /**
@@ -120,11 +128,22 @@ export class Daemon {
     const drained = await this.gateway.drain();
     this.log.info(drained, 'calls drained');
     await this.wallboard?.stop();
+    this.writes.stop();
     this.gateway.stop();
     await this.api?.close();
     this.queueLog?.close();
     this.store.commit();
     this.store.close();
     this.log.info({}, 'daemon stopped');
+  }
+}
+
+function queueLogBytes(w: QueueLogWriter | null): number | null {
+  if (!w) return null;
+  try {
+    return w.diskBytes().total;
+  } catch {
+    // A file that cannot be stat'ed is reported by the writer's own alarm.
+    return null;
   }
 }
