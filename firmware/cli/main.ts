@@ -14,7 +14,6 @@ import { DEFAULT_SOCKET_PATH } from '../api/protocol.ts';
 import { parse, required, SOCKET, str, type CommandEnv, type Options, type Subcommand, type Values } from './args.ts';
 import { boardCommand, counterCommand } from './boardCommands.ts';
 import { historyCommand } from './historyCommand.ts';
-import { wallboardCommand } from './wallboardCommand.ts';
 import { agentCommand, campaignCancelCommand, campaignSubmitCommand, statusCommand, type AgentAction, type CliIo } from './clientCommands.ts';
 import { CommandUnavailableError, defaultHandlers, storeSubcommand, type CommandHandlers } from './commands.ts';
 import { COMMAND_USAGE, MAIN_USAGE, numberFlag, UsageError } from './usage.ts';
@@ -35,7 +34,9 @@ export interface MainDeps {
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   counter: counterCommand,
   board: boardCommand,
-  wallboard: wallboardCommand,
+  // Previews load every display driver and the PNG encoder (about 20 MB of RSS):
+  // only `ccgate wallboard` pays for them, never the daemon that runs through this module.
+  wallboard: async (args, env) => (await import('./wallboardCommand.ts')).wallboardCommand(args, env),
   history: historyCommand,
   store: storeSubcommand,
 };

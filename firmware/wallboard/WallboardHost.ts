@@ -10,7 +10,7 @@ import type { Display } from '../../wallboard/display/Display.ts';
 import type { BoardStatus } from '../../wallboard/runtime/WallboardRuntime.ts';
 import { WallboardRuntime } from '../../wallboard/runtime/WallboardRuntime.ts';
 import type { WallboardSource } from '../../wallboard/runtime/WallboardSource.ts';
-import { startWebBoardServer, type WebBoardServer } from '../../wallboard/web/WebBoardServer.ts';
+import type { WebBoardServer } from '../../wallboard/web/WebBoardServer.ts';
 import type { CcgateConfig } from '../config/CcgateConfig.ts';
 import { hardwareDisplay, isSimulated } from './displays.ts';
 
@@ -32,8 +32,9 @@ export class WallboardHost {
 
   static async open(o: WallboardHostOptions): Promise<WallboardHost> {
     const { wallboard } = o.config;
+    // The web board's server, pages and fonts are loaded only where it is configured.
     const web = wallboard.web
-      ? await startWebBoardServer({
+      ? await (await import('../../wallboard/web/WebBoardServer.ts')).startWebBoardServer({
           host: wallboard.web.host,
           port: wallboard.web.port,
           token: wallboard.web.token,
@@ -49,12 +50,12 @@ export class WallboardHost {
         if (web) displays.set(board.id, web.displayFor(board.id));
         continue;
       }
-      const d = hardwareDisplay(board, { clock: o.clock, logger: o.logger }, o.simulated);
+      const d = await hardwareDisplay(board, { clock: o.clock, logger: o.logger }, o.simulated);
       displays.set(board.id, isSimulated(d) ? d.display : d);
     }
     const runtime = new WallboardRuntime({ source: o.source, site: o.config, wallboard, displays, clock: o.clock, logger: o.logger });
     await runtime.open();
-        return new WallboardHost(runtime, web);
+    return new WallboardHost(runtime, web);
   }
 
   /** The web board server's URL (http://host:port), or null when it is off. */

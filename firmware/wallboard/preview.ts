@@ -16,7 +16,7 @@ export async function previewBoard(board: BoardConfig, view: BoardView): Promise
   if (board.kind === 'web') return renderTiles(view, loadUnifont());
   // A private virtual clock: scrolling and blinking stay where the view starts, and no timer outlives the preview.
   const clock = new FakeClock(view.at);
-  const sim = hardwareDisplay(board, { clock, logger: silentLogger }, true);
+  const sim = await hardwareDisplay(board, { clock, logger: silentLogger }, true);
   if (!isSimulated(sim)) throw new Error('a simulated display was expected');
   const settle = async () => {
     for (let i = 0; i < 10; i++) await Promise.resolve();

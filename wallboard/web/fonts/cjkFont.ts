@@ -11,8 +11,23 @@
  * OFL's sense and says so in its name table. Unifont declares no Reserved
  * Font Name; the font is named "ccgate CJK" all the same, to tell it apart.
  */
-import opentype from 'opentype.js';
+import { createRequire } from 'node:module';
+import type OpenType from 'opentype.js';
 import type { GlyphFont } from '../../text/GlyphFont.ts';
+
+type OpenTypeLib = typeof OpenType;
+let lib: OpenTypeLib | null = null;
+
+/**
+ * opentype.js, loaded the first time a CJK font is built: its one-megabyte
+ * bundle costs a running daemon about 13 MB of RSS, and most sites never show
+ * a CJK character. The package is CommonJS (UMD), so a synchronous require
+ * keeps the build synchronous.
+ */
+function opentypeLib(): OpenTypeLib {
+  lib ??= createRequire(import.meta.url)('opentype.js') as OpenTypeLib;
+  return lib;
+}
 
 /** The family name the page's CSS and FontFace use. */
 export const CJK_FAMILY = 'ccgate CJK';
@@ -52,6 +67,7 @@ export interface BuiltCjkFont {
  * Pure: no I/O, same input, same bytes.
  */
 export function buildCjkFont(chars: Iterable<string>, font: GlyphFont): BuiltCjkFont {
+  const opentype = opentypeLib();
   const cps = [...new Set([...chars].map((c) => c.codePointAt(0) ?? 0))].sort((a, b) => a - b);
   const notdef = new opentype.Glyph({ name: '.notdef', advanceWidth: 8 * UNIT, path: new opentype.Path() });
   const glyphs = [notdef];
@@ -63,7 +79,7 @@ export function buildCjkFont(chars: Iterable<string>, font: GlyphFont): BuiltCjk
       missing.push(String.fromCodePoint(cp));
       continue;
     }
-    glyphs.push(new opentype.Glyph({ name: `uni${cp.toString(16).toUpperCase().padStart(4, '0')}`, unicode: cp, advanceWidth: g.width * UNIT, path: pixelPath(g.width, g.height, g.bits) }));
+    glyphs.push(new opentype.Glyph({ name: `uni${cp.toString(16).toUpperCase().padStart(4, '0')}`, unicode: cp, advanceWidth: g.width * UNIT, path: pixelPath(opentype, g.width, g.height, g.bits) }));
     covered.push(String.fromCodePoint(cp));
   }
   const built = new opentype.Font({
@@ -90,7 +106,7 @@ export function buildCjkFont(chars: Iterable<string>, font: GlyphFont): BuiltCjk
  * counter-clockwise (PostScript outer contours), so touching runs fill as one
  * shape under the nonzero rule.
  */
-function pixelPath(width: number, height: number, bits: Uint8Array): InstanceType<typeof opentype.Path> {
+function pixelPath(opentype: OpenTypeLib, width: number, height: number, bits: Uint8Array): InstanceType<OpenTypeLib['Path']> {
   const path = new opentype.Path();
   for (let y = 0; y < height; y++) {
     const top = (ASCENT_PX - y) * UNIT;
