@@ -27,7 +27,7 @@ const PAGE = 2000;
 export const SYNC_REPLAY_EVENTS = 50_000;
 
 export interface WarmUpOptions {
-  /** Run `fn` on a later turn of the event loop (the daemon: setImmediate). */
+  /** Run `fn` on a later turn of the event loop (the gateway: a 0 ms timer of its clock). */
   defer(fn: () => void): void;
   /** The gateway stopped: leave the rest. */
   stopped(): boolean;

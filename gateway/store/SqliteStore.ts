@@ -24,6 +24,8 @@ export interface SqliteStoreOptions {
   maxPageCount?: number;
   /** Checkpoint the WAL once it holds this many pages (default {@link STORE_SETTINGS}); 0 leaves it to SQLite. */
   checkpointPages?: number;
+  /** Milliseconds from any fixed point, to time checkpoints for {@link SqliteStore.stats} (firmware: performance.now). */
+  stopwatch?: () => number;
 }
 
 /** Connection settings as SQLite reports them, for `ccgate status` and tests. */
@@ -118,7 +120,7 @@ export class SqliteStore implements Store {
       migrate(db, this.log);
       this.db = db;
       this.s = prepareCore(db);
-      this.checkpointer = new WalCheckpointer(db, checkpointPages);
+      this.checkpointer = new WalCheckpointer(db, checkpointPages, opts.stopwatch ?? null);
     } catch (e) {
       db?.close();
       throw toStoreError('open', e, { path });

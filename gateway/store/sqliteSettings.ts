@@ -61,8 +61,8 @@ export interface StoreStats {
   /** Transactions committed (COMMIT of a transaction that wrote). */
   commits: number;
   checkpoints: number;
-  /** Wall time spent in checkpoints, ms. */
-  checkpointMs: number;
+  /** Wall time spent in checkpoints, ms; null when the store was given no stopwatch (the core reads no clock itself). */
+  checkpointMs: number | null;
   /** WAL frames those checkpoints copied into the database (a page changed in several commits is written once). */
   checkpointPages: number;
 }
@@ -83,7 +83,7 @@ interface CheckpointRow {
  * long reader does not turn every commit into a checkpoint.
  */
 export class WalCheckpointer {
-  private readonly counts: StoreStats = { commits: 0, checkpoints: 0, checkpointMs: 0, checkpointPages: 0 };
+  private readonly counts = { commits: 0, checkpoints: 0, checkpointMs: 0, checkpointPages: 0 };
   private readonly probe: Database.Statement<[], CheckpointRow> | null;
   private readonly run: Database.Statement<[], CheckpointRow> | null;
   private nextAt: number;
@@ -91,7 +91,12 @@ export class WalCheckpointer {
   private backfilled = 0;
   private lastLog = 0;
 
-  constructor(db: Database.Database, private readonly pages: number) {
+  constructor(
+    db: Database.Database,
+    private readonly pages: number,
+    /** Milliseconds from any fixed point (firmware passes performance.now), to time the checkpoints. */
+    private readonly stopwatch: (() => number) | null = null,
+  ) {
     const wal = !db.memory && pages > 0 && db.pragma('journal_mode', { simple: true }) === 'wal';
     // NOOP (SQLite ≥ 3.51) reads the WAL's frame count from the shared index without copying anything.
     this.probe = wal ? db.prepare<[], CheckpointRow>('PRAGMA wal_checkpoint(NOOP)') : null;
@@ -111,9 +116,9 @@ export class WalCheckpointer {
     }
     this.lastLog = log;
     if (log < this.nextAt) return;
-    const t0 = performance.now();
+    const t0 = this.stopwatch?.() ?? 0;
     const r = this.run.get()!;
-    this.counts.checkpointMs += performance.now() - t0;
+    this.counts.checkpointMs += (this.stopwatch?.() ?? 0) - t0;
     this.counts.checkpoints++;
     // `checkpointed` counts every frame copied so far in this WAL, by this checkpoint or an earlier partial one.
     this.counts.checkpointPages += Math.max(0, r.checkpointed - this.backfilled);
@@ -122,6 +127,6 @@ export class WalCheckpointer {
   }
 
   stats(): StoreStats {
-    return { ...this.counts, checkpointMs: Math.round(this.counts.checkpointMs * 10) / 10 };
+    return { ...this.counts, checkpointMs: this.stopwatch ? Math.round(this.counts.checkpointMs * 10) / 10 : null };
   }
 }
