@@ -44,12 +44,19 @@ export interface WorldOptions {
   clock?: FakeClock;
   /** Stand-in around each trunk (e.g. an SMS line the test scripts). */
   wrapTrunk?: (trunk: TrunkPort) => TrunkPort;
+  /**
+   * store.groupCommitMs when the YAML does not set it. Default 0: scenarios
+   * read events the moment they happen, and subscribers see events only after
+   * commit; the site default (group commit) is run in test/core/groupCommit.test.ts.
+   */
+  groupCommitMs?: number;
 }
 
 /** A gateway on simulated trunks in virtual time, configured from YAML like a real site. */
 export function makeWorld(yaml: string, opts: WorldOptions = {}): World {
   const clock = opts.clock ?? new FakeClock(opts.start ?? START);
-  const config = parseConfig(yaml, 'test.yaml');
+  const parsed = parseConfig(yaml, 'test.yaml');
+  const config = /groupCommitMs/.test(yaml) ? parsed : { ...parsed, store: { ...parsed.store, groupCommitMs: opts.groupCommitMs ?? 0 } };
   const net = new SimNetwork({ clock, random: new SeededRandom((opts.seed ?? 1) + 1000) });
   const trunks = config.trunks.map((t) => net.addTrunk(t.id, t.channels, t.type === 'sim' ? { bridge: t.bridge } : {})).map((t) => opts.wrapTrunk?.(t) ?? t);
   for (const a of config.agents) net.addAgentPhone(a.endpoint);
