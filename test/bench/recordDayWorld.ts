@@ -101,10 +101,11 @@ export class RecordDayWorld {
     this.gw.subscribe((e) => this.count(e));
     if (config.queueLog.path) {
       const memberQueues = new Map(config.agents.map((a) => [a.id, a.queues.map((q) => q.queue)]));
-      const store = this.store;
+      // Registered as the daemon does, so retention waits for it (its meta key is QUEUE_LOG_CURSOR).
+      const cursor = this.gw.cursors.register('queue_log');
       this.queueLog = new QueueLogWriter(config.queueLog.path, {
-        getCursor: () => Number(store.getMeta(QUEUE_LOG_CURSOR) ?? '0'),
-        setCursor: (seq) => store.setMeta(QUEUE_LOG_CURSOR, String(seq)),
+        getCursor: () => cursor.get(),
+        setCursor: (seq) => cursor.set(seq),
         logger,
         memberQueues: (agent) => memberQueues.get(agent) ?? [],
       });
