@@ -93,6 +93,15 @@ describe.sequential('ccgate run: daemon, CLI over the socket, SIGTERM, restart',
     expect(agent(s, 'a2').state).toBe('loggedOut');
     expect(s.snapshot.trunks.map((t) => t.id).sort()).toEqual(['sim1', 'sim2']);
     expect(s.kpis).not.toBeNull();
+    // The card's load: the database, the queue_log registered as a durable consumer, bytes written by the process.
+    const st = s.snapshot.storage!;
+    expect(st.usedBytes).toBeGreaterThan(0);
+    expect(st.fileBytes).toBeGreaterThan(0);
+    expect(st.consumers.map((c) => c.name)).toEqual(['queue_log']);
+    expect(st.gaps).toEqual([]);
+    expect(st).toMatchObject({ eventsKeepDays: 7, eventsMaxDays: 30, historyKeepDays: 90, maxDatabaseMB: 1024 });
+    expect(st.writtenBytes === null || st.writtenBytes! >= 0).toBe(true);
+    expect(typeof st.queueLogBytes).toBe('number');
   });
 
   it('agent login, pause with a reason, unpause through separate CLI processes', async () => {
@@ -142,6 +151,8 @@ describe.sequential('ccgate run: daemon, CLI over the socket, SIGTERM, restart',
     expect(text.stdout).toContain(campaignId);
     expect(text.stdout).toContain('Reminders');
     expect(text.stdout).not.toContain('\x1b['); // no colours when piped
+    expect(text.stdout).toMatch(/^Storage database [\d.]+ \S+ of 1024 MiB/m);
+    expect(text.stdout).toContain('kept: events 7 d (hard cap 30 d');
 
     const s = parseStatus(await cli('status', '--json'));
     const c = s.snapshot.campaigns.find((x) => x.id === campaignId);
