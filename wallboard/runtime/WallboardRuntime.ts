@@ -56,6 +56,8 @@ export class WallboardRuntime {
   private readonly drivers: BoardDriver[] = [];
   private live = false;
   private tick: Timer | null = null;
+  /** Pending notification of the events of the commit being delivered. */
+  private batch: Timer | null = null;
   private unsubscribe: (() => void) | null = null;
   private reading: Reading | null = null;
   /** Every configured agent's state and queues, as the committed events leave them; null until first read. */
@@ -101,17 +103,24 @@ export class WallboardRuntime {
         const a = this.agents?.byId.get(ev.agent);
         if (a) a.state = ev.to;
       }
-      const started = ev.type === 'boardMessageShown';
-      for (const d of this.drivers) {
-        if (started) d.messageStarted();
-        else d.changed();
+      if (ev.type === 'boardMessageShown') {
+        for (const d of this.drivers) d.messageStarted();
+        return;
       }
+      // A commit hands over its events back to back in one instant: the boards
+      // hear of them once, after the last, and read the core once for all of them.
+      if (!this.batch?.pending) this.batch = this.o.clock.setTimer('wallboard:events', 0, () => this.changedAll());
     });
     const beat = () => {
       this.tick = this.o.clock.setTimer('wallboard:tick', TICK_MS, beat);
-      for (const d of this.drivers) d.changed();
+      this.changedAll();
     };
     beat();
+  }
+
+  private changedAll(): void {
+    this.batch?.clear();
+    for (const d of this.drivers) d.changed();
   }
 
   /** Clean stop: every board shows the placeholder, then is released. */
@@ -120,6 +129,7 @@ export class WallboardRuntime {
     this.reading = null;
     this.unsubscribe?.();
     this.tick?.clear();
+    this.batch?.clear();
     for (const d of this.drivers) d.stop();
     await Promise.all(
       this.drivers.map(async (d) => {
