@@ -2,7 +2,7 @@ import type { Clock, Timer } from '../../gateway/core/Clock.ts';
 import type { Logger } from '../../gateway/core/Logger.ts';
 import type { BoardConfig } from '../config/BoardConfig.ts';
 import type { Display } from '../display/Display.ts';
-import type { BoardView } from '../model/BoardView.ts';
+import type { BoardView, ItemView } from '../model/BoardView.ts';
 import { buildView, pageCapacityOf, type TurnState, type ViewInputs } from '../model/buildView.ts';
 
 /** How long a supervisor message keeps the board on each of its turns. */
@@ -17,7 +17,8 @@ export const MESSAGE_TURN_MS = 5_000;
 export class BoardDriver {
   private turn: TurnState = { page: 0, messageTurn: false };
   private lastSentAt = -Infinity;
-  private lastKey = '';
+  /** The view last sent, to skip one equal to it; null after a view sent with showNow (always followed by a send). */
+  private lastView: BoardView | null = null;
   private coalesce: Timer | null = null;
   private pageTimer: Timer | null = null;
   private sending: Promise<void> | null = null;
@@ -58,7 +59,7 @@ export class BoardDriver {
   async showNow(view: BoardView): Promise<void> {
     this.coalesce?.clear();
     await this.sending;
-    await this.send(view);
+    await this.send(view, null);
   }
 
   stop(): void {
@@ -78,11 +79,9 @@ export class BoardDriver {
     this.pages = view.pages.length;
     this.messageActive = view.message !== null;
     if (!this.pageTimer?.pending && (this.pages > 1 || this.messageActive)) this.schedulePageTurn(this.board.pageMs);
-    const { at: _at, ...rest } = view;
-    const key = JSON.stringify(rest);
-    if (key === this.lastKey) return;
+    if (this.lastView !== null && sameView(view, this.lastView)) return;
     this.lastSentAt = this.clock.now();
-    this.sending = this.send(view, key).finally(() => {
+    this.sending = this.send(view, view).finally(() => {
       this.sending = null;
       if (this.again && !this.stopped) {
         this.again = false;
@@ -91,8 +90,8 @@ export class BoardDriver {
     });
   }
 
-  private async send(view: BoardView, key = ''): Promise<void> {
-    this.lastKey = key;
+  private async send(view: BoardView, compareNext: BoardView | null): Promise<void> {
+    this.lastView = compareNext;
     this.current = view;
     try {
       await this.display.show(view);
@@ -116,4 +115,43 @@ export class BoardDriver {
       this.changed();
     });
   }
+}
+
+/**
+ * Equal views but for `at` (what the display would show is the same). Field
+ * by field rather than by JSON text: boards compare a view every second.
+ */
+export function sameView(a: BoardView, b: BoardView): boolean {
+  return (
+    a.boardId === b.boardId &&
+    a.kind === b.kind &&
+    a.lang === b.lang &&
+    a.dir === b.dir &&
+    a.state === b.state &&
+    a.title === b.title &&
+    a.date === b.date &&
+    a.time === b.time &&
+    a.page === b.page &&
+    a.messageTurn === b.messageTurn &&
+    a.brightness === b.brightness &&
+    sameMessage(a.message, b.message) &&
+    sameItems(a.items, b.items) &&
+    a.pages.length === b.pages.length &&
+    a.pages.every((p, i) => sameItems(p, b.pages[i]!))
+  );
+}
+
+function sameMessage(a: BoardView['message'], b: BoardView['message']): boolean {
+  if (a === null || b === null) return a === b;
+  return a.text === b.text && a.level === b.level && a.until === b.until;
+}
+
+function sameItems(a: readonly ItemView[], b: readonly ItemView[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.id !== y.id || x.label !== y.label || x.short !== y.short || x.value !== y.value || x.latin !== y.latin || x.level !== y.level || x.stale !== y.stale) return false;
+  }
+  return true;
 }
