@@ -210,7 +210,7 @@ const base = obj({
     numbering,
   }).prefault({}),
   schedules: z.record(text('a schedule name'), schedule, { error: expected('a mapping of schedule names') }).default(() => ({})),
-  store: obj({ path: text('a path').default('./var/ccgate.db'), groupCommitMs: duration().default(0) }).prefault({}),
+  store: obj({ path: text('a path').default('./var/ccgate.db'), groupCommitMs: duration().default(2000) }).prefault({}),
   queueLog: obj({
     path: nullablePath('./var/queue_log'),
     rotate: obj({
@@ -260,7 +260,12 @@ const base = obj({
     eventsKeepDays: whole(1, 3650).default(7),
     eventsMaxDays: whole(1, 3650).default(30),
     maxDatabaseMB: whole(16, 1_000_000).default(1024),
-  }).prefault({}),
+  })
+    .superRefine((r, ctx) => {
+      // The hard cap must not cut what the soft rule promises to keep.
+      if (r.eventsMaxDays < r.eventsKeepDays) ctx.addIssue({ code: 'custom', path: ['eventsMaxDays'], message: `expected at least eventsKeepDays (${r.eventsKeepDays}): the hard cap cannot be shorter than the retention period` });
+    })
+    .prefault({}),
 });
 
 /** The parsed config before the default IVR is filled in; what cross-reference checks see. */
