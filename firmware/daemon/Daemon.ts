@@ -54,7 +54,7 @@ export class Daemon {
     if (config.api.socketPath) await prepareSocketPath(config.api.socketPath, logger);
     if (config.store.path !== ':memory:') mkdirSync(dirname(config.store.path), { recursive: true });
     // Wrapped so a full disk never interrupts call handling: changes wait in memory until they can be written.
-    const store = new ResilientStore(new SqliteStore(config.store.path, { logger }), logger.child({ component: 'store' }));
+    const store = new ResilientStore(new SqliteStore(config.store.path, { logger, stopwatch: () => performance.now() }), logger.child({ component: 'store' }));
     const gateway = new Gateway({ config: parts.config, store, trunks: parts.trunks, clock: parts.clock, random: parts.random, logger });
     let queueLog: QueueLogWriter | null = null;
     let api: ApiServer | null = null;

@@ -75,7 +75,7 @@ export class RecordDayWorld {
     // Campaign targets: +98935…, 80 % answer after 3–12 s, the rest ring out (and are retried).
     this.net.addDirectory((n) => (n.startsWith(CAMPAIGN_PREFIX) ? (r) => ({ answer: r.next() < 0.8 ? 'answer' : 'noAnswer', answerAfterMs: uniformInt(r, 3_000, 12_000) }) : undefined));
 
-    this.sqlite = new SqliteStore(config.store.path);
+    this.sqlite = new SqliteStore(config.store.path, { stopwatch: () => performance.now() });
     // Count commits without touching the core: wrap the instance's method.
     const commit = this.sqlite.commit.bind(this.sqlite);
     this.sqlite.commit = () => {
