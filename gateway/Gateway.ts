@@ -138,7 +138,7 @@ export class Gateway implements GatewayApi {
       callbacks: store.callbacks.active().map((c) => ({ callbackId: c.id, queue: c.queue })),
     });
     // Page by page, only the events the KPIs count; a long replay (a busy site's two days) runs after ready.
-    warmUpKpis(this.kpi, store, rebuildFromMs(this.ctx.clock.now(), config.site.timeZone), { defer: (fn) => setImmediate(fn), stopped: () => this.stopped, log: this.ctx.log });
+    warmUpKpis(this.kpi, store, rebuildFromMs(this.ctx.clock.now(), config.site.timeZone), { defer: (fn) => this.timers.setTimer('kpi-replay', 0, fn), stopped: () => this.stopped, log: this.ctx.log });
     this.ctx.tx.run('start', () => {
       recover(this.ctx);
       this.messages.restore();
