@@ -191,11 +191,34 @@ const trunk = z.preprocess(
   }),
 );
 
+/**
+ * The config file's format version, the top-level `version` key: the highest this release reads.
+ * A release that adds keys an older one would refuse raises it, so an older release given the newer
+ * file says why instead of listing unknown keys. Each release keeps a copy of the config it last ran
+ * with and a rollback restores it (firmware/update/, docs/releases.md), so an older release is never
+ * started on a file written for a newer one.
+ */
+export const CONFIG_VERSION = 1;
+
+const versionError = expected("a whole number ≥ 1 (the config format version)");
+const configVersion = z
+  .number({ error: versionError })
+  .int({ error: versionError })
+  .min(1, { error: versionError })
+  .refine((v) => v <= CONFIG_VERSION, {
+    error: (iss) =>
+      `this file was written for a newer release: config format ${show(iss.input)}, this release reads up to ${CONFIG_VERSION} ` +
+      '(install that release, or put back the config this release last ran with: the copy kept beside it, opt/ccgate/releases/<version>/config.yaml)',
+    abort: true,
+  })
+  .default(CONFIG_VERSION);
+
 const nullablePath = (fallback: string) => text('a path, or null to disable').nullable().default(fallback);
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 const shareError = expected('a share greater than 0 and at most 1 (0.8 means 80 %)');
 
 const base = obj({
+  version: configVersion,
   site: obj({
     name: text().default('ccgate'),
     timeZone: z
