@@ -65,8 +65,7 @@ export async function uploadBundle(link: SshLink, bundle: LocalBundle, incomingD
   let lastError: unknown = null;
   for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
     if (attempt > 1) await sleep(opts.backoffMs(attempt));
-    try {
-      const client = await link.client();
+    const attemptOnce = async (client: Client): Promise<UploadResult> => {
       const sftp = await openSftp(client);
       try {
         if (attempt === 1 && (await alreadyThere(client, sftp, finalPath, bundle))) {
@@ -92,6 +91,10 @@ export async function uploadBundle(link: SshLink, bundle: LocalBundle, incomingD
       } finally {
         sftp.end();
       }
+    };
+    try {
+      const client = await link.client();
+      return await untilClosed(client, attemptOnce(client));
     } catch (e) {
       lastError = e;
       if (!retryable(e)) throw wrap(e, link, finalPath, attempt);
@@ -188,13 +191,26 @@ function retryable(e: unknown): boolean {
 
 function wrap(e: unknown, link: SshLink, path: string, attempts: number): FlashError {
   // A unit that cannot be reached at all, a refused key or host key: that error says it best.
-  if (e instanceof FlashError && e.code !== 'UPLOAD_HASH_MISMATCH') return e;
+  if (e instanceof FlashError && e.code !== 'UPLOAD_HASH_MISMATCH' && e.code !== 'CONNECTION_LOST') return e;
   const why = sftpStatus(e) !== null ? `the unit refused: ${message(e)}` : `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${message(e)}`;
   return new FlashError('UPLOAD_FAILED', `upload of ${path} to ${link.target.name}: ${why}`, { unit: link.target.name, path, attempts }, { cause: e });
 }
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Settle with `work`, or reject as soon as the connection closes: SFTP
+ * requests in flight when a link is cut are not always answered, and a
+ * transfer must not wait for them.
+ */
+function untilClosed<T>(client: Client, work: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onClose = (): void => reject(new FlashError('CONNECTION_LOST', 'the connection dropped during the upload'));
+    client.once('close', onClose);
+    work.then(resolve, reject).finally(() => client.removeListener('close', onClose));
+  });
 }
 
 function call<T>(fn: (cb: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {

@@ -117,3 +117,45 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+// ---- Units behind the test sshd: a bundle, unit roots, the command's I/O ----
+
+/** A gzip tar shaped like a release bundle (manifest.json + an incompressible payload) for transport tests. */
+export async function makeTestBundle(dir: string, version: string, payloadBytes: number): Promise<string> {
+  const { create } = await import('tar');
+  const { randomBytes } = await import('node:crypto');
+  const src = mkdtempSync(join(dir, 'bundle-src-'));
+  writeFileSync(join(src, 'manifest.json'), JSON.stringify({ format: 1, name: 'ccgate', version }, null, 2) + '\n');
+  mkdirSync(join(src, 'release'));
+  writeFileSync(join(src, 'release', 'payload.bin'), randomBytes(payloadBytes));
+  const file = join(dir, `ccgate-${version}-linux-x64.tar.gz`);
+  await create({ gzip: true, file, cwd: src, portable: true }, ['manifest.json', 'release/payload.bin']);
+  rmSync(src, { recursive: true, force: true });
+  return file;
+}
+
+/** A unit root scripted for test/support/scriptedUpdater.mjs. */
+export function makeScriptedUnit(root: string, script: Record<string, unknown>): void {
+  mkdirSync(join(root, 'var/lib/ccgate/incoming'), { recursive: true });
+  writeFileSync(join(root, 'scripted-update.json'), JSON.stringify(script));
+}
+
+/** The `--remote-ccgate` that runs the scripted updater from this checkout on the unit (sshd runs it through root's shell). */
+export const SCRIPTED_REMOTE = `${process.execPath} ${join(import.meta.dirname, 'scriptedUpdater.mjs')}`;
+
+/** A CommandEnv whose output is kept for the assertions. */
+export function captureEnv(): { env: import('../../firmware/cli/args.ts').CommandEnv; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    env: {
+      io: { out: (t) => void (out += t), err: (t) => void (err += t), columns: undefined },
+      path: (p) => p,
+      client: () => {
+        throw new Error('flash talks to no daemon');
+      },
+    },
+    out: () => out,
+    err: () => err,
+  };
+}
