@@ -6,7 +6,8 @@
  * reconnect on demand after a cut (the upload resumes on a fresh connection).
  * See docs/flashing.md and ../shared/hardware/updates-systemd.md §4.
  */
-import { Client, type ConnectConfig, type SFTPWrapper, type ServerHostKeyAlgorithm } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader sees only its default export.
+import ssh2, { type Client, type ConnectConfig, type SFTPWrapper, type ServerHostKeyAlgorithm } from 'ssh2';
 import { FlashError } from './FlashError.ts';
 import { hostKeyError, hostKeyName, judgeHostKey, pinnedAlgorithms, type KnownHostEntry } from './knownHosts.ts';
 
@@ -39,7 +40,7 @@ export const SSH_DEFAULTS = { readyTimeoutMs: 20_000, keepaliveIntervalMs: 5_000
 
 /** Open and authenticate one connection. Rejects with a FlashError naming the unit and what failed. */
 export function connect(target: UnitTarget, opts: SshOptions): Promise<Client> {
-  const client = new Client();
+  const client = new ssh2.Client();
   let refused: FlashError | null = null;
   const pinned = pinnedAlgorithms(opts.knownHosts, target.host, target.port) as ServerHostKeyAlgorithm[];
   const config: ConnectConfig = {

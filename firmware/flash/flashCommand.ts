@@ -8,7 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader sees only its default export.
+import ssh2 from 'ssh2';
 import { parseDuration } from '../config/duration.ts';
 import { parse, str, type CommandEnv, type Values } from '../cli/args.ts';
 import { numberFlag, UsageError } from '../cli/usage.ts';
@@ -190,7 +191,7 @@ function identity(values: Values, d: FlashDeps, env: CommandEnv): Identity {
   } catch (e) {
     throw new FlashError('IDENTITY_UNREADABLE', `cannot read the key ${file}: ${(e as Error).message}`, { file }, { cause: e });
   }
-  const parsed = utils.parseKey(key);
+  const parsed = ssh2.utils.parseKey(key);
   if (parsed instanceof Error) {
     const hint = /encrypted|passphrase/i.test(parsed.message) ? ': it is protected by a passphrase; load it into ssh-agent (`ssh-add FILE`) and leave out --identity' : '';
     throw new FlashError('IDENTITY_UNREADABLE', `cannot use the key ${file}: ${parsed.message}${hint}`, { file });

@@ -5,11 +5,13 @@
  * proxy between the flasher and sshd (resumed; or, with no attempts left,
  * aborted with the unit unchanged).
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flashCommand } from '../../firmware/flash/flashCommand.ts';
 import { UPLOAD_DEFAULTS } from '../../firmware/flash/upload.ts';
@@ -171,4 +173,36 @@ describe('ccgate flash over a real sshd', () => {
       await proxy.close();
     }
   });
+
+  it('runs from the real command line: a dry run verifies on the unit and switches nothing', async () => {
+    const root = unit('dry');
+    const bin = fileURLToPath(new URL('../../bin/ccgate.mjs', import.meta.url));
+    const args = ['flash', bundle, `127.0.0.1:${sshd.port}`, '--identity', sshd.clientKeyFile, '--known-hosts', sshd.knownHostsFile, '--remote-ccgate', SCRIPTED_REMOTE, '--unit-root', root, '--dry-run', '--json'];
+    const r = await run(process.execPath, [bin, ...args]);
+    expect(r.stderr).toContain('dry run of ccgate-0.2.0-linux-x64.tar.gz (0.2.0) on 1 unit');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { units: Array<{ result: string }> }).units[0]!.result).toBe('dry-run');
+    expect(readFileSync(join(root, 'scripted-update.log'), 'utf8')).toContain('"--dry-run"');
+  });
+
+  it('rolls a unit back with --rollback (no bundle sent)', async () => {
+    const root = unit('back');
+    const io = captureEnv();
+    const code = await flashCommand(['--rollback', `127.0.0.1:${sshd.port}`, '--identity', sshd.clientKeyFile, '--known-hosts', sshd.knownHostsFile, '--remote-ccgate', SCRIPTED_REMOTE, '--unit-root', root, '--json'], io.env, FAST);
+    expect(code).toBe(0);
+    expect((JSON.parse(io.out()) as { units: Array<{ result: string; ok: boolean }> }).units[0]).toMatchObject({ result: 'rolled-back', ok: true });
+    expect(incoming(root)).toEqual([]);
+    expect(readFileSync(join(root, 'scripted-update.log'), 'utf8')).toContain('"rollback"');
+  });
 });
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env: { ...process.env, CCGATE_FROM_SOURCE: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
