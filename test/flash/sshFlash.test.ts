@@ -174,6 +174,22 @@ describe('ccgate flash over a real sshd', () => {
     }
   });
 
+  it('logs in with a key held by ssh-agent when no --identity is given', async () => {
+    const root = unit('agent');
+    const sock = join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      await waitFor(() => existsSync(sock));
+      expect((await run('ssh-add', [sshd.clientKeyFile], { SSH_AUTH_SOCK: sock })).code).toBe(0);
+      const io = captureEnv();
+      const code = await flashCommand([bundle, `127.0.0.1:${sshd.port}`, '--known-hosts', sshd.knownHostsFile, '--remote-ccgate', SCRIPTED_REMOTE, '--unit-root', root], io.env, { ...FAST, env: { SSH_AUTH_SOCK: sock }, home: dir });
+      expect(io.out()).toMatch(/installed/);
+      expect(code).toBe(0);
+    } finally {
+      agent.kill();
+    }
+  });
+
   it('runs from the real command line: a dry run verifies on the unit and switches nothing', async () => {
     const root = unit('dry');
     const bin = fileURLToPath(new URL('../../bin/ccgate.mjs', import.meta.url));
@@ -196,9 +212,13 @@ describe('ccgate flash over a real sshd', () => {
   });
 });
 
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function waitFor(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, CCGATE_FROM_SOURCE: '1' } });
+    const child = spawn(cmd, args, { env: { ...process.env, CCGATE_FROM_SOURCE: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
