@@ -71,7 +71,10 @@ function uploadReporter(bundle: LocalBundle, say: (t: string) => void): (e: Uplo
         return;
       case 'attempt':
         if (e.attempt === 1 && e.offset === 0) say(`upload ${bundle.name} (${mb(bundle.size)} MB)`);
-        else say(`upload attempt ${e.attempt} of ${e.of}: resuming at ${mb(e.offset)} of ${mb(bundle.size)} MB${e.error ? ` after: ${e.error}` : ''}`);
+        else {
+          const where = e.offset === 0 ? 'from the start' : `resuming at ${mb(e.offset)} of ${mb(bundle.size)} MB`;
+          say(`upload attempt ${e.attempt} of ${e.of}: ${where}${e.error ? ` after: ${e.error}` : ''}`);
+        }
         return;
       case 'progress': {
         const quarter = Math.floor((4 * e.sent) / e.size);

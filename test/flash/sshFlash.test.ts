@@ -174,6 +174,17 @@ describe('ccgate flash over a real sshd', () => {
     }
   });
 
+  it('throws away a stale part file from another build (hash mismatch) and sends the bundle again from the start', async () => {
+    const root = unit('stale');
+    writeFileSync(join(root, 'var/lib/ccgate/incoming/ccgate-0.2.0-linux-x64.tar.gz.part'), Buffer.alloc(300_000, 7));
+    const io = captureEnv();
+    const code = await flashCommand([bundle, `127.0.0.1:${sshd.port}`, '--identity', sshd.clientKeyFile, '--known-hosts', sshd.knownHostsFile, '--remote-ccgate', SCRIPTED_REMOTE, '--unit-root', root, '--json'], io.env, FAST);
+    expect(io.err()).toMatch(/upload attempt 1 of 5: resuming at 0\.3/);
+    expect(io.err()).toMatch(/upload attempt 2 of 5: from the start after: .*hashes to/);
+    expect(code).toBe(0);
+    expect(sha(join(root, 'var/lib/ccgate/incoming/ccgate-0.2.0-linux-x64.tar.gz'))).toBe(sha(bundle));
+  });
+
   it('logs in with a key held by ssh-agent when no --identity is given', async () => {
     const root = unit('agent');
     const sock = join(dir, 'agent.sock');
