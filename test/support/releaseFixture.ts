@@ -1,0 +1,85 @@
+/**
+ * Real release bundles for tests, built from this checkout (dist/ must be
+ * built: npm ci does it): a key pair, signed bundles of any version and seq,
+ * variants whose files a test changed before signing (a release that cannot
+ * start), bundles for another target, and bundles tampered with after
+ * signing. The production tree is staged once per test process and reused.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { create, extract } from 'tar';
+import { bundleName, hashFile, manifestFor, stageRelease, writeBundle, type StagedRelease } from '../../firmware/release/buildRelease.ts';
+import type { Target } from '../../firmware/release/manifest.ts';
+import { generateKeyFiles, loadPrivateKey, signManifest, type KeyFiles } from '../../firmware/release/signing.ts';
+import { serializeManifest } from '../../firmware/release/manifest.ts';
+import { RELEASE_PREFIX } from '../../firmware/release/verifyBundle.ts';
+
+const PKG_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let base: StagedRelease | null = null;
+let scratch: string | null = null;
+
+function scratchDir(): string {
+  scratch ??= mkdtempSync(join(tmpdir(), 'ccgate-relfix-'));
+  return scratch;
+}
+
+export function makeTestKey(dir: string, name = 'release'): KeyFiles {
+  mkdirSync(dir, { recursive: true });
+  return generateKeyFiles(join(dir, name));
+}
+
+export interface TestReleaseOptions {
+  dir: string;
+  version: string;
+  seq?: number;
+  key: KeyFiles;
+  target?: Partial<Target>;
+  /** Change the release's files (the folder holding bin/, dist/, …) before the manifest is made. */
+  mutate?: (releaseDir: string) => void | Promise<void>;
+  sign?: boolean;
+}
+
+function rehash(staged: StagedRelease): StagedRelease {
+  const root = join(staged.dir, RELEASE_PREFIX);
+  const files: StagedRelease['files'] = {};
+  for (const rel of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!rel.isFile()) continue;
+    const abs = join(rel.parentPath, rel.name);
+    files[abs.slice(root.length)] = hashFile(abs);
+  }
+  return { dir: staged.dir, files };
+}
+
+/** A signed (by default) bundle of this checkout in `dir`; its path. */
+export async function makeTestRelease(o: TestReleaseOptions): Promise<string> {
+  base ??= stageRelease(PKG_ROOT, join(scratchDir(), 'base'));
+  let staged = base;
+  if (o.mutate !== undefined) {
+    const dir = mkdtempSync(join(scratchDir(), 'variant-'));
+    cpSync(join(base.dir, RELEASE_PREFIX), join(dir, RELEASE_PREFIX), { recursive: true });
+    await o.mutate(join(dir, RELEASE_PREFIX));
+    staged = rehash({ dir, files: {} });
+  }
+  const m = manifestFor(staged, { version: o.version, seq: o.seq ?? 1, target: { ...manifestFor(staged, { version: o.version, seq: 1 }).target, ...o.target } });
+  const sig = o.sign === false ? null : signManifest(serializeManifest(m), loadPrivateKey(o.key.privateKeyPath));
+  mkdirSync(o.dir, { recursive: true });
+  const out = join(o.dir, bundleName(m));
+  await writeBundle(out, staged, m, sig);
+  return out;
+}
+
+/** A copy of `bundle` whose file `relPath` (inside the release) now holds `bytes`, manifest and signature unchanged. */
+export async function tamperBundle(bundle: string, relPath: string, bytes: Buffer): Promise<string> {
+  const dir = mkdtempSync(join(scratchDir(), 'tamper-'));
+  await extract({ file: bundle, cwd: dir });
+  writeFileSync(join(dir, RELEASE_PREFIX, relPath), bytes);
+  const entries = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+  const out = bundle.replace(/\.tar\.gz$/, '.tampered.tar.gz');
+  await create({ file: out, gzip: true, cwd: dir, portable: true, noDirRecurse: true }, entries);
+  return out;
+}
