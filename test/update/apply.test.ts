@@ -1,0 +1,193 @@
+/**
+ * `ccgate update apply` on a unit in a temporary root, with real release
+ * bundles built from this checkout, real processes and a stand-in for
+ * systemctl that runs each release's own daemon (test/support/systemctlStandin.mjs):
+ * a first install, an update kept after probation, refusals that change
+ * nothing, a release that cannot start rolled back, and an updater killed
+ * (SIGKILL) after the switch, recovered into a working release.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPublicKey, keyIdOf, publicKeyPem } from '../../firmware/release/signing.ts';
+import { unitPaths } from '../../firmware/release/unitPaths.ts';
+import { makeTestKey, makeTestRelease, tamperBundle } from '../support/releaseFixture.ts';
+import type { KeyFiles } from '../../firmware/release/signing.ts';
+
+const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = join(ROOT_DIR, 'bin', 'ccgate.mjs');
+const STANDIN = join(ROOT_DIR, 'test', 'support', 'systemctlStandin.mjs');
+
+let work: string;
+let root: string;
+let standinDir: string;
+let key: KeyFiles;
+const bundles: Record<string, string> = {};
+
+interface Run {
+  code: number;
+  lines: Array<Record<string, unknown>>;
+  stderr: string;
+}
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    CCGATE_FROM_SOURCE: '1',
+    CCGATE_SYSTEMCTL: `${process.execPath} ${STANDIN}`,
+    CCGATE_STANDIN_DIR: standinDir,
+    CCGATE_STANDIN_ROOT: root,
+    ...extra,
+  };
+}
+
+function ccgate(args: string[], extra: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: env(extra), timeout: 120_000, maxBuffer: 1 << 22 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      const lines = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      resolve({ code, lines, stderr });
+    });
+  });
+}
+
+const apply = (bundle: string, extra: Record<string, string> = {}, flags: string[] = []) =>
+  ccgate(['update', 'apply', bundle, '--root', root, '--json', '--probation', '2s', ...flags], extra);
+
+function result(r: Run): Record<string, unknown> {
+  const last = r.lines.at(-1);
+  if (last === undefined) throw new Error(`no JSON result; stderr: ${r.stderr}`);
+  return last;
+}
+
+function current(): string {
+  return readlinkSync(unitPaths(root).current);
+}
+
+function standin(): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(standinDir, 'state.json'), 'utf8')) as Record<string, unknown>;
+}
+
+/** Every path under opt/ccgate with its size and mtime: what "nothing changed" compares. */
+function tree(): string[] {
+  const base = unitPaths(root).base;
+  return readdirSync(base, { recursive: true })
+    .map((p) => String(p))
+    .filter((p) => !p.includes('node_modules'))
+    .sort()
+    .map((p) => {
+      const s = statSync(join(base, p), { throwIfNoEntry: false });
+      return `${p} ${s?.size ?? '-'} ${s?.mtimeMs ?? '-'}`;
+    });
+}
+
+async function stopService(): Promise<void> {
+  await new Promise<void>((resolve) => execFile(process.execPath, [STANDIN, 'stop', 'ccgate'], { env: env() }, () => resolve()));
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ccgate-upd-'));
+  root = join(work, 'root');
+  standinDir = join(work, 'standin');
+  const p = unitPaths(root);
+  for (const d of [p.releases, p.etc, p.data, p.incoming]) mkdirSync(d, { recursive: true });
+  key = makeTestKey(join(work, 'keys'));
+  const pub = loadPublicKey(key.publicKeyPath);
+  writeFileSync(
+    p.trustStore,
+    JSON.stringify({ format: 1, keys: [{ id: keyIdOf(pub), publicKey: publicKeyPem(pub), comment: 'test', addedBy: 'bootstrap' }], revoked: [], appliedOps: [] }, null, 2) + '\n',
+  );
+  writeFileSync(
+    p.config,
+    [
+      'version: 1',
+      'site: {name: upd, drainMs: 1s}',
+      `store: {path: '${p.database}'}`,
+      'queueLog: {path: null}',
+      // A unix socket path must stay under 108 bytes: the temporary folder's name is short.
+      `api: {socketPath: '${join(work, 's.sock')}'}`,
+      'trunks:',
+      '  - {id: sim1, type: sim, channels: 2}',
+      'log: {level: warn}',
+      '',
+    ].join('\n'),
+  );
+  bundles.v1 = await makeTestRelease({ dir: join(work, 'b'), version: '1.0.0', seq: 1, key });
+  bundles.v2 = await makeTestRelease({ dir: join(work, 'b'), version: '1.1.0', seq: 2, key });
+  // Validly signed, but its program exits at once: the service never becomes ready.
+  bundles.broken = await makeTestRelease({
+    dir: join(work, 'b'),
+    version: '1.2.0',
+    seq: 3,
+    key,
+    mutate: (dir: string) => writeFileSync(join(dir, 'bin', 'ccgate.mjs'), "#!/usr/bin/env node\nif (process.argv[2] === 'run') process.exit(1);\nawait import('../dist/firmware/cli/main.js').then(async (m) => { process.exitCode = await m.main(process.argv.slice(2)); });\n"),
+  });
+  bundles.v3 = await makeTestRelease({ dir: join(work, 'b'), version: '1.3.0', seq: 4, key });
+}, 180_000);
+
+afterAll(async () => {
+  if (root !== undefined) await stopService();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('ccgate update apply', () => {
+  it('installs the first release on a fresh unit, and runs it', async () => {
+    const r = await apply(bundles.v1!);
+    expect(result(r), r.stderr).toMatchObject({ result: 'installed', from: null, to: '1.0.0' });
+    expect(r.code).toBe(0);
+    expect(current()).toBe('releases/1.0.0');
+    expect(standin()).toMatchObject({ ActiveState: 'active' });
+  }, 120_000);
+
+  it('updates to a good release: switched, healthy after probation, the previous one kept', async () => {
+    const r = await apply(bundles.v2!);
+    expect(result(r), r.stderr).toMatchObject({ result: 'installed', from: '1.0.0', to: '1.1.0' });
+    expect(r.lines.map((l) => `${String(l.step)}:${String(l.status)}`)).toEqual(
+      expect.arrayContaining(['verify:ok', 'unpack:ok', 'preflight:ok', 'switch:ok', 'restart:ok', 'probation:ok', 'commit:ok']),
+    );
+    expect(current()).toBe('releases/1.1.0');
+    expect(readlinkSync(unitPaths(root).previous)).toBe('releases/1.0.0');
+    expect(standin()).toMatchObject({ ActiveState: 'active' });
+  }, 120_000);
+
+  it('refuses a tampered bundle and a wrong target before anything changes', async () => {
+    const before = tree();
+    const tampered = await tamperBundle(bundles.v3!, 'package.json', Buffer.from('{"name":"ccgate","version":"6.6.6"}\n'));
+    const t = await apply(tampered);
+    expect(result(t)).toMatchObject({ result: 'refused', code: 'HASH_MISMATCH' });
+    expect(t.code).toBe(1);
+    const other = await makeTestRelease({ dir: join(work, 'b2'), version: '1.4.0', seq: 5, key, target: { arch: process.arch === 'arm64' ? 'x64' : 'arm64' } });
+    const w = await apply(other);
+    expect(result(w)).toMatchObject({ result: 'refused', code: 'WRONG_TARGET' });
+    expect(tree()).toEqual(before);
+    expect(current()).toBe('releases/1.1.0');
+  }, 120_000);
+
+  it('rolls a release that cannot start back to the running one, and says why', async () => {
+    const r = await apply(bundles.broken!);
+    expect(result(r), r.stderr).toMatchObject({ result: 'rolled-back', from: '1.1.0', to: '1.2.0' });
+    expect(r.code).toBe(3);
+    expect(String(result(r).reason)).not.toBe('');
+    expect(current()).toBe('releases/1.1.0');
+    expect(standin()).toMatchObject({ ActiveState: 'active' });
+  }, 120_000);
+
+  it('an updater killed right after the switch is undone by recovery: the old release runs', async () => {
+    const killed = await apply(bundles.v3!, { CCGATE_UPDATE_CRASH_AT: 'switch' });
+    expect(killed.code).not.toBe(0);
+    expect(current()).toBe('releases/1.3.0');
+    const r = await ccgate(['update', 'recover', '--root', root, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(current()).toBe('releases/1.1.0');
+    expect(standin()).toMatchObject({ ActiveState: 'active' });
+    // And the same bundle then installs cleanly.
+    const again = await apply(bundles.v3!);
+    expect(result(again), again.stderr).toMatchObject({ result: 'installed', from: '1.1.0', to: '1.3.0' });
+  }, 180_000);
+});
