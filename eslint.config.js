@@ -63,4 +63,12 @@ export default defineConfig(
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+
+  {
+    // Test stand-ins run as their own processes (a fake systemctl, a scripted updater): plain
+    // JavaScript outside the TypeScript project, linted without type information.
+    files: ['test/support/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly' } },
+  },
 );
