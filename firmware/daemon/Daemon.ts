@@ -12,7 +12,11 @@ import type { TrunkPort } from '../../gateway/trunk/TrunkPort.ts';
 import { startApiServer, type ApiServer } from '../api/ApiServer.ts';
 import { prepareSocketPath } from '../api/socketFile.ts';
 import { WallboardHost } from '../wallboard/WallboardHost.ts';
+import type { StoreState } from '../runtime/notify/Watchdog.ts';
 import { WriteMeter } from './writeMeter.ts';
+
+/** A read the watchdog's probe may take before the store counts as wedged (ms). */
+const STORE_READ_BOUND_MS = 2_000;
 
 /** Events replayed per read when the queue_log catches up after a crash. */
 const CATCH_UP_BATCH = 5_000;
@@ -118,6 +122,22 @@ export class Daemon {
     }
     log.info({ site: config.site.name, store: config.store.path, queueLog: config.queueLog.path, socket: config.api.socketPath, trunks: parts.trunks.map((t) => t.id) }, 'daemon started');
     return new Daemon(gateway, store, queueLog, api, log, wallboard, writes);
+  }
+
+  /**
+   * For the systemd watchdog: 'degraded' while writes fail (a full disk; calls
+   * go on from memory, so the daemon must not be restarted), 'wedged' when a
+   * read fails or takes longer than its bound.
+   */
+  storeState(): StoreState {
+    if (this.store.degraded) return 'degraded';
+    const t0 = performance.now();
+    try {
+      this.store.getMeta('watchdog.probe');
+    } catch {
+      return 'wedged';
+    }
+    return performance.now() - t0 > STORE_READ_BOUND_MS ? 'wedged' : 'ok';
   }
 
   /**

@@ -3,6 +3,8 @@ import { SeededRandom } from '../../gateway/core/Random.ts';
 import type { RunOptions } from '../cli/commands.ts';
 import { loadConfig } from '../config/loadConfig.ts';
 import { jsonLogger } from '../runtime/jsonLogger.ts';
+import { NO_NOTIFIER, notifierFor, type Notifier } from '../runtime/notify/Notifier.ts';
+import { Watchdog } from '../runtime/notify/Watchdog.ts';
 import { Daemon, type DaemonParts } from './Daemon.ts';
 import { lockDatabase } from './dbLock.ts';
 import { buildTrunks } from './trunks.ts';
@@ -11,10 +13,12 @@ import { buildTrunks } from './trunks.ts';
 export interface RunDeps {
   /** Where SIGINT and SIGTERM arrive (the process). */
   signals: Pick<NodeJS.EventEmitter, 'once' | 'removeListener'>;
-  startDaemon(parts: DaemonParts): Promise<Pick<Daemon, 'stop'>>;
+  startDaemon(parts: DaemonParts): Promise<Pick<Daemon, 'stop'> & Partial<Pick<Daemon, 'storeState'>>>;
+  /** systemd's environment (NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID); absent: no notifications. */
+  systemdEnv?: Readonly<Record<string, string | undefined>>;
 }
 
-const PROCESS_DEPS: RunDeps = { signals: process, startDaemon: (parts) => Daemon.start(parts) };
+const PROCESS_DEPS: RunDeps = { signals: process, startDaemon: (parts) => Daemon.start(parts), systemdEnv: process.env };
 
 /**
  * `ccgate run --config FILE`: the daemon, logging JSON lines to stdout for journald.
@@ -63,7 +67,9 @@ async function runUntilStopped(opts: RunOptions, deps: RunDeps, stopAsked: () =>
   if (config.trunks.every((t) => t.type === 'sim')) {
     logger.warn({}, 'only simulated trunks are configured: no calls will arrive (`ccgate demo` adds simulated traffic)');
   }
-  let daemon: Pick<Daemon, 'stop'>;
+  const env = deps.systemdEnv ?? {};
+  const notifier: Notifier = deps.systemdEnv ? notifierFor(env, (err) => logger.warn({ err }, 'systemd notification failed')) : NO_NOTIFIER;
+  let daemon: Awaited<ReturnType<RunDeps['startDaemon']>>;
   try {
     daemon = await deps.startDaemon({ config, trunks, clock, random, logger });
   } catch (e) {
@@ -72,12 +78,19 @@ async function runUntilStopped(opts: RunOptions, deps: RunDeps, stopAsked: () =>
     clock.dispose();
     throw e;
   }
+  // Daemon.start resolved: store open, recovery done, trunks opening, API listening.
+  await notifier.ready(`serving: ${trunks.length} trunk(s)${config.api.socketPath ? `, API at ${config.api.socketPath}` : ''}`);
+  const storeState = daemon.storeState?.bind(daemon) ?? (() => 'ok' as const);
+  const watchdog = new Watchdog(notifier, clock, storeState, env, process.pid);
+  watchdog.start();
   const early = stopAsked();
   if (early) logger.info({ signal: early }, 'stopping: asked while starting');
   else {
     await new Promise<void>((resolve) => onStop(resolve));
     logger.info({ signal: stopAsked() }, 'stopping');
   }
+  watchdog.stop();
+  await notifier.stopping();
   await daemon.stop();
   await built.close();
   // Last, once the store is closed and the modems are free for whoever comes next.
