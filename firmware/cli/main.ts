@@ -39,7 +39,16 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   wallboard: async (args, env) => (await import('./wallboardCommand.ts')).wallboardCommand(args, env),
   history: historyCommand,
   store: storeSubcommand,
+  // Releases, updates and unit set-up: loaded only when asked for (the daemon never pays for tar, ssh2 or crypto).
+  release: async (args, env) => (await import('../release/releaseCommand.ts')).releaseCommand(args, env),
+  keys: async (args, env) => (await import('../release/keysCommand.ts')).keysCommand(args, env),
+  update: async (args, env) => (await import('../update/updateCommand.ts')).updateCommand(args, env),
+  flash: async (args, env) => (await import('../flash/flashCommand.ts')).flashCommand(args, env),
+  install: async (args, env) => (await import('../install/installCommand.ts')).installCommand(args, env),
 };
+
+/** Command groups whose --help text lives in their own module (loaded only when asked for). */
+const SELF_HELP: ReadonlySet<string> = new Set(['release', 'keys', 'update', 'flash', 'install']);
 
 const AGENT_ACTIONS: readonly AgentAction[] = ['login', 'logout', 'pause', 'unpause'];
 
@@ -70,6 +79,8 @@ async function dispatch(argv: string[], d: MainDeps): Promise<number> {
   }
   if (command === 'help' || command === '--help' || command === '-h') {
     const topic = command === 'help' ? rest[0] : undefined;
+    // Groups that keep their help beside their code print it themselves.
+    if (topic !== undefined && SELF_HELP.has(topic)) return dispatch([topic, '--help'], d);
     if (topic !== undefined && !COMMAND_USAGE[topic]) throw new UsageError(`no help for unknown command ${JSON.stringify(topic)}`);
     d.io.out(topic === undefined ? MAIN_USAGE : (COMMAND_USAGE[topic] ?? MAIN_USAGE));
     return 0;

@@ -44,6 +44,16 @@ Commands:
   store info [--json]          the database on the card: size, pages, free pages, rows per table
   store compact [--page-size N] [--dry-run]
                                rebuild the database with the daemon stopped, giving back free pages
+  release build|sign|verify|keygen
+                               make and sign a release bundle (docs/releases.md)
+  keys list|trust|sign-op|apply
+                               the release keys a unit trusts; adding and revoking is signed
+  flash BUNDLE HOST... | --units FILE
+                               install a release on units over SSH, rolled back if unhealthy (docs/flashing.md)
+  update apply BUNDLE|rollback|status|recover
+                               on the unit: install a release (USB stick), switch back, show releases
+  install [--root DIR] [--dry-run]
+                               on the unit: directories, systemd units, udev rule, config skeleton (docs/systemd.md)
   help [COMMAND]               show help (also --help); --version prints the version
 
 Commands talking to the daemon take --socket PATH (default $CCGATE_SOCKET, else var/ccgate.sock).
@@ -134,7 +144,8 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
                   Safe to interrupt (power cut included): run it again
   --config FILE   the site's YAML, for store.path (default ./var/ccgate.db; relative paths are
                   taken from the current folder, as the daemon takes them from its own)
-  --page-size N   page size of the rebuilt file, bytes: 512, 1024, … 65536 (default 4096)
+  --page-size N   page size of the rebuilt file, bytes: 512, 1024, … 65536 (default 1024:
+                  a third of the bytes 4096 writes per commit, see docs/storage.md)
   --dry-run       check and show what compact would do; change nothing
   --json          print the report as JSON (sizes in bytes, durations in ms)
 `,
