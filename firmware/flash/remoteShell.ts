@@ -46,10 +46,17 @@ export async function execLines(client: Client, command: string, onLine: (line: 
     ch.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-stderrKeep);
     });
-    ch.on('close', () => {
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      client.removeListener('close', finish);
       if (pending !== '') onLine(pending);
       resolve({ ...exit, stderr });
-    });
+    };
+    ch.on('close', finish);
+    // A cut link may leave the channel without its own 'close': the connection's close ends the wait too.
+    client.once('close', finish);
   });
 }
 
