@@ -6,6 +6,9 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fsyncDir } from '../store/dbFiles.ts';
+
+export { fsyncDir };
 
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
   const dir = dirname(path);
@@ -23,14 +26,4 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
   closeSync(fd);
   renameSync(tmp, path);
   fsyncDir(dir);
-}
-
-/** fsync a folder, so the entries created or renamed in it survive a power cut. */
-export function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
