@@ -5,25 +5,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_NOTIFIER, notifierFor } from './Notifier.ts';
+import { NOTIFY_LISTENER_PY } from '../../../test/support/notifyListener.ts';
 
 /**
  * A NOTIFY_SOCKET receiver: an AF_UNIX datagram socket that closes every fd
  * passed with BARRIER=1 (else systemd-notify waits 5 s and fails) and prints
  * each message as one line.
  */
-const LISTENER = `
-import socket, sys, os, array
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-print("listening", flush=True)
-while True:
-    msg, anc, flags, addr = s.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
-    for level, kind, data in anc:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds = array.array("i"); fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
-            for fd in fds: os.close(fd)
-    print(msg.decode().replace("\\n", "|"), flush=True)
-`;
 
 let dir: string;
 let listener: ChildProcess | undefined;
@@ -36,13 +24,13 @@ async function listen(): Promise<{ socket: string; lines: string[] }> {
   dir = mkdtempSync(join(tmpdir(), 'ccgate-notify-'));
   const socket = join(dir, 'notify');
   const lines: string[] = [];
-  const p = spawn('python3', ['-c', LISTENER, socket], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = spawn('python3', ['-c', NOTIFY_LISTENER_PY, socket], { stdio: ['ignore', 'pipe', 'inherit'] });
   listener = p;
   const rl = createInterface({ input: p.stdout });
   await new Promise<void>((resolve) => {
     rl.on('line', (l) => {
       if (l === 'listening') resolve();
-      else lines.push(l);
+      else lines.push(l.replace(/^\d+ /, ''));
     });
   });
   return { socket, lines };

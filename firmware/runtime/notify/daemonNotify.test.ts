@@ -5,22 +5,9 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NOTIFY_LISTENER_PY } from '../../../test/support/notifyListener.ts';
 
 /** As in Notifier.test.ts: a datagram receiver that closes barrier fds and prints each message. */
-const LISTENER = `
-import socket, sys, os, array, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-print("listening", flush=True)
-t0 = time.monotonic()
-while True:
-    msg, anc, flags, addr = s.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
-    for level, kind, data in anc:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds = array.array("i"); fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
-            for fd in fds: os.close(fd)
-    print("%d %s" % (int((time.monotonic() - t0) * 1000), msg.decode().replace("\\n", "|")), flush=True)
-`;
 const checkout = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 let dir: string;
@@ -37,7 +24,7 @@ describe('ccgate run under a NOTIFY_SOCKET', () => {
     const config = join(dir, 'ccgate.yaml');
     writeFileSync(config, [`store: {path: '${join(dir, 'ccgate.db')}'}`, `api: {socketPath: '${join(dir, 'ccgate.sock')}'}`, 'queueLog: {path: null}', 'trunks:', '  - {id: sim1, type: sim, channels: 1}', 'log: {level: error}', ''].join('\n'));
     const lines: Array<{ ms: number; msg: string }> = [];
-    const listener = spawn('python3', ['-c', LISTENER, socket], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const listener = spawn('python3', ['-c', NOTIFY_LISTENER_PY, socket], { stdio: ['ignore', 'pipe', 'inherit'] });
     procs.push(listener);
     const waiters: Array<() => void> = [];
     await new Promise<void>((resolve) => {
