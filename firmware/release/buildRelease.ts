@@ -105,15 +105,16 @@ export function bundleName(m: Manifest): string {
 /**
  * Write the bundle at `out` from a staged release: manifest.json,
  * manifest.sig when given, release/<every manifest file>. Entries sorted, owner and
- * dates fixed, so the same release gives the same bytes.
+ * dates fixed, so the same release gives the same bytes. Tests pass a
+ * low `gzipLevel`: level 9 is for the link to the unit, not for a temp dir.
  */
-export async function writeBundle(out: string, staged: StagedRelease, manifest: Manifest, signature: Signature | null): Promise<void> {
+export async function writeBundle(out: string, staged: StagedRelease, manifest: Manifest, signature: Signature | null, gzipLevel = 9): Promise<void> {
   writeFileSync(join(staged.dir, 'manifest.json'), serializeManifest(manifest));
   rmSync(join(staged.dir, 'manifest.sig'), { force: true });
   if (signature !== null) writeFileSync(join(staged.dir, 'manifest.sig'), serializeSignature(signature));
   const entries = ['manifest.json', ...(signature === null ? [] : ['manifest.sig']), ...Object.keys(manifest.files).sort().map((n) => `${RELEASE_PREFIX}${n}`)];
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.tmp`;
-  await create({ file: tmp, gzip: { level: 9 }, cwd: staged.dir, portable: true, mtime: new Date(0), noDirRecurse: true }, entries);
+  await create({ file: tmp, gzip: { level: gzipLevel }, cwd: staged.dir, portable: true, mtime: new Date(0), noDirRecurse: true }, entries);
   renameSync(tmp, out);
 }

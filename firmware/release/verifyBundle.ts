@@ -36,16 +36,18 @@ interface Seen {
 
 /** Read every entry of the gzip tar; `onFile` gets each plain file's path and a stream of its bytes. */
 async function readEntries(bundle: string, onFile: (path: string, entry: ReadEntry) => void): Promise<void> {
+  // A throw inside onReadEntry escapes the parser as an uncaught exception: note the first problem, skip the rest, throw after.
+  let problem: ReleaseError | null = null;
   try {
     await list({
       file: bundle,
       strict: true,
       onReadEntry: (entry) => {
         const path = entry.path.replace(/^\.\//, '');
-        if (entry.type === 'Directory') return void entry.resume();
+        if (problem !== null || entry.type === 'Directory') return void entry.resume();
         if (entry.type !== 'File' && entry.type !== 'OldFile') {
-          entry.resume();
-          throw new ReleaseError('BAD_MANIFEST', `${bundle}: ${path} is a ${entry.type}: a bundle holds only files and folders`, { path });
+          problem = new ReleaseError('BAD_MANIFEST', `${bundle}: ${path} is a ${entry.type}: a bundle holds only files and folders`, { path });
+          return void entry.resume();
         }
         onFile(path, entry);
       },
@@ -54,6 +56,8 @@ async function readEntries(bundle: string, onFile: (path: string, entry: ReadEnt
     if (e instanceof ReleaseError) throw e;
     throw new ReleaseError('BUNDLE_UNREADABLE', `${bundle}: not a readable release bundle (${(e as Error).message})`, { bundle }, { cause: e });
   }
+  const found = problem as ReleaseError | null; // assigned in the callback: the compiler cannot see it
+  if (found !== null) throw found;
 }
 
 function collect(entry: ReadEntry): Promise<Buffer> {

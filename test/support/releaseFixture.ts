@@ -7,7 +7,7 @@
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { create, extract } from 'tar';
 import { bundleName, hashFile, manifestFor, stageRelease, writeBundle, type StagedRelease } from '../../firmware/release/buildRelease.ts';
@@ -19,6 +19,7 @@ import { RELEASE_PREFIX } from '../../firmware/release/verifyBundle.ts';
 const PKG_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let base: StagedRelease | null = null;
 let scratch: string | null = null;
+let tampered = 0;
 
 function scratchDir(): string {
   scratch ??= mkdtempSync(join(tmpdir(), 'ccgate-relfix-'));
@@ -66,20 +67,22 @@ export async function makeTestRelease(o: TestReleaseOptions): Promise<string> {
   const sig = o.sign === false ? null : signManifest(serializeManifest(m), loadPrivateKey(o.key.privateKeyPath));
   mkdirSync(o.dir, { recursive: true });
   const out = join(o.dir, bundleName(m));
-  await writeBundle(out, staged, m, sig);
+  await writeBundle(out, staged, m, sig, 1);
   return out;
 }
 
-/** A copy of `bundle` whose file `relPath` (inside the release) now holds `bytes`, manifest and signature unchanged. */
+/** A copy of `bundle` whose file `relPath` (inside the release; created if new) now holds `bytes`, manifest and signature unchanged. */
 export async function tamperBundle(bundle: string, relPath: string, bytes: Buffer): Promise<string> {
   const dir = mkdtempSync(join(scratchDir(), 'tamper-'));
   await extract({ file: bundle, cwd: dir });
+  mkdirSync(dirname(join(dir, RELEASE_PREFIX, relPath)), { recursive: true });
   writeFileSync(join(dir, RELEASE_PREFIX, relPath), bytes);
   const entries = readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
     .sort();
-  const out = bundle.replace(/\.tar\.gz$/, '.tampered.tar.gz');
-  await create({ file: out, gzip: true, cwd: dir, portable: true, noDirRecurse: true }, entries);
+  // Each tampered copy gets its own name: a test may make several from one bundle.
+  const out = bundle.replace(/\.tar\.gz$/, `.tampered-${++tampered}.tar.gz`);
+  await create({ file: out, gzip: { level: 1 }, cwd: dir, portable: true, noDirRecurse: true }, entries);
   return out;
 }
