@@ -13,10 +13,22 @@ import { startApiServer, type ApiServer } from '../api/ApiServer.ts';
 import { prepareSocketPath } from '../api/socketFile.ts';
 import { WallboardHost } from '../wallboard/WallboardHost.ts';
 import type { StoreState } from '../runtime/notify/Watchdog.ts';
+import { CommitStall } from '../runtime/notify/commitStall.ts';
 import { WriteMeter } from './writeMeter.ts';
 
 /** A read the watchdog's probe may take before the store counts as wedged (ms). */
 const STORE_READ_BOUND_MS = 2_000;
+/** How long writes may stay uncommitted (no commit finishing) before the store counts as wedged (ms). */
+const COMMIT_STALL_BOUND_MS = 60_000;
+
+/** The store, counting finished commits so the watchdog can tell stuck writes from busy ones. */
+class CountingStore extends ResilientStore {
+  commits = 0;
+  override commit(): void {
+    super.commit();
+    this.commits++;
+  }
+}
 
 /** Events replayed per read when the queue_log catches up after a crash. */
 const CATCH_UP_BATCH = 5_000;
@@ -41,7 +53,7 @@ export interface DaemonParts {
 export class Daemon {
   private constructor(
     readonly gateway: Gateway,
-    private readonly store: ResilientStore,
+    private readonly store: CountingStore,
     private readonly queueLog: QueueLogWriter | null,
     private readonly api: ApiServer | null,
     private readonly log: Logger,
@@ -49,6 +61,8 @@ export class Daemon {
     readonly wallboard: WallboardHost | null,
     private readonly writes: WriteMeter,
   ) {}
+
+  private readonly commitStall = new CommitStall(COMMIT_STALL_BOUND_MS);
 
   static async start(parts: DaemonParts): Promise<Daemon> {
     const { config, logger } = parts;
@@ -58,7 +72,7 @@ export class Daemon {
     if (config.api.socketPath) await prepareSocketPath(config.api.socketPath, logger);
     if (config.store.path !== ':memory:') mkdirSync(dirname(config.store.path), { recursive: true });
     // Wrapped so a full disk never interrupts call handling: changes wait in memory until they can be written.
-    const store = new ResilientStore(new SqliteStore(config.store.path, { logger, stopwatch: () => performance.now() }), logger.child({ component: 'store' }));
+    const store = new CountingStore(new SqliteStore(config.store.path, { logger, stopwatch: () => performance.now() }), logger.child({ component: 'store' }));
     const gateway = new Gateway({ config: parts.config, store, trunks: parts.trunks, clock: parts.clock, random: parts.random, logger });
     let queueLog: QueueLogWriter | null = null;
     let api: ApiServer | null = null;
@@ -127,7 +141,8 @@ export class Daemon {
   /**
    * For the systemd watchdog: 'degraded' while writes fail (a full disk; calls
    * go on from memory, so the daemon must not be restarted), 'wedged' when a
-   * read fails or takes longer than its bound.
+   * read fails or takes longer than its bound, or writes have stayed
+   * uncommitted with no commit finishing for longer than theirs.
    */
   storeState(): StoreState {
     if (this.store.degraded) return 'degraded';
@@ -137,7 +152,8 @@ export class Daemon {
     } catch {
       return 'wedged';
     }
-    return performance.now() - t0 > STORE_READ_BOUND_MS ? 'wedged' : 'ok';
+    if (performance.now() - t0 > STORE_READ_BOUND_MS) return 'wedged';
+    return this.commitStall.stalled(this.store.dirty, this.store.commits, performance.now()) ? 'wedged' : 'ok';
   }
 
   /**
