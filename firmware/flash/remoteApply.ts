@@ -11,7 +11,7 @@ import { FlashError } from './FlashError.ts';
 import { execLines, shq } from './remoteShell.ts';
 
 const STEPS = ['verify', 'unpack', 'preflight', 'switch', 'restart', 'probation', 'commit', 'rollback'] as const;
-const RESULTS = ['installed', 'rolled-back', 'refused', 'unchanged', 'dry-run'] as const;
+const RESULTS = ['installed', 'rolled-back', 'refused', 'unchanged', 'dry-run', 'failed'] as const;
 
 const progressLine = z.object({ step: z.enum(STEPS), status: z.enum(['start', 'ok', 'failed']), detail: z.string().optional() });
 const resultLine = z.object({
@@ -89,8 +89,11 @@ export function judgeRemote(req: RemoteRequest, result: UpdateResult | null, exi
     unchanged: [0],
     'dry-run': [0],
     refused: [1],
-    // `update rollback` asked for it (0); `update apply` fell back after a failed health check (3).
-    'rolled-back': req.action.kind === 'rollback' ? [0, 3] : [3],
+    // A first install that did not come up: nothing to go back to, the service stopped.
+    failed: [1],
+    // `update rollback` asked for it (0); `update apply` fell back after a failed health check (3);
+    // 1 when the old release did not stay up either (code ROLLBACK_UNHEALTHY).
+    'rolled-back': req.action.kind === 'rollback' ? [0, 1, 3] : result.code === 'ROLLBACK_UNHEALTHY' ? [1] : [3],
   };
   if (!expected[result.result].includes(exit.code)) {
     throw new FlashError('REMOTE_PROTOCOL', `the updater said ${JSON.stringify(result.result)} but exited with ${exit.code} (expected ${expected[result.result].join(' or ')})${tail ? `: ${tail}` : ''}`, { exitCode: exit.code, result });
