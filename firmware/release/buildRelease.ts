@@ -23,7 +23,7 @@ import { RELEASE_PREFIX } from './verifyBundle.ts';
 const PARTS = ['bin', 'dist', 'package.json', 'package-lock.json', 'wallboard/fonts', 'systemd', 'firmware/udev', 'LICENSE', 'README.md'];
 
 /** Inside node_modules: build inputs and leftovers never loaded at run time. */
-const PRUNE = [/\/deps\//, /\/src\/.*\.(c|cc|cpp|h|hpp)$/, /\/build\/Release\/obj(\.target)?\//, /\/build\/Release\/\.deps\//, /\.(o|a|obj|lib|gypi|mk|tlog)$/, /\/build\/(Makefile|config\.gypi)$/, /\/build\/[^/]+\.mk$/];
+const PRUNE = [/\.d\.[cm]?ts$/, /\.[cm]?js\.map$/, /\/deps\//, /\/src\/.*\.(c|cc|cpp|h|hpp)$/, /\/build\/Release\/obj(\.target)?\//, /\/build\/Release\/\.deps\//, /\.(o|a|obj|lib|gypi|mk|tlog)$/, /\/build\/(Makefile|config\.gypi)$/, /\/build\/[^/]+\.mk$/];
 
 export interface StagedRelease {
   /** The bundle's top: manifest.json, manifest.sig and release/<files>. */
@@ -63,7 +63,7 @@ export function stageRelease(pkgRoot: string, stageDir: string): StagedRelease {
   for (const pkg of productionPackages(pkgRoot)) {
     const files: string[] = [];
     walk(pkgRoot, pkg, files, true);
-    paths.push(...files.filter((f) => !PRUNE.some((re) => re.test('/' + f))));
+    paths.push(...files.filter((f) => !PRUNE.some((re) => re.test('/' + f)) && prebuildFits(f, currentTarget())));
   }
   rmSync(stageDir, { recursive: true, force: true });
   const files: Record<string, FileEntry> = {};
@@ -75,6 +75,14 @@ export function stageRelease(pkgRoot: string, stageDir: string): StagedRelease {
     files[rel] = hashFile(to);
   }
   return { dir: stageDir, files };
+}
+
+/** node-gyp-build loads only prebuilds/<os>-<arch>[+<arch>]/: the other platforms' binaries never run on a unit. */
+function prebuildFits(rel: string, t: Target): boolean {
+  const m = /\/prebuilds\/([^/]+)\//.exec('/' + rel);
+  if (m === null) return true;
+  const [os, archs = ''] = (m[1] ?? '').split('-', 2);
+  return os === t.os && archs.split('+').includes(t.arch);
 }
 
 export function hashFile(path: string): FileEntry {
