@@ -17,7 +17,6 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 describe('ccgate release and ccgate keys', () => {
   it('keygen, trust, sign, verify, then rotate with signed ops', async () => {
-    mkdirSync(join(dir, 'k'));
     expect((await cli('release', 'keygen', '--out', 'k/current')).code).toBe(0);
     expect((await cli('release', 'keygen', '--out', 'k/next')).code).toBe(0);
     expect((await cli('keys', 'trust', 'k/current.pub', '--root', 'unit')).code).toBe(0);

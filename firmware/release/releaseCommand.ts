@@ -4,9 +4,9 @@
  * this machine's arch and Node ABI), sign it with an ed25519 key, check a
  * bundle as a unit would, and make a key pair. See docs/releases.md.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, str, type CommandEnv } from '../cli/args.ts';
 import { numberFlag, UsageError } from '../cli/usage.ts';
@@ -101,6 +101,7 @@ export async function releaseCommand(args: string[], env: CommandEnv): Promise<n
       case 'keygen': {
         const prefix = str(values.out);
         if (prefix === undefined) throw new UsageError('release keygen: --out PREFIX is required', command);
+        mkdirSync(dirname(env.path(prefix)), { recursive: true });
         const k = generateKeyFiles(env.path(prefix));
         env.io.out(`key ${k.keyId}: private ${k.privateKeyPath} (keep it off the units), public ${k.publicKeyPath}\n`);
         return 0;
