@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isCcgateError } from '../../gateway/core/errors.ts';
+import { CodedError } from '../../gateway/core/errors.ts';
 import { ApiClient } from '../api/ApiClient.ts';
 import { DEFAULT_SOCKET_PATH } from '../api/protocol.ts';
 import { parse, required, SOCKET, str, type CommandEnv, type Options, type Subcommand, type Values } from './args.ts';
@@ -199,11 +199,13 @@ function isAgentAction(a: string | undefined): a is AgentAction {
 
 function report(e: unknown, io: CliIo): number {
   if (e instanceof UsageError) {
-    const help = e.command ? `\n${COMMAND_USAGE[e.command] ?? ''}` : '\nRun `ccgate help` for the list of commands.\n';
+    const own = e.command !== null && COMMAND_USAGE[e.command] === undefined && SELF_HELP.has(e.command);
+    const help = own ? `\nRun \`ccgate help ${e.command}\` for its options.\n` : e.command ? `\n${COMMAND_USAGE[e.command] ?? ''}` : '\nRun `ccgate help` for the list of commands.\n';
     io.err(`ccgate: ${e.message}\n${help}`);
     return 2;
   }
-  if (isCcgateError(e)) {
+  // The core's errors and the tools' (releases, updates, flashing) alike.
+  if (e instanceof CodedError) {
     io.err(`error [${e.code}]: ${e.message}\n`);
     return 1;
   }

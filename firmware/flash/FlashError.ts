@@ -3,6 +3,8 @@
  * code (so the summary and `--json` stay readable) and a context naming the
  * unit, the file or the line involved.
  */
+import { CodedError } from '../../gateway/core/errors.ts';
+
 export type FlashErrorCode =
   // known_hosts: missing file, a line that is not a host key, no key for this host, a different key.
   | 'KNOWN_HOSTS_UNREADABLE'
@@ -26,16 +28,8 @@ export type FlashErrorCode =
   // --units FILE.
   | 'UNITS_FILE_INVALID';
 
-export class FlashError extends Error {
-  constructor(
-    readonly code: FlashErrorCode,
-    message: string,
-    readonly context: Readonly<Record<string, unknown>> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'FlashError';
-  }
+export class FlashError extends CodedError<FlashErrorCode> {
+  override readonly name = 'FlashError';
 }
 
 export function isFlashError(e: unknown, code?: FlashErrorCode): e is FlashError {

@@ -103,29 +103,22 @@ export async function flashCommand(args: string[], env: CommandEnv, deps: Partia
   const probation = str(values.probation) ?? null;
   if (probation !== null && parseDuration(probation) === undefined) throw new UsageError(`--probation: expected a duration such as 90s or 10m, got ${JSON.stringify(probation)}`, C);
 
-  try {
-    const bundle = bundleArg === undefined ? null : await readBundleInfo(env.path(bundleArg));
-    const plan: FlashPlan = {
-      mode,
-      bundle,
-      bundleVersion: bundle?.version ?? null,
-      remoteCcgate: str(values['remote-ccgate']) ?? '/usr/local/bin/ccgate',
-      probation,
-      ssh: { ...loadKnownHosts(values, d, env), identity: identity(values, d, env), ...d.ssh },
-      upload: d.upload,
-    };
-    const what = bundle ? `${bundle.name} (${bundle.version})` : 'a rollback';
-    const limit = Number.isFinite(maxFailures) ? `, stopping after ${maxFailures} failure${maxFailures === 1 ? '' : 's'}` : '';
-    env.io.err(`${mode === 'dry-run' ? 'dry run of ' : ''}${what} on ${targets.length} unit${targets.length === 1 ? '' : 's'}, ${parallel} at a time${limit}\n`);
-    const fleet = await runFleet(targets, { parallel, maxFailures }, (t) => flashUnit(t, plan, (unit, text) => env.io.err(`${unit}: ${text}\n`)));
-    env.io.out(values.json === true ? JSON.stringify(summaryJson(mode, fleet), null, 2) + '\n' : summaryText(fleet));
-    return fleet.outcomes.every((o) => o.ok) ? 0 : 1;
-  } catch (e) {
-    // Problems found before any unit is touched: the bundle, known_hosts, the key.
-    if (!isFlashError(e)) throw e;
-    env.io.err(`error [${e.code}]: ${e.message}\n`);
-    return 1;
-  }
+  const bundle = bundleArg === undefined ? null : await readBundleInfo(env.path(bundleArg));
+  const plan: FlashPlan = {
+    mode,
+    bundle,
+    bundleVersion: bundle?.version ?? null,
+    remoteCcgate: str(values['remote-ccgate']) ?? '/usr/local/bin/ccgate',
+    probation,
+    ssh: { ...loadKnownHosts(values, d, env), identity: identity(values, d, env), ...d.ssh },
+    upload: d.upload,
+  };
+  const what = bundle ? `${bundle.name} (${bundle.version})` : 'a rollback';
+  const limit = Number.isFinite(maxFailures) ? `, stopping after ${maxFailures} failure${maxFailures === 1 ? '' : 's'}` : '';
+  env.io.err(`${mode === 'dry-run' ? 'dry run of ' : ''}${what} on ${targets.length} unit${targets.length === 1 ? '' : 's'}, ${parallel} at a time${limit}\n`);
+  const fleet = await runFleet(targets, { parallel, maxFailures }, (t) => flashUnit(t, plan, (unit, text) => env.io.err(`${unit}: ${text}\n`)));
+  env.io.out(values.json === true ? JSON.stringify(summaryJson(mode, fleet), null, 2) + '\n' : summaryText(fleet));
+  return fleet.outcomes.every((o) => o.ok) ? 0 : 1;
 }
 
 function targetDefaults(values: Values): TargetDefaults {

@@ -5,6 +5,8 @@
  * its JSON result and the flasher in its summary, so they never change
  * meaning. The first block is what verifyBundle() throws.
  */
+import { CodedError } from '../../gateway/core/errors.ts';
+
 export type ReleaseErrorCode =
   // verifyBundle(): the bundle itself
   | 'BUNDLE_UNREADABLE'
@@ -28,16 +30,8 @@ export type ReleaseErrorCode =
   // `ccgate release build`
   | 'BUILD_FAILED';
 
-export class ReleaseError extends Error {
-  constructor(
-    readonly code: ReleaseErrorCode,
-    message: string,
-    readonly context: Readonly<Record<string, unknown>> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ReleaseError';
-  }
+export class ReleaseError extends CodedError<ReleaseErrorCode> {
+  override readonly name = 'ReleaseError';
 }
 
 export function isReleaseError(e: unknown, code?: ReleaseErrorCode): e is ReleaseError {

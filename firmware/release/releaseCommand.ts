@@ -110,10 +110,9 @@ export async function releaseCommand(args: string[], env: CommandEnv): Promise<n
         throw new UsageError(`release: expected build, sign, verify or keygen, got ${JSON.stringify(action ?? '')}`, command);
     }
   } catch (e) {
-    if (!isReleaseError(e)) throw e;
-    if (json) env.io.out(JSON.stringify({ ok: false, code: e.code, reason: e.message }) + '\n');
-    env.io.err(`error [${e.code}]: ${e.message}\n`);
-    return 1;
+    // --json callers get the refusal on stdout too; the CLI reports it on stderr with exit 1.
+    if (json && isReleaseError(e)) env.io.out(JSON.stringify({ ok: false, code: e.code, reason: e.message }) + '\n');
+    throw e;
   }
 }
 

@@ -3,6 +3,8 @@
  * JSON result (`"code"`) beside the ReleaseError codes of the bundle check,
  * and `ccgate flash` shows them in its summary, so they keep their meaning.
  */
+import { CodedError } from '../../gateway/core/errors.ts';
+
 export type UpdateErrorCode =
   /** The bundle's `seq` is lower than the running release's (anti-rollback); `--allow-downgrade` overrides. */
   | 'DOWNGRADE'
@@ -27,16 +29,8 @@ export type UpdateErrorCode =
   /** The state file or a link is not what this updater writes. */
   | 'STATE_INVALID';
 
-export class UpdateError extends Error {
-  constructor(
-    readonly code: UpdateErrorCode,
-    message: string,
-    readonly context: Readonly<Record<string, unknown>> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'UpdateError';
-  }
+export class UpdateError extends CodedError<UpdateErrorCode> {
+  override readonly name = 'UpdateError';
 }
 
 export function isUpdateError(e: unknown, code?: UpdateErrorCode): e is UpdateError {

@@ -41,15 +41,28 @@ export type ErrorCode =
   | 'LED_BUS_CLOSED'
   | 'LED_BUS_BUSY';
 
-export class CcgateError extends Error {
-  readonly code: ErrorCode;
-  readonly context: Readonly<Record<string, unknown>>;
-
-  constructor(code: ErrorCode, message: string, context: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+/**
+ * An error with a stable code and the facts behind it. The core's errors
+ * (CcgateError) and the tools' own families (releases, updates, flashing,
+ * each with its own code list) share it, so the command line reports any of
+ * them the same way: `error [CODE]: message`, exit 1.
+ */
+export class CodedError<C extends string = string> extends Error {
+  constructor(
+    readonly code: C,
+    message: string,
+    readonly context: Readonly<Record<string, unknown>> = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
+    this.name = 'CodedError';
+  }
+}
+
+export class CcgateError extends CodedError<ErrorCode> {
+  constructor(code: ErrorCode, message: string, context: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(code, message, context, options);
     this.name = 'CcgateError';
-    this.code = code;
-    this.context = context;
   }
 }
 
