@@ -6,16 +6,15 @@
  * back by the unit itself and the flasher's summary says so.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flashCommand } from '../../firmware/flash/flashCommand.ts';
 import { UPLOAD_DEFAULTS } from '../../firmware/flash/upload.ts';
-import { keyIdOf, loadPublicKey, publicKeyPem } from '../../firmware/release/signing.ts';
 import { unitPaths } from '../../firmware/release/unitPaths.ts';
-import { makeTestKey, makeTestRelease } from '../support/releaseFixture.ts';
+import { DAEMON_EXITS_AT_START, makeTestKey, makeTestRelease, makeTestUnit } from '../support/releaseFixture.ts';
 import { captureEnv, startSshd, type TestSshd } from '../support/sshd.ts';
 
 const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
@@ -52,22 +51,15 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ccgate-fl2-'));
   root = join(dir, 'unit');
   standinDir = join(dir, 'standin');
-  const p = unitPaths(root);
-  for (const d of [p.releases, p.etc, p.data, p.incoming]) mkdirSync(d, { recursive: true });
   const key = makeTestKey(join(dir, 'keys'));
-  const pub = loadPublicKey(key.publicKeyPath);
-  writeFileSync(p.trustStore, JSON.stringify({ format: 1, keys: [{ id: keyIdOf(pub), publicKey: publicKeyPem(pub), comment: 'test', addedBy: 'bootstrap' }], revoked: [], appliedOps: [] }) + '\n');
-  writeFileSync(
-    p.config,
-    ['version: 1', 'site: {name: fl, drainMs: 1s}', `store: {path: '${p.database}'}`, 'queueLog: {path: null}', `api: {socketPath: '${join(dir, 's.sock')}'}`, 'trunks:', '  - {id: sim1, type: sim, channels: 2}', 'log: {level: warn}', ''].join('\n'),
-  );
+  makeTestUnit(root, key, join(dir, 's.sock'));
   bundles.good = await makeTestRelease({ dir: join(dir, 'b'), version: '5.0.0', seq: 5, key });
   bundles.broken = await makeTestRelease({
     dir: join(dir, 'b'),
     version: '5.1.0',
     seq: 6,
     key,
-    mutate: (d: string) => writeFileSync(join(d, 'bin', 'ccgate.mjs'), "#!/usr/bin/env node\nif (process.argv[2] === 'run') process.exit(1);\nconst m = await import('../dist/firmware/cli/main.js');\nprocess.exitCode = await m.main(process.argv.slice(2));\n"),
+    mutate: (d: string) => writeFileSync(join(d, 'bin', 'ccgate.mjs'), DAEMON_EXITS_AT_START),
   });
 }, 180_000);
 

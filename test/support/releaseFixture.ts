@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { create, extract } from 'tar';
 import { bundleName, hashFile, manifestFor, stageRelease, writeBundle, type StagedRelease } from '../../firmware/release/buildRelease.ts';
 import type { Target } from '../../firmware/release/manifest.ts';
-import { generateKeyFiles, loadPrivateKey, signManifest, type KeyFiles } from '../../firmware/release/signing.ts';
+import { generateKeyFiles, loadPrivateKey, loadPublicKey, signManifest, type KeyFiles } from '../../firmware/release/signing.ts';
+import { TrustStore } from '../../firmware/release/trustStore.ts';
+import { unitPaths, type UnitPaths } from '../../firmware/release/unitPaths.ts';
 import { serializeManifest } from '../../firmware/release/manifest.ts';
 import { RELEASE_PREFIX } from '../../firmware/release/verifyBundle.ts';
 
@@ -86,3 +88,23 @@ export async function tamperBundle(bundle: string, relPath: string, bytes: Buffe
   await create({ file: out, gzip: { level: 1 }, cwd: dir, portable: true, noDirRecurse: true }, entries);
   return out;
 }
+
+/**
+ * A unit's root for updater tests: the folders, a trust store that trusts
+ * `key`, and a config with one simulated trunk whose API listens on
+ * `socketPath` (null: no API). Keep the socket path short (under 108 bytes).
+ */
+export function makeTestUnit(root: string, key: KeyFiles, socketPath: string | null): UnitPaths {
+  const p = unitPaths(root);
+  for (const d of [p.releases, p.etc, p.data, p.incoming]) mkdirSync(d, { recursive: true });
+  TrustStore.load(p.trustStore).bootstrap(loadPublicKey(key.publicKeyPath), 'test');
+  const api = socketPath === null ? 'null' : `'${socketPath}'`;
+  writeFileSync(
+    p.config,
+    ['version: 1', 'site: {name: unit, drainMs: 1s}', `store: {path: '${p.database}'}`, 'queueLog: {path: null}', `api: {socketPath: ${api}}`, 'trunks:', '  - {id: sim1, type: sim, channels: 2}', 'log: {level: warn}', ''].join('\n'),
+  );
+  return p;
+}
+
+/** bin/ccgate.mjs of a release whose daemon exits at once (every other command works): validly signed, never ready. */
+export const DAEMON_EXITS_AT_START = "#!/usr/bin/env node\nif (process.argv[2] === 'run') process.exit(1);\nconst m = await import('../dist/firmware/cli/main.js');\nprocess.exitCode = await m.main(process.argv.slice(2));\n";

@@ -7,14 +7,13 @@
  * (SIGKILL) after the switch, recovered into a working release.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPublicKey, keyIdOf, publicKeyPem } from '../../firmware/release/signing.ts';
 import { unitPaths } from '../../firmware/release/unitPaths.ts';
-import { makeTestKey, makeTestRelease, tamperBundle } from '../support/releaseFixture.ts';
+import { DAEMON_EXITS_AT_START, makeTestKey, makeTestRelease, makeTestUnit, tamperBundle } from '../support/releaseFixture.ts';
 import type { KeyFiles } from '../../firmware/release/signing.ts';
 
 const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -95,29 +94,9 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ccgate-upd-'));
   root = join(work, 'root');
   standinDir = join(work, 'standin');
-  const p = unitPaths(root);
-  for (const d of [p.releases, p.etc, p.data, p.incoming]) mkdirSync(d, { recursive: true });
   key = makeTestKey(join(work, 'keys'));
-  const pub = loadPublicKey(key.publicKeyPath);
-  writeFileSync(
-    p.trustStore,
-    JSON.stringify({ format: 1, keys: [{ id: keyIdOf(pub), publicKey: publicKeyPem(pub), comment: 'test', addedBy: 'bootstrap' }], revoked: [], appliedOps: [] }, null, 2) + '\n',
-  );
-  writeFileSync(
-    p.config,
-    [
-      'version: 1',
-      'site: {name: upd, drainMs: 1s}',
-      `store: {path: '${p.database}'}`,
-      'queueLog: {path: null}',
-      // A unix socket path must stay under 108 bytes: the temporary folder's name is short.
-      `api: {socketPath: '${join(work, 's.sock')}'}`,
-      'trunks:',
-      '  - {id: sim1, type: sim, channels: 2}',
-      'log: {level: warn}',
-      '',
-    ].join('\n'),
-  );
+  // A unix socket path must stay under 108 bytes: the temporary folder's name is short.
+  makeTestUnit(root, key, join(work, 's.sock'));
   bundles.v1 = await makeTestRelease({ dir: join(work, 'b'), version: '1.0.0', seq: 1, key });
   bundles.v2 = await makeTestRelease({ dir: join(work, 'b'), version: '1.1.0', seq: 2, key });
   // Validly signed, but its program exits at once: the service never becomes ready.
@@ -126,7 +105,7 @@ beforeAll(async () => {
     version: '1.2.0',
     seq: 3,
     key,
-    mutate: (dir: string) => writeFileSync(join(dir, 'bin', 'ccgate.mjs'), "#!/usr/bin/env node\nif (process.argv[2] === 'run') process.exit(1);\nawait import('../dist/firmware/cli/main.js').then(async (m) => { process.exitCode = await m.main(process.argv.slice(2)); });\n"),
+    mutate: (dir: string) => writeFileSync(join(dir, 'bin', 'ccgate.mjs'), DAEMON_EXITS_AT_START),
   });
   bundles.v3 = await makeTestRelease({ dir: join(work, 'b'), version: '1.3.0', seq: 4, key });
 }, 180_000);

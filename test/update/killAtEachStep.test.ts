@@ -9,13 +9,12 @@
  * daemons.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTarget } from '../../firmware/release/manifest.ts';
-import { keyIdOf, loadPublicKey, publicKeyPem } from '../../firmware/release/signing.ts';
 import { TrustStore } from '../../firmware/release/trustStore.ts';
 import { unitPaths } from '../../firmware/release/unitPaths.ts';
 import { verifyBundle } from '../../firmware/release/verifyBundle.ts';
@@ -23,7 +22,7 @@ import { linkVersion, switchLink } from '../../firmware/update/links.ts';
 import { releaseProblem } from '../../firmware/update/releaseDirs.ts';
 import { STEP_NAMES } from '../../firmware/update/steps.ts';
 import { readState } from '../../firmware/update/updateState.ts';
-import { makeTestKey, makeTestRelease } from '../support/releaseFixture.ts';
+import { makeTestKey, makeTestRelease, makeTestUnit } from '../support/releaseFixture.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/ccgate.mjs', import.meta.url));
 let work: string;
@@ -51,12 +50,8 @@ function run(root: string, args: string[], extra: Record<string, string> = {}): 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ccgate-kill-'));
   template = join(work, 'template');
-  const p = unitPaths(template);
-  for (const d of [p.releases, p.etc, p.data, p.incoming]) mkdirSync(d, { recursive: true });
   const key = makeTestKey(join(work, 'keys'));
-  const pub = loadPublicKey(key.publicKeyPath);
-  writeFileSync(p.trustStore, JSON.stringify({ format: 1, keys: [{ id: keyIdOf(pub), publicKey: publicKeyPem(pub), comment: 't', addedBy: 'bootstrap' }], revoked: [], appliedOps: [] }) + '\n');
-  writeFileSync(p.config, ['version: 1', `store: {path: '${p.database}'}`, 'queueLog: {path: null}', 'api: {socketPath: null}', 'trunks:', '  - {id: sim1, type: sim, channels: 1}', ''].join('\n'));
+  const p = makeTestUnit(template, key, null);
   const v1 = await makeTestRelease({ dir: join(work, 'b'), version: '1.0.0', seq: 1, key });
   v2 = await makeTestRelease({ dir: join(work, 'b'), version: '2.0.0', seq: 2, key });
   // The unit as installed: 1.0.0 current, no update pending.
