@@ -30,6 +30,8 @@ export interface UnitPaths {
   /** Where unit files, the udev rule and sysusers/tmpfiles snippets are installed. */
   systemdUnits: string;
   udevRules: string;
+  /** Where the service account's systemd-sysusers snippet goes. */
+  sysusers: string;
 }
 
 export function unitPaths(root = '/'): UnitPaths {
@@ -55,5 +57,6 @@ export function unitPaths(root = '/'): UnitPaths {
     bin: join(root, 'usr/local/bin/ccgate'),
     systemdUnits: join(root, 'etc/systemd/system'),
     udevRules: join(root, 'etc/udev/rules.d'),
+    sysusers: join(root, 'etc/sysusers.d'),
   };
 }
