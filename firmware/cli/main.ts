@@ -45,10 +45,11 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   update: async (args, env) => (await import('../update/updateCommand.ts')).updateCommand(args, env),
   flash: async (args, env) => (await import('../flash/flashCommand.ts')).flashCommand(args, env),
   install: async (args, env) => (await import('../install/installCommand.ts')).installCommand(args, env),
+  doctor: async (args, env) => (await import('../doctor/doctorCommand.ts')).doctorCommand(args, env),
 };
 
 /** Command groups whose --help text lives in their own module (loaded only when asked for). */
-const SELF_HELP: ReadonlySet<string> = new Set(['release', 'keys', 'update', 'flash', 'install']);
+const SELF_HELP: ReadonlySet<string> = new Set(['release', 'keys', 'update', 'flash', 'install', 'doctor']);
 
 const AGENT_ACTIONS: readonly AgentAction[] = ['login', 'logout', 'pause', 'unpause'];
 

@@ -52,8 +52,10 @@ Commands:
                                install a release on units over SSH, rolled back if unhealthy (docs/flashing.md)
   update apply BUNDLE|rollback|status|recover
                                on the unit: install a release (USB stick), switch back, show releases
-  install [--root DIR] [--dry-run]
-                               on the unit: directories, systemd units, udev rule, config skeleton (docs/systemd.md)
+  install [--root DIR] [--trust-key FILE] [--dry-run]
+                               on the unit: the ccgate user, directories, systemd units, udev rules, config skeleton
+  doctor [--root DIR] [--json]
+                               on the unit: check the service, release, config, ports, ModemManager, disk and clock
   help [COMMAND]               show help (also --help); --version prints the version
 
 Commands talking to the daemon take --socket PATH (default $CCGATE_SOCKET, else var/ccgate.sock).
