@@ -1,9 +1,9 @@
 /**
  * Fleet mode against one real sshd: ten unit roots behind it (--units FILE),
  * flashed in parallel. The updater on each "unit" is the scripted stand-in
- * (test/support/scriptedUpdater.mjs), not the real `ccgate update`: ten real
- * daemons with their probation would not fit the suite's time budget; the
- * real updater is flashed end to end on a few units in flashE2e.test.ts.
+ * (test/support/scriptedUpdater.mjs), so the summary table and the canary
+ * limit are checked in a second each; fleetReal.test.ts flashes ten units
+ * with the real updater and daemons.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
