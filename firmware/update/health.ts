@@ -62,9 +62,12 @@ export async function probation(deps: ProbationDeps, opts: ProbationOptions): Pr
     await deps.sleep(Math.min(opts.pollMs, left));
     const s = await deps.systemctl.show();
     deps.onPoll?.(s, Math.max(0, end - deps.now()));
+    // Restarts first: a crashed daemon is seen mostly between its starts (activating), and the
+    // reason must say it crashed and is being restarted, not only that the service is not active.
+    if (s.nRestarts > first.nRestarts) return { ok: false, reason: `the service restarted ${s.nRestarts - first.nRestarts} time(s) during probation (crash loop)` };
+    if (s.subState === 'auto-restart') return { ok: false, reason: 'the daemon exited and the service is being restarted (auto-restart) during probation (crash loop)' };
     const bad = serviceDown(s);
     if (bad !== null) return { ok: false, reason: `${bad} during probation` };
-    if (s.nRestarts > first.nRestarts) return { ok: false, reason: `the service restarted ${s.nRestarts - first.nRestarts} time(s) during probation (crash loop)` };
     if (s.mainPid !== first.mainPid) return { ok: false, reason: `the daemon's process changed during probation (pid ${first.mainPid} -> ${s.mainPid}): it restarted` };
   }
   if (opts.trunksBefore === null) return { ok: true, detail: 'stayed up; trunks not compared (the old daemon did not answer before the switch)' };
