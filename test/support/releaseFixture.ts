@@ -5,7 +5,7 @@
  * start), bundles for another target, and bundles tampered with after
  * signing. The production tree is staged once per test process and reused.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,3 +108,78 @@ export function makeTestUnit(root: string, key: KeyFiles, socketPath: string | n
 
 /** bin/ccgate.mjs of a release whose daemon exits at once (every other command works): validly signed, never ready. */
 export const DAEMON_EXITS_AT_START = "#!/usr/bin/env node\nif (process.argv[2] === 'run') process.exit(1);\nconst m = await import('../dist/firmware/cli/main.js');\nprocess.exitCode = await m.main(process.argv.slice(2));\n";
+
+/**
+ * bin/ccgate.mjs of a release whose daemon starts and becomes ready (its API answers, what the
+ * systemctl stand-in takes as READY=1), then exits with code 1 a second later: every start
+ * passes gate 1 and the service crash-loops during the probation.
+ */
+export const DAEMON_CRASHES_AFTER_READY = [
+  '#!/usr/bin/env node',
+  "if (process.argv[2] === 'run') {",
+  "  const { readFileSync } = await import('node:fs');",
+  "  const { request } = await import('node:http');",
+  "  const config = readFileSync(process.argv[process.argv.indexOf('--config') + 1], 'utf8');",
+  "  const socketPath = /socketPath: '([^']+)'/.exec(config)?.[1];",
+  '  const poll = setInterval(() => {',
+  "    const req = request({ socketPath, path: '/v1/status', timeout: 500 }, (res) => {",
+  '      res.resume();',
+  '      if (res.statusCode !== 200) return;',
+  '      clearInterval(poll);',
+  '      setTimeout(() => process.exit(1), 1000);',
+  '    });',
+  "    req.on('error', () => {});",
+  "    req.on('timeout', () => req.destroy());",
+  '    req.end();',
+  '  }, 100);',
+  '}',
+  "const m = await import('../dist/firmware/cli/main.js');",
+  'process.exitCode = await m.main(process.argv.slice(2));',
+  '',
+].join('\n');
+
+/** The line of the compiled schema before which `acceptTopLevelKey` adds a key. */
+const SCHEMA_ANCHOR = '    retention: obj({\n';
+
+/**
+ * A `mutate` for makeTestRelease: the release's compiled config schema accepts one more top-level
+ * key, `key` (any value), as a newer release that added a setting would. The schema of this
+ * checkout rejects unknown keys.
+ */
+export function acceptTopLevelKey(key: string): (releaseDir: string) => void {
+  return (releaseDir) => {
+    const file = join(releaseDir, 'dist', 'firmware', 'config', 'schema.js');
+    const text = readFileSync(file, 'utf8');
+    if (text.split(SCHEMA_ANCHOR).length !== 2) throw new Error(`${file}: the line '${SCHEMA_ANCHOR.trim()}' is not there exactly once; update acceptTopLevelKey`);
+    writeFileSync(file, text.replace(SCHEMA_ANCHOR, `    ${key}: z.unknown().optional(),\n${SCHEMA_ANCHOR}`));
+  };
+}
+
+/** A copy of `bundle` whose top-level entry `entry` (manifest.json, manifest.sig) is `edit`ed; nothing re-signed. */
+export async function rewriteBundleEntry(bundle: string, entry: string, edit: (bytes: Buffer) => Buffer): Promise<string> {
+  const dir = mkdtempSync(join(scratchDir(), 'rewrite-'));
+  await extract({ file: bundle, cwd: dir });
+  writeFileSync(join(dir, entry), edit(readFileSync(join(dir, entry))));
+  const entries = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+  const out = bundle.replace(/\.tar\.gz$/, `.tampered-${++tampered}.tar.gz`);
+  await create({ file: out, gzip: { level: 1 }, cwd: dir, portable: true, noDirRecurse: true }, entries);
+  return out;
+}
+
+/** manifest.sig with one byte of its ed25519 signature flipped: well-formed, but not the key's signature of the manifest. */
+export function flipSignatureByte(sigFile: Buffer): Buffer {
+  const sig = JSON.parse(sigFile.toString('utf8')) as { keyId: string; signature: string };
+  const raw = Buffer.from(sig.signature, 'base64');
+  raw[0] = (raw[0] ?? 0) ^ 0xff;
+  return Buffer.from(JSON.stringify({ ...sig, signature: raw.toString('base64') }, null, 2) + '\n');
+}
+
+/** Delete this process's staged tree and variants (~170 MB after a few bundles); the next bundle stages afresh. */
+export function removeTestReleaseScratch(): void {
+  if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
+  scratch = null;
+  base = null;
+}
