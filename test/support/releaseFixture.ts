@@ -24,9 +24,17 @@ let scratch: string | null = null;
 let tampered = 0;
 
 function scratchDir(): string {
-  scratch ??= mkdtempSync(join(tmpdir(), 'ccgate-relfix-'));
+  if (scratch === null) {
+    scratch = mkdtempSync(join(tmpdir(), 'ccgate-relfix-'));
+    // A test file that forgets removeTestReleaseScratch() still leaves nothing behind.
+    const mine = scratch;
+    process.once('exit', () => rmSync(mine, { recursive: true, force: true }));
+  }
   return scratch;
 }
+
+/** One bundle at a time: writeBundle writes the manifest and signature into the shared staged tree before packing it. */
+let queue: Promise<unknown> = Promise.resolve();
 
 export function makeTestKey(dir: string, name = 'release'): KeyFiles {
   mkdirSync(dir, { recursive: true });
@@ -55,8 +63,14 @@ function rehash(staged: StagedRelease): StagedRelease {
   return { dir: staged.dir, files };
 }
 
-/** A signed (by default) bundle of this checkout in `dir`; its path. */
-export async function makeTestRelease(o: TestReleaseOptions): Promise<string> {
+/** A signed (by default) bundle of this checkout in `dir`; its path. Calls made in parallel are built in turn. */
+export function makeTestRelease(o: TestReleaseOptions): Promise<string> {
+  const next = queue.then(() => buildTestRelease(o));
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+async function buildTestRelease(o: TestReleaseOptions): Promise<string> {
   base ??= stageRelease(PKG_ROOT, join(scratchDir(), 'base'));
   let staged = base;
   if (o.mutate !== undefined) {
