@@ -9,7 +9,8 @@
  * looks complete but is not.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { list, type ReadEntry } from 'tar';
 import { fsyncDir } from './atomicFile.ts';
@@ -138,7 +139,6 @@ async function extract(bundle: string, manifest: Manifest, manifestBytes: Buffer
       writeSync(fd, b);
     });
     entry.on('end', () => {
-      fsyncSync(fd);
       closeSync(fd);
       if (hash.digest('hex') !== want.sha256) problems.push(new ReleaseError('HASH_MISMATCH', `${bundle}: ${rel} changed between verification and unpacking`, { path: rel }));
       written.add(rel);
@@ -150,8 +150,29 @@ async function extract(bundle: string, manifest: Manifest, manifestBytes: Buffer
   for (const [name, bytes] of [['manifest.json', manifestBytes], ['manifest.sig', signatureBytes]] as const) {
     const fd = openSync(join(dir, name), 'w', 0o644);
     writeSync(fd, bytes);
-    fsyncSync(fd);
     closeSync(fd);
   }
+  await fsyncAll([...written].map((rel) => join(dir, rel)).concat(join(dir, 'manifest.json'), join(dir, 'manifest.sig')));
   for (const d of dirs) fsyncDir(d);
+}
+
+/**
+ * fsync every file once they are all written, several at a time: the file
+ * system commits many of them in one journal transaction, where one fsync
+ * after each file paid a journal commit per file (seconds for a release's
+ * ~2,800 files on an SD card). Durable all the same before the switch.
+ */
+async function fsyncAll(paths: readonly string[], parallel = 16): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const fh = await open(paths[next++]!, 'r');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, paths.length) }, worker));
 }
