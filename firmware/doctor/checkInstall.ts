@@ -4,7 +4,7 @@
  * ships them, a release key to trust, a complete current release with no
  * update left half-done, and a config that release accepts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { CcgateError } from '../../gateway/core/errors.ts';
 import type { CcgateConfig } from '../config/CcgateConfig.ts';
@@ -40,6 +40,13 @@ export function checkUnitFiles(p: UnitPaths, releaseDir: string | null): Finding
     if (!existsSync(installed)) missing.push(installed);
     else if (releaseDir !== null && existsSync(join(releaseDir, shipped)) && readFileSync(installed, 'utf8') !== readFileSync(join(releaseDir, shipped), 'utf8')) stale.push(installed);
   }
+  let bin: string | null = null;
+  try {
+    bin = readlinkSync(p.bin);
+  } catch {
+    bin = null;
+  }
+  if (bin === null) missing.push(`${p.bin} (the service's ExecStartPre runs it)`);
   if (missing.length > 0) return [fail('units', `not installed: ${missing.join(', ')}`, INSTALL)];
   if (stale.length > 0) return [warn('units', `differ from the running release's: ${stale.join(', ')}`, `${INSTALL} (then systemctl daemon-reload), unless the difference is a deliberate local edit (prefer a drop-in: systemctl edit ccgate)`)];
   return [ok('units', 'ccgate.service, ccgate-rollback.service and the udev rules installed')];

@@ -59,6 +59,7 @@ describe('ccgate install into a temporary root', () => {
       expect(statSync(p.config).uid).toBe(0);
     }
     expect(readFileSync(join(p.systemdUnits, 'ccgate.service'), 'utf8')).toContain('Type=notify');
+    expect(readlinkSync(p.bin)).toBe('/opt/ccgate/current/bin/ccgate.mjs');
     expect(readlinkSync(join(p.systemdUnits, 'multi-user.target.wants', 'ccgate.service'))).toBe('/etc/systemd/system/ccgate.service');
     expect(readFileSync(join(p.udevRules, '77-ccgate-modems.rules'), 'utf8')).toContain('ID_MM_DEVICE_IGNORE');
     expect(readFileSync(join(p.udevRules, '78-ccgate-devices.rules'), 'utf8')).toContain('GROUP="gpio"');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, str, type CommandEnv } from '../cli/args.ts';
@@ -37,6 +37,9 @@ api: {socketPath: /run/ccgate/ccgate.sock}
 trunks:
   - {id: sim1, type: sim, channels: 2}
 `;
+
+/** Where /usr/local/bin/ccgate points on every unit. */
+export const BIN_TARGET = '/opt/ccgate/current/bin/ccgate.mjs';
 
 interface Step {
   changed: string[];
@@ -77,6 +80,22 @@ function installFiles(p: UnitPaths, s: Step): void {
     if (!s.dry) {
       writeFileSync(f, text);
       chmodSync(f, 0o644);
+    }
+  }
+  // The command on PATH follows `current`, so it is always the running release's; the unit's
+  // ExecStartPre runs it. The target is the unit's absolute path, also under --root.
+  let link: string | null = null;
+  try {
+    link = readlinkSync(p.bin);
+  } catch {
+    link = null;
+  }
+  if (link !== BIN_TARGET) {
+    s.changed.push(`linked ${p.bin} -> ${BIN_TARGET}`);
+    if (!s.dry) {
+      mkdirSync(dirname(p.bin), { recursive: true });
+      rmSync(p.bin, { force: true });
+      symlinkSync(BIN_TARGET, p.bin);
     }
   }
   // Never overwrite a config: the site has edited it.
