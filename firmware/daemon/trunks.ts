@@ -4,7 +4,7 @@ import type { Logger } from '../../gateway/core/Logger.ts';
 import type { Random } from '../../gateway/core/Random.ts';
 import type { TrunkPort } from '../../gateway/trunk/TrunkPort.ts';
 import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
-import { openModemTrunk, type OpenedModemTrunk } from '../../drivers/modem/openModemTrunk.ts';
+import type { OpenedModemTrunk } from '../../drivers/modem/openModemTrunk.ts';
 
 export interface BuiltTrunks {
   trunks: TrunkPort[];
@@ -31,6 +31,8 @@ export async function buildTrunks(config: GatewayConfig, clock: Clock, random: R
       trunks.push(net.addTrunk(t.id, t.channels, { bridge: t.bridge }));
       continue;
     }
+    // Loaded only on a site with modems: the AT engine and serialport cost ~70 ms of start-up and memory.
+    const { openModemTrunk } = await import('../../drivers/modem/openModemTrunk.ts');
     const m = await openModemTrunk(t, { clock, logger });
     modems.push(m);
     trunks.push(m.trunk);
