@@ -5,7 +5,7 @@
  * start), bundles for another target, and bundles tampered with after
  * signing. The production tree is staged once per test process and reused.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,29 @@ function scratchDir(): string {
     process.once('exit', () => rmSync(mine, { recursive: true, force: true }));
   }
   return scratch;
+}
+
+/**
+ * The environment that makes bin/ccgate.mjs run the compiled build, as a unit
+ * does: the updater under test then matches the bundles, which are made from
+ * dist/ too (and starts in half the time of the sources through tsx).
+ */
+export const FROM_BUILD = { CCGATE_FROM_SOURCE: '0' } as const;
+
+let checkedBuild = false;
+/** Refuse to test an old build: a source newer than dist/ means `npm run build` was not run after a change. */
+function assertBuildFresh(): void {
+  if (checkedBuild) return;
+  const built = statSync(join(PKG_ROOT, 'dist', 'firmware', 'cli', 'main.js'), { throwIfNoEntry: false })?.mtimeMs;
+  if (built === undefined) throw new Error('dist/ is not built: run `npm run build` (release bundles and the updater under test are the compiled build)');
+  for (const top of ['firmware', 'drivers', 'gateway', 'wallboard']) {
+    for (const e of readdirSync(join(PKG_ROOT, top), { recursive: true, withFileTypes: true })) {
+      if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.test.ts')) continue;
+      const file = join(e.parentPath, e.name);
+      if (statSync(file).mtimeMs > built) throw new Error(`dist/ is older than ${file.slice(PKG_ROOT.length)}: run \`npm run build\` (release bundles and the updater under test are the compiled build)`);
+    }
+  }
+  checkedBuild = true;
 }
 
 /** One bundle at a time: writeBundle writes the manifest and signature into the shared staged tree before packing it. */
@@ -71,6 +94,7 @@ export function makeTestRelease(o: TestReleaseOptions): Promise<string> {
 }
 
 async function buildTestRelease(o: TestReleaseOptions): Promise<string> {
+  assertBuildFresh();
   base ??= stageRelease(PKG_ROOT, join(scratchDir(), 'base'));
   let staged = base;
   if (o.mutate !== undefined) {

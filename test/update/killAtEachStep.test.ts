@@ -22,7 +22,7 @@ import { linkVersion, switchLink } from '../../firmware/update/links.ts';
 import { releaseProblem } from '../../firmware/update/releaseDirs.ts';
 import { STEP_NAMES } from '../../firmware/update/steps.ts';
 import { readState } from '../../firmware/update/updateState.ts';
-import { makeTestKey, makeTestRelease, makeTestUnit } from '../support/releaseFixture.ts';
+import { FROM_BUILD, makeTestKey, makeTestRelease, makeTestUnit } from '../support/releaseFixture.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/ccgate.mjs', import.meta.url));
 let work: string;
@@ -41,7 +41,7 @@ function run(root: string, args: string[], extra: Record<string, string> = {}): 
     execFile(
       process.execPath,
       [CLI, 'update', ...args, '--root', root, '--json'],
-      { env: { ...process.env, CCGATE_FROM_SOURCE: '1', CCGATE_SYSTEMCTL: join(root, '..', 'systemctl'), ...extra }, timeout: 120_000 },
+      { env: { ...process.env, ...FROM_BUILD, CCGATE_SYSTEMCTL: join(root, '..', 'systemctl'), ...extra }, timeout: 120_000 },
       (error) => resolve(error === null ? 0 : typeof error.code === 'number' ? error.code : -1),
     );
   });

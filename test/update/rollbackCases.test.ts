@@ -22,6 +22,7 @@ import {
   acceptTopLevelKey,
   DAEMON_CRASHES_AFTER_READY,
   flipSignatureByte,
+  FROM_BUILD,
   makeTestKey,
   makeTestRelease,
   makeTestUnit,
@@ -48,7 +49,7 @@ interface Run {
 }
 
 function env(): NodeJS.ProcessEnv {
-  return { ...process.env, CCGATE_FROM_SOURCE: '1', CCGATE_SYSTEMCTL: `${process.execPath} ${STANDIN}`, CCGATE_STANDIN_DIR: standinDir, CCGATE_STANDIN_ROOT: root };
+  return { ...process.env, ...FROM_BUILD, CCGATE_SYSTEMCTL: `${process.execPath} ${STANDIN}`, CCGATE_STANDIN_DIR: standinDir, CCGATE_STANDIN_ROOT: root };
 }
 
 /**
