@@ -18,6 +18,7 @@ import { probation } from '../../firmware/update/health.ts';
 import type { ServiceState } from '../../firmware/update/systemctl.ts';
 import type { KeyFiles } from '../../firmware/release/signing.ts';
 import { unitPaths } from '../../firmware/release/unitPaths.ts';
+import { readState } from '../../firmware/update/updateState.ts';
 import {
   acceptTopLevelKey,
   DAEMON_CRASHES_AFTER_READY,
@@ -235,6 +236,28 @@ describe('ccgate update: refusals, crash loops, config rollbacks, a wrong clock'
     expect(config()).toBe(originalConfig);
     expect(current()).toBe('releases/1.0.0');
     expect(standin()).toMatchObject({ ActiveState: 'active', SubState: 'running' });
+  }, 90_000);
+
+  it('a crash-looping release whose updater died (power cut, dropped SSH) is rolled back by the boot counter alone', async () => {
+    // The updater is killed as the probation starts: nobody watches the new release any more.
+    const killed = await apply(bundles.crashLoop!, { extraEnv: { CCGATE_UPDATE_CRASH_AT: 'probation' } });
+    expect(killed.code).not.toBe(0);
+    expect(current()).toBe('releases/1.1.0');
+    // The service manager restarts it; each start runs `update boot-attempt` (ExecStartPre), which
+    // counts the pending release's starts and switches back after the third.
+    const deadline = Date.now() + 45_000;
+    while (Date.now() < deadline && !(current() === 'releases/1.0.0' && readState(unitPaths(root).state).pending === null && standin().SubState === 'running')) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(current()).toBe('releases/1.0.0');
+    const state = readState(unitPaths(root).state);
+    expect(state).toMatchObject({ pending: null, step: null });
+    expect(String(state.lastRollback)).toMatch(/^1\.1\.0: crash loop: 3 starts/);
+    // And 1.0.0 stays up: started once more, not crash-looping.
+    const { NRestarts } = standin();
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(standin()).toMatchObject({ ActiveState: 'active', SubState: 'running', NRestarts });
+    expect(config()).toBe(originalConfig);
   }, 90_000);
 
   it('update rollback after a release that added a config key: the old release runs with its own saved config', async () => {
