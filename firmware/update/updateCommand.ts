@@ -17,6 +17,7 @@ import { apply, monotonicNow } from './apply.ts';
 import { crashHookFrom } from './crashHook.ts';
 import { takeLock } from './lock.ts';
 import { preflightHere } from './preflight.ts';
+import { surviveLostLink } from './lostLink.ts';
 import { exitCodeOf, jsonReporter, textReporter, type Reporter, type UpdateResult } from './progress.ts';
 import { bootAttempt, recover } from './recover.ts';
 import { rollback } from './rollback.ts';
@@ -82,6 +83,8 @@ export async function updateCommand(args: string[], env: CommandEnv): Promise<nu
     onlyFor(command, values, ['probation', 'keep', 'dry-run', 'allow-downgrade'], 'update apply');
   }
   const paths = unitPaths(env.path(str(values.root) ?? '/'));
+  // Changes in progress finish whatever happens to the caller's connection.
+  if (action === 'apply' || action === 'rollback' || action === 'recover') surviveLostLink();
   const json = values.json === true;
   const report = json ? jsonReporter((t) => env.io.out(t)) : textReporter((t) => env.io.out(t));
   const deps: UpdateDeps = {

@@ -10,7 +10,7 @@
  * and stopped, then copied ten times with each unit's own config.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { TrustStore } from '../../firmware/release/trustStore.ts';
 import { unitPaths } from '../../firmware/release/unitPaths.ts';
 import { verifyBundle } from '../../firmware/release/verifyBundle.ts';
 import { switchLink } from '../../firmware/update/links.ts';
+import { readState } from '../../firmware/update/updateState.ts';
 import { makeTestKey, makeTestRelease, makeTestUnit } from '../support/releaseFixture.ts';
 import { captureEnv, startSshd, type TestSshd } from '../support/sshd.ts';
 
@@ -29,6 +30,8 @@ const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(CHECKOUT, 'bin', 'ccgate.mjs');
 const STANDIN = join(CHECKOUT, 'test', 'support', 'systemctlStandin.mjs');
 const names = Array.from({ length: 10 }, (_, i) => `unit-${String(i + 1).padStart(2, '0')}`);
+/** Flashed alone, its link cut while the unit watches the new release. */
+const CUT = 'unit-11';
 const BROKEN = 'unit-07';
 /** What the broken unit's config has and the others' do not: the release's bug trips on it. */
 const MARKER = '# legacy-ivr';
@@ -70,7 +73,7 @@ beforeAll(async () => {
   const p = makeTestUnit(template, key, join(dir, 't.sock'));
   await (await verifyBundle(old, { trust: TrustStore.load(p.trustStore), target: currentTarget() })).extractTo(p.release('3.0.0'));
   switchLink(p.current, '3.0.0');
-  for (const n of names) {
+  for (const n of [...names, CUT]) {
     // Hard links (cp -al): ten copies of ~2,800 files in no time. The updater never writes into a
     // release's files or the trust store, and replaces its state by rename; the config is replaced here.
     execFileSync('cp', ['-al', template, rootOf(n)]);
@@ -94,7 +97,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // SIGKILL, not a drained stop: ten daemons draining would add seconds for nothing.
-  for (const n of dir === undefined ? [] : names) {
+  for (const n of dir === undefined ? [] : [...names, CUT]) {
     let s: Record<string, unknown>;
     try {
       s = standinState(rootOf(n));
@@ -110,8 +113,33 @@ afterAll(async () => {
     }
   }
   await sshd?.stop();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  // maxRetries: a process killed a moment ago may still be closing files in there.
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
+
+/** sshd's processes under `pid` (the per-connection monitor and session processes), from /proc: not the programs they run. */
+function sshdSessionsUnder(pid: number): number[] {
+  const procs: Array<{ pid: number; ppid: number; comm: string }> = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+      procs.push({ pid: Number(name), ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (parent: number): void => {
+    for (const p of procs.filter((x) => x.ppid === parent)) {
+      if (p.comm.startsWith('sshd')) out.push(p.pid);
+      walk(p.pid);
+    }
+  };
+  walk(pid);
+  return out;
+}
 
 describe('ccgate flash: ten units with the real updater', () => {
   it('installs on nine, and the unit the release breaks rolls itself back to the release it ran; the summary says so', async () => {
@@ -137,4 +165,31 @@ describe('ccgate flash: ten units with the real updater', () => {
       expect(standinState(rootOf(n)), n).toMatchObject({ ActiveState: 'active' });
     }
   }, 300_000);
+
+  it('a unit whose link drops in the middle of the update finishes it on its own; the flasher says the link was lost', async () => {
+    const io = captureEnv();
+    const flashing = flashCommand([bundle, `root@127.0.0.1:${sshd.port}`, '--unit-root', rootOf(CUT), '--identity', sshd.clientKeyFile, '--known-hosts', sshd.knownHostsFile, '--remote-ccgate', `sh ${wrapper}`, '--probation', '1s', '--json'], io.env);
+    // Cut the connection while the unit unpacks (kill sshd's session processes): every step from the
+    // switch on runs with nobody reading the updater's output.
+    const sshdPid = Number(readFileSync(join(sshd.dir, 'sshd.pid'), 'utf8'));
+    const until = Date.now() + 60_000;
+    while (!io.err().includes('unpack') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(io.err()).toContain('unpack');
+    const sessions = sshdSessionsUnder(sshdPid);
+    expect(sessions.length).toBeGreaterThan(0);
+    for (const pid of sessions) process.kill(pid, 'SIGKILL');
+    const code = await flashing;
+    expect(code).not.toBe(0);
+    const s = JSON.parse(io.out()) as SummaryJson;
+    expect(s.units[0]).toMatchObject({ unit: `root@127.0.0.1:${sshd.port}`, ok: false, code: 'CONNECTION_LOST' });
+    // The updater on the unit did not die with the link: it judges the release and commits it.
+    const p = unitPaths(rootOf(CUT));
+    const deadline = Date.now() + 30_000;
+    const settled = (): boolean => readlinkSync(p.current) === 'releases/3.1.0' && readState(p.state).pending === null && readState(p.state).step === null;
+    while (Date.now() < deadline && !settled()) await new Promise((r) => setTimeout(r, 200));
+    expect(readState(p.state)).toMatchObject({ pending: null, step: null, lastRollback: null });
+    expect(readlinkSync(p.current)).toBe('releases/3.1.0');
+    expect(readlinkSync(p.previous)).toBe('releases/3.0.0');
+    expect(standinState(rootOf(CUT))).toMatchObject({ ActiveState: 'active', SubState: 'running' });
+  }, 120_000);
 });
