@@ -113,15 +113,22 @@ async function buildTestRelease(o: TestReleaseOptions): Promise<string> {
 
 /** A copy of `bundle` whose file `relPath` (inside the release; created if new) now holds `bytes`, manifest and signature unchanged. */
 export async function tamperBundle(bundle: string, relPath: string, bytes: Buffer): Promise<string> {
-  const dir = mkdtempSync(join(scratchDir(), 'tamper-'));
+  return repacked(bundle, 'tamper-', (dir) => {
+    mkdirSync(dirname(join(dir, RELEASE_PREFIX, relPath)), { recursive: true });
+    writeFileSync(join(dir, RELEASE_PREFIX, relPath), bytes);
+  });
+}
+
+/** `bundle` unpacked, changed by `edit`, packed again under a new name (nothing re-signed). */
+async function repacked(bundle: string, kind: string, edit: (dir: string) => void): Promise<string> {
+  const dir = mkdtempSync(join(scratchDir(), kind));
   await extract({ file: bundle, cwd: dir });
-  mkdirSync(dirname(join(dir, RELEASE_PREFIX, relPath)), { recursive: true });
-  writeFileSync(join(dir, RELEASE_PREFIX, relPath), bytes);
+  edit(dir);
   const entries = readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
     .sort();
-  // Each tampered copy gets its own name: a test may make several from one bundle.
+  // Each changed copy gets its own name: a test may make several from one bundle.
   const out = bundle.replace(/\.tar\.gz$/, `.tampered-${++tampered}.tar.gz`);
   await create({ file: out, gzip: { level: 1 }, cwd: dir, portable: true, noDirRecurse: true }, entries);
   return out;
@@ -195,16 +202,7 @@ export function acceptTopLevelKey(key: string): (releaseDir: string) => void {
 
 /** A copy of `bundle` whose top-level entry `entry` (manifest.json, manifest.sig) is `edit`ed; nothing re-signed. */
 export async function rewriteBundleEntry(bundle: string, entry: string, edit: (bytes: Buffer) => Buffer): Promise<string> {
-  const dir = mkdtempSync(join(scratchDir(), 'rewrite-'));
-  await extract({ file: bundle, cwd: dir });
-  writeFileSync(join(dir, entry), edit(readFileSync(join(dir, entry))));
-  const entries = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
-    .sort();
-  const out = bundle.replace(/\.tar\.gz$/, `.tampered-${++tampered}.tar.gz`);
-  await create({ file: out, gzip: { level: 1 }, cwd: dir, portable: true, noDirRecurse: true }, entries);
-  return out;
+  return repacked(bundle, 'rewrite-', (dir) => writeFileSync(join(dir, entry), edit(readFileSync(join(dir, entry)))));
 }
 
 /** manifest.sig with one byte of its ed25519 signature flipped: well-formed, but not the key's signature of the manifest. */

@@ -8,18 +8,16 @@
  * a wrong clock are rollbackCases.test.ts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unitPaths } from '../../firmware/release/unitPaths.ts';
 import { DAEMON_EXITS_AT_START, FROM_BUILD, makeTestKey, makeTestRelease, makeTestUnit, tamperBundle } from '../support/releaseFixture.ts';
+import { CCGATE_CLI, releaseTree, resultOf, STANDIN, type UpdateRun } from '../support/updateRun.ts';
 import type { KeyFiles } from '../../firmware/release/signing.ts';
 
-const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(ROOT_DIR, 'bin', 'ccgate.mjs');
-const STANDIN = join(ROOT_DIR, 'test', 'support', 'systemctlStandin.mjs');
+const CLI = CCGATE_CLI;
 
 let work: string;
 let root: string;
@@ -27,11 +25,7 @@ let standinDir: string;
 let key: KeyFiles;
 const bundles: Record<string, string> = {};
 
-interface Run {
-  code: number;
-  lines: Array<Record<string, unknown>>;
-  stderr: string;
-}
+type Run = UpdateRun;
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -60,11 +54,7 @@ function ccgate(args: string[], extra: Record<string, string> = {}): Promise<Run
 const apply = (bundle: string, extra: Record<string, string> = {}, flags: string[] = []) =>
   ccgate(['update', 'apply', bundle, '--root', root, '--json', '--probation', '1s', ...flags], extra);
 
-function result(r: Run): Record<string, unknown> {
-  const last = r.lines.at(-1);
-  if (last === undefined) throw new Error(`no JSON result; stderr: ${r.stderr}`);
-  return last;
-}
+const result = resultOf;
 
 function current(): string {
   return readlinkSync(unitPaths(root).current);
@@ -74,18 +64,7 @@ function standin(): Record<string, unknown> {
   return JSON.parse(readFileSync(join(standinDir, 'state.json'), 'utf8')) as Record<string, unknown>;
 }
 
-/** Every path under opt/ccgate with its size and mtime: what "nothing changed" compares. */
-function tree(): string[] {
-  const base = unitPaths(root).base;
-  return readdirSync(base, { recursive: true })
-    .map((p) => String(p))
-    .filter((p) => !p.includes('node_modules'))
-    .sort()
-    .map((p) => {
-      const s = statSync(join(base, p), { throwIfNoEntry: false });
-      return `${p} ${s?.size ?? '-'} ${s?.mtimeMs ?? '-'}`;
-    });
-}
+const tree = (): string[] => releaseTree(unitPaths(root).base);
 
 async function stopService(): Promise<void> {
   await new Promise<void>((resolve) => execFile(process.execPath, [STANDIN, 'stop', 'ccgate'], { env: env() }, () => resolve()));

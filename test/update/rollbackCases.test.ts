@@ -9,10 +9,9 @@
  * share the unit and run in order, each from where the one before left it.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probation } from '../../firmware/update/health.ts';
 import type { ServiceState } from '../../firmware/update/systemctl.ts';
@@ -30,10 +29,9 @@ import {
   removeTestReleaseScratch,
   rewriteBundleEntry,
 } from '../support/releaseFixture.ts';
+import { CCGATE_CLI, releaseTree, resultOf, STANDIN, type UpdateRun } from '../support/updateRun.ts';
 
-const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(ROOT_DIR, 'bin', 'ccgate.mjs');
-const STANDIN = join(ROOT_DIR, 'test', 'support', 'systemctlStandin.mjs');
+const CLI = CCGATE_CLI;
 
 let work: string;
 let root: string;
@@ -43,11 +41,7 @@ let key: KeyFiles;
 let originalConfig: string;
 const bundles: Record<string, string> = {};
 
-interface Run {
-  code: number;
-  lines: Array<Record<string, unknown>>;
-  stderr: string;
-}
+type Run = UpdateRun;
 
 function env(): NodeJS.ProcessEnv {
   return { ...process.env, ...FROM_BUILD, CCGATE_SYSTEMCTL: `${process.execPath} ${STANDIN}`, CCGATE_STANDIN_DIR: standinDir, CCGATE_STANDIN_ROOT: root };
@@ -83,11 +77,7 @@ function ccgate(args: string[], opts: { prefix?: string[]; extraEnv?: Record<str
 
 const apply = (bundle: string, opts: Parameters<typeof ccgate>[1] = {}) => ccgate(['update', 'apply', bundle, '--root', root, '--json', '--probation', '2s'], opts);
 
-function result(r: Run): Record<string, unknown> {
-  const last = r.lines.at(-1);
-  if (last === undefined) throw new Error(`no JSON result; stderr: ${r.stderr}`);
-  return last;
-}
+const result = resultOf;
 
 const current = (): string => readlinkSync(unitPaths(root).current);
 const config = (): string => readFileSync(unitPaths(root).config, 'utf8');
@@ -111,18 +101,7 @@ const wrongClock = (when: string) => ({ prefix: ['faketime', when], extraEnv: { 
 /** The stand-in's journal: its lines are stamped with its wall clock, so they show the clock was wrong for it. */
 const journal = (): string => readFileSync(join(standinDir, 'journal.log'), 'utf8');
 
-/** Every path under opt/ccgate with its size and mtime: what "nothing changed" compares. */
-function tree(): string[] {
-  const base = unitPaths(root).base;
-  return readdirSync(base, { recursive: true })
-    .map((p) => String(p))
-    .filter((p) => !p.includes('node_modules'))
-    .sort()
-    .map((p) => {
-      const s = statSync(join(base, p), { throwIfNoEntry: false });
-      return `${p} ${s?.size ?? '-'} ${s?.mtimeMs ?? '-'}`;
-    });
-}
+const tree = (): string[] => releaseTree(unitPaths(root).base);
 
 /** The report of `update preflight` run by the installed release `version`'s own program on the unit. */
 function preflightOf(version: string): Promise<Record<string, unknown>> {
