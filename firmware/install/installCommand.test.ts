@@ -85,7 +85,7 @@ describe('ccgate install into a temporary root', () => {
     const text = out.join('');
     expect(text).toContain('would create user ccgate');
     expect(text).toContain('would enable ccgate.service');
-    expect(text).toMatch(/would have wrote .*ccgate\.yaml/);
+    expect(text).toMatch(/would write .*ccgate\.yaml/);
     expect(readdirSync(root)).toEqual([]);
   });
 

@@ -199,7 +199,12 @@ export async function installCommand(args: string[], env: CommandEnv): Promise<n
   ensureOwnership(p, s);
   trustKey(p, trust === undefined ? undefined : env.path(trust), s);
   await enableService(p, s);
-  const verb = (c: string): string => (s.dry && !c.startsWith('would') ? `would have ${c}` : c);
+  const PRESENT: Record<string, string> = { created: 'create', wrote: 'write', linked: 'link', gave: 'give', trusted: 'trust', enabled: 'enable' };
+  const verb = (c: string): string => {
+    if (!s.dry || c.startsWith('would')) return c;
+    const [first = '', ...rest] = c.split(' ');
+    return `would ${PRESENT[first] ?? first} ${rest.join(' ')}`;
+  };
   env.io.out(s.changed.length === 0 ? 'nothing to change\n' : s.changed.map(verb).join('\n') + '\n');
   for (const w of s.warnings) env.io.err(`warning: ${w}\n`);
   return 0;
