@@ -23,15 +23,12 @@
 // Paths resolve from this file, not the working directory, so the command
 // works from anywhere and through symlinks (Node resolves the main module's
 // real path).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COMPILED = join(ROOT, 'dist', 'firmware', 'cli', 'main.js');
-/** The folders whose modules the build compiles (tsconfig.build.json). */
-const SOURCE_DIRS = ['firmware', 'drivers', 'gateway', 'wallboard'];
-
 function tsxInstalled() {
   try {
     import.meta.resolve('tsx/esm/api');
@@ -39,24 +36,6 @@ function tsxInstalled() {
   } catch {
     return false;
   }
-}
-
-/** The first product source (not a test) modified after `since` (ms), or null. */
-function newerSource(since) {
-  for (const top of SOURCE_DIRS) {
-    let entries;
-    try {
-      entries = readdirSync(join(ROOT, top), { recursive: true, withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.test.ts')) continue;
-      const path = join(e.parentPath ?? e.path, e.name);
-      if (statSync(path).mtimeMs > since) return path;
-    }
-  }
-  return null;
 }
 
 /** @typedef {typeof import('../firmware/cli/main.ts')} Cli */
@@ -72,7 +51,9 @@ async function fromSource() {
 /** @returns {Promise<Cli>} the compiled build: the same module as firmware/cli/main.ts */
 async function compiled() {
   if (process.stderr.isTTY && tsxInstalled()) {
-    const newer = newerSource(statSync(COMPILED).mtimeMs);
+    // Only on a development install (tsx present): a unit has neither sources nor firmware/build/.
+    const { newerSource } = await import('../firmware/build/newerSource.mjs');
+    const newer = newerSource(ROOT, statSync(COMPILED).mtimeMs);
     if (newer !== null) {
       process.stderr.write(`ccgate: warning: dist/ is older than ${newer.slice(ROOT.length)}; running dist/ as built (npm run build updates it, CCGATE_FROM_SOURCE=1 runs the sources)\n`);
     }

@@ -7,6 +7,7 @@
  * database, the release's build time).
  */
 import { existsSync, statfsSync, statSync } from 'node:fs';
+import { formatBytes } from '../store/dbFiles.ts';
 import { fail, ok, warn, type Finding } from './Finding.ts';
 
 export interface DiskReading {
@@ -31,7 +32,7 @@ export const DISK_WARN_BYTES = 512 * MB;
 
 export function checkDisk(d: DiskReading | null, databaseBytes: number): Finding {
   if (d === null) return warn('disk', 'cannot read the free space of the data folder', 'check that /var/lib/ccgate exists (ccgate install)');
-  const free = `${(d.freeBytes / MB).toFixed(0)} MB free of ${(d.totalBytes / MB).toFixed(0)} MB on ${d.path}; database ${(databaseBytes / MB).toFixed(1)} MB`;
+  const free = `${formatBytes(d.freeBytes)} free of ${formatBytes(d.totalBytes)} on ${d.path}; database ${formatBytes(databaseBytes)}`;
   if (d.freeBytes < DISK_FAIL_BYTES) return fail('disk', free, 'free space now: the daemon keeps calls in memory but cannot commit them; lower retention.historyDays, then ccgate store compact');
   if (d.freeBytes < DISK_WARN_BYTES || d.freeBytes < d.totalBytes * 0.1) return warn('disk', free, 'free space, or lower retention.historyDays (ccgate status shows the store\'s budget)');
   return ok('disk', free);

@@ -4,12 +4,13 @@
  * ships them, a release key to trust, a complete current release with no
  * update left half-done, and a config that release accepts.
  */
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CcgateError } from '../../gateway/core/errors.ts';
 import type { CcgateConfig } from '../config/CcgateConfig.ts';
 import { loadConfig } from '../config/loadConfig.ts';
 import { missingGroups, type Account } from '../install/accounts.ts';
+import { linkTarget, unitFiles } from '../install/unitFiles.ts';
 import { TrustStore } from '../release/trustStore.ts';
 import type { UnitPaths } from '../release/unitPaths.ts';
 import { linkVersion } from '../update/links.ts';
@@ -26,30 +27,18 @@ export function checkAccount(account: Account | null): Finding {
   return ok('user', `ccgate (uid ${account.uid}) in ${[...account.groups.keys()].join(', ')}`);
 }
 
-/** The installed copies of the units and rules against the files of the release in `releaseDir`. */
+/** The installed copies of the units, sysusers snippet and rules against the files of the release in `releaseDir`, and the command link. */
 export function checkUnitFiles(p: UnitPaths, releaseDir: string | null): Finding[] {
-  const files: Array<[string, string]> = [
-    [join(p.systemdUnits, 'ccgate.service'), 'systemd/ccgate.service'],
-    [join(p.systemdUnits, 'ccgate-rollback.service'), 'systemd/ccgate-rollback.service'],
-    [join(p.udevRules, '77-ccgate-modems.rules'), 'firmware/udev/77-ccgate-modems.rules'],
-    [join(p.udevRules, '78-ccgate-devices.rules'), 'firmware/udev/78-ccgate-devices.rules'],
-  ];
   const missing: string[] = [];
   const stale: string[] = [];
-  for (const [installed, shipped] of files) {
+  for (const { installed, shipped } of unitFiles(p)) {
     if (!existsSync(installed)) missing.push(installed);
     else if (releaseDir !== null && existsSync(join(releaseDir, shipped)) && readFileSync(installed, 'utf8') !== readFileSync(join(releaseDir, shipped), 'utf8')) stale.push(installed);
   }
-  let bin: string | null = null;
-  try {
-    bin = readlinkSync(p.bin);
-  } catch {
-    bin = null;
-  }
-  if (bin === null) missing.push(`${p.bin} (the service's ExecStartPre runs it)`);
+  if (linkTarget(p.bin) === null) missing.push(`${p.bin} (the service's ExecStartPre runs it)`);
   if (missing.length > 0) return [fail('units', `not installed: ${missing.join(', ')}`, INSTALL)];
   if (stale.length > 0) return [warn('units', `differ from the running release's: ${stale.join(', ')}`, `${INSTALL} (then systemctl daemon-reload), unless the difference is a deliberate local edit (prefer a drop-in: systemctl edit ccgate)`)];
-  return [ok('units', 'ccgate.service, ccgate-rollback.service and the udev rules installed')];
+  return [ok('units', 'ccgate.service, ccgate-rollback.service, the sysusers snippet, the udev rules and the command installed')];
 }
 
 export function checkTrust(p: UnitPaths): Finding {

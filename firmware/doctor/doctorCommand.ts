@@ -4,10 +4,11 @@
  * table. Everything is read under `--root` so tests lay out a unit of their
  * own; the service manager is CCGATE_SYSTEMCTL, as for the updater.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, str, type CommandEnv } from '../cli/args.ts';
 import { readAccount } from '../install/accounts.ts';
+import { fileBytes } from '../store/dbFiles.ts';
 import { unitPaths, type UnitPaths } from '../release/unitPaths.ts';
 import { readTrunks, socketPathOf } from '../update/daemonTrunks.ts';
 import { linkVersion } from '../update/links.ts';
@@ -81,7 +82,7 @@ export async function doctor(p: UnitPaths, env: NodeJS.ProcessEnv, now: Date): P
     );
   }
   const database = config === null ? p.database : underRoot(p.root, config.store.path);
-  const dbBytes = [database, `${database}-wal`].reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
+  const dbBytes = fileBytes(database) + fileBytes(`${database}-wal`);
   findings.push(checkDisk(readDisk(existsSync(p.data) ? p.data : p.root), dbBytes));
   const built = current === null ? undefined : installedManifest(p.release(current))?.createdAt;
   const evidence: Array<ClockEvidence | null> = [

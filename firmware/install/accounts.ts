@@ -62,13 +62,18 @@ export function missingGroups(account: Account | null): string[] {
   return DEVICE_GROUPS.filter((g) => account === null || !account.groups.has(g));
 }
 
-/** Run systemd-sysusers on ROOT (it reads ROOT/etc/sysusers.d/). Resolves with its complaint, or null when it succeeded. */
-export function runSysusers(root: string, program = process.env.CCGATE_SYSUSERS ?? 'systemd-sysusers'): Promise<string | null> {
+/** Run a tool; resolves with its complaint (`… not found` when it is not installed), or null when it succeeded. */
+export function runTool(program: string, args: readonly string[]): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile(program, [`--root=${root}`], { timeout: 60_000 }, (error, _stdout, stderr) => {
+    execFile(program, args, { timeout: 60_000 }, (error, _stdout, stderr) => {
       if (error === null) resolve(null);
-      else if ((error as NodeJS.ErrnoException).code === 'ENOENT') resolve(`${program} not found (package systemd): create the user by hand (docs/systemd.md)`);
-      else resolve(`${program} --root=${root} failed: ${stderr.trim() || error.message}`);
+      else resolve((error as NodeJS.ErrnoException).code === 'ENOENT' ? `${program} not found` : `${program} ${args.join(' ')}: ${stderr.trim() || error.message}`);
     });
   });
+}
+
+/** Run systemd-sysusers on ROOT (it reads ROOT/etc/sysusers.d/). Resolves with its complaint, or null when it succeeded. */
+export async function runSysusers(root: string, program = process.env.CCGATE_SYSUSERS ?? 'systemd-sysusers'): Promise<string | null> {
+  const failed = await runTool(program, [`--root=${root}`]);
+  return failed === `${program} not found` ? `${failed} (package systemd): create the user by hand (docs/systemd.md)` : failed;
 }

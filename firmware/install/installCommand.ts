@@ -1,12 +1,12 @@
-import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, str, type CommandEnv } from '../cli/args.ts';
 import { loadPublicKey, publicKeyPem } from '../release/signing.ts';
 import { TrustStore } from '../release/trustStore.ts';
 import { unitPaths, type UnitPaths } from '../release/unitPaths.ts';
-import { missingGroups, readAccount, runSysusers, SERVICE_USER } from './accounts.ts';
+import { missingGroups, readAccount, runSysusers, runTool, SERVICE_USER } from './accounts.ts';
+import { BIN_TARGET, linkTarget, unitFiles } from './unitFiles.ts';
 
 const USAGE = `usage: ccgate install [--root DIR] [--trust-key FILE] [--dry-run]
   Set up a unit: the ccgate user and its device groups (systemd-sysusers), directories
@@ -38,22 +38,10 @@ trunks:
   - {id: sim1, type: sim, channels: 2}
 `;
 
-/** Where /usr/local/bin/ccgate points on every unit. */
-export const BIN_TARGET = '/opt/ccgate/current/bin/ccgate.mjs';
-
 interface Step {
   changed: string[];
   warnings: string[];
   dry: boolean;
-}
-
-function run(program: string, args: string[]): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(program, args, { timeout: 60_000 }, (error, _out, stderr) => {
-      if (error === null) resolve(null);
-      else resolve((error as NodeJS.ErrnoException).code === 'ENOENT' ? `${program} not found` : `${program} ${args.join(' ')}: ${stderr.trim() || error.message}`);
-    });
-  });
 }
 
 function installFiles(p: UnitPaths, s: Step): void {
@@ -66,15 +54,8 @@ function installFiles(p: UnitPaths, s: Step): void {
     }
   }
   const pkg = packageDir();
-  const files: Array<[string, string]> = [
-    [join(p.systemdUnits, 'ccgate.service'), 'systemd/ccgate.service'],
-    [join(p.systemdUnits, 'ccgate-rollback.service'), 'systemd/ccgate-rollback.service'],
-    [join(p.sysusers, 'ccgate.conf'), 'systemd/ccgate.sysusers'],
-    [join(p.udevRules, '77-ccgate-modems.rules'), 'firmware/udev/77-ccgate-modems.rules'],
-    [join(p.udevRules, '78-ccgate-devices.rules'), 'firmware/udev/78-ccgate-devices.rules'],
-  ];
-  for (const [f, source] of files) {
-    const text = readFileSync(join(pkg, source), 'utf8');
+  for (const { installed: f, shipped } of unitFiles(p)) {
+    const text = readFileSync(join(pkg, shipped), 'utf8');
     if (existsSync(f) && readFileSync(f, 'utf8') === text) continue;
     s.changed.push(`wrote ${f}`);
     if (!s.dry) {
@@ -84,13 +65,7 @@ function installFiles(p: UnitPaths, s: Step): void {
   }
   // The command on PATH follows `current`, so it is always the running release's; the unit's
   // ExecStartPre runs it. The target is the unit's absolute path, also under --root.
-  let link: string | null = null;
-  try {
-    link = readlinkSync(p.bin);
-  } catch {
-    link = null;
-  }
-  if (link !== BIN_TARGET) {
+  if (linkTarget(p.bin) !== BIN_TARGET) {
     s.changed.push(`linked ${p.bin} -> ${BIN_TARGET}`);
     if (!s.dry) {
       mkdirSync(dirname(p.bin), { recursive: true });
@@ -171,15 +146,15 @@ async function enableService(p: UnitPaths, s: Step): Promise<void> {
   }
   const onThisSystem = p.root === '/';
   if (onThisSystem) {
-    const reload = await run('systemctl', ['daemon-reload']);
+    const reload = await runTool('systemctl', ['daemon-reload']);
     if (reload !== null) s.warnings.push(reload);
   }
-  const failed = await run('systemctl', onThisSystem ? ['enable', 'ccgate.service'] : [`--root=${p.root}`, 'enable', 'ccgate.service']);
+  const failed = await runTool('systemctl', onThisSystem ? ['enable', 'ccgate.service'] : [`--root=${p.root}`, 'enable', 'ccgate.service']);
   if (failed === null) s.changed.push('enabled ccgate.service');
   else s.warnings.push(`${failed}: enable it by hand (systemctl enable ccgate)`);
   if (onThisSystem) {
-    const udev = await run('udevadm', ['control', '--reload']);
-    if (udev === null) await run('udevadm', ['trigger']);
+    const udev = await runTool('udevadm', ['control', '--reload']);
+    if (udev === null) await runTool('udevadm', ['trigger']);
     else s.warnings.push(`${udev}: reload the udev rules by hand (udevadm control --reload && udevadm trigger)`);
   }
 }

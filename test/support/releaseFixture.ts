@@ -17,6 +17,7 @@ import { TrustStore } from '../../firmware/release/trustStore.ts';
 import { unitPaths, type UnitPaths } from '../../firmware/release/unitPaths.ts';
 import { serializeManifest } from '../../firmware/release/manifest.ts';
 import { RELEASE_PREFIX } from '../../firmware/release/verifyBundle.ts';
+import { newerSource } from '../../firmware/build/newerSource.mjs';
 
 const PKG_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let base: StagedRelease | null = null;
@@ -46,13 +47,8 @@ function assertBuildFresh(): void {
   if (checkedBuild) return;
   const built = statSync(join(PKG_ROOT, 'dist', 'firmware', 'cli', 'main.js'), { throwIfNoEntry: false })?.mtimeMs;
   if (built === undefined) throw new Error('dist/ is not built: run `npm run build` (release bundles and the updater under test are the compiled build)');
-  for (const top of ['firmware', 'drivers', 'gateway', 'wallboard']) {
-    for (const e of readdirSync(join(PKG_ROOT, top), { recursive: true, withFileTypes: true })) {
-      if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.test.ts')) continue;
-      const file = join(e.parentPath, e.name);
-      if (statSync(file).mtimeMs > built) throw new Error(`dist/ is older than ${file.slice(PKG_ROOT.length)}: run \`npm run build\` (release bundles and the updater under test are the compiled build)`);
-    }
-  }
+  const newer = newerSource(PKG_ROOT, built);
+  if (newer !== null) throw new Error(`dist/ is older than ${newer.slice(PKG_ROOT.length)}: run \`npm run build\` (release bundles and the updater under test are the compiled build)`);
   checkedBuild = true;
 }
 
