@@ -1,0 +1,218 @@
+import type { Clock, Timer } from '../core/Clock.ts';
+import { silentLogger, type Logger } from '../core/Logger.ts';
+import type { StoredEvent } from '../events.ts';
+import type { DurableCursor } from '../retention/DurableCursors.ts';
+import type { SyncLink } from './link/SyncLink.ts';
+import { encodeBatch, type OutboxFigures } from './payloads.ts';
+
+/** What the publisher reads: the store's event log. */
+export interface EventSource {
+  /** Events with seq > afterSeq, oldest first, at most `limit`. */
+  readEvents(afterSeq: number, limit: number): StoredEvent[];
+}
+
+export interface EventPublisherOptions {
+  link: SyncLink;
+  source: EventSource;
+  /** The `cloud` cursor: every event up to it was acknowledged by the broker. */
+  cursor: DurableCursor;
+  /** Highest committed seq when the publisher starts (later ones arrive through {@link committed}). */
+  committedSeq: number;
+  topic: string;
+  /** `tenant/site/unit`, in every batch. */
+  unit: string;
+  /** The event log's identity (ids are `log:seq`). */
+  log: string;
+  clock: Clock;
+  /** Run a store write as an input of the core, so it is committed (the cursor). */
+  runInput(what: string, fn: () => void): void;
+  /** Batches published and not yet acknowledged; default 8. */
+  window?: number;
+  /** Events per batch; default 100. */
+  batchEvents?: number;
+  /** Bytes of JSON per batch, at most (one larger event still goes alone); default 64 KiB. */
+  batchBytes?: number;
+  /** How often acknowledged progress is written to the store, ms; default 1 000. */
+  saveEveryMs?: number;
+  logger?: Logger;
+}
+
+interface InFlight {
+  first: number;
+  last: number;
+  done: boolean;
+}
+
+/**
+ * Publishes the event log to the cloud: the log is the outbox. It reads
+ * committed events from its own durable cursor (pull: nothing is pushed into
+ * an in-memory queue that a crash would lose), publishes them in seq order as
+ * batches at QoS 1 with at most `window` unacknowledged, and moves the cursor
+ * only over a contiguous run of PUBACKs. Progress is saved at most once per
+ * `saveEveryMs`, so a restart may resend an acknowledged tail; every event
+ * keeps its id, and the cloud dedupes on it.
+ *
+ * When the connection drops, every batch not acknowledged is sent again after
+ * the next `up`, from the first unacknowledged event.
+ */
+export class EventPublisher {
+  private readonly log: Logger;
+  private readonly window: number;
+  private readonly batchEvents: number;
+  private readonly batchBytes: number;
+  private readonly saveEveryMs: number;
+  private committedSeq: number;
+  /** Every event up to here is acknowledged (may be ahead of what is saved). */
+  private acked: number;
+  private saved: number;
+  /** Highest seq handed to the link on the current connection. */
+  private sentThrough: number;
+  /** Highest seq ever handed to the link by this process: below it a batch is a replay. */
+  private sentHigh: number;
+  private inflight: InFlight[] = [];
+  /** Bumped on every connection: answers from an older one are ignored. */
+  private generation = 0;
+  private saveTimer: Timer | null = null;
+  private running = false;
+  private readonly onUp = (): void => this.connected();
+  private readonly onDown = (): void => this.disconnected();
+
+  constructor(private readonly o: EventPublisherOptions) {
+    this.log = (o.logger ?? silentLogger).child({ component: 'sync' });
+    this.window = o.window ?? 8;
+    this.batchEvents = o.batchEvents ?? 100;
+    this.batchBytes = o.batchBytes ?? 64 * 1024;
+    this.saveEveryMs = o.saveEveryMs ?? 1_000;
+    this.committedSeq = o.committedSeq;
+    this.acked = this.saved = o.cursor.get();
+    this.sentThrough = this.acked;
+    // Events after the saved cursor may have been sent before a restart.
+    this.sentHigh = o.committedSeq;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.o.link.on('up', this.onUp);
+    this.o.link.on('down', this.onDown);
+    if (this.o.link.status.state === 'up') this.connected();
+  }
+
+  /** Stop publishing and save the acknowledged position. */
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.o.link.off('up', this.onUp);
+    this.o.link.off('down', this.onDown);
+    this.generation++;
+    this.inflight = [];
+    this.saveTimer?.clear();
+    this.save();
+  }
+
+  /** Events up to `seq` are committed (called after every commit). */
+  committed(seq: number): void {
+    if (seq <= this.committedSeq) return;
+    this.committedSeq = seq;
+    this.pump();
+  }
+
+  /** Outbox depth and the age of its oldest event, for status and the fleet view. */
+  figures(): OutboxFigures {
+    const from = Math.max(this.acked, this.o.cursor.get());
+    const depth = Math.max(0, this.committedSeq - from);
+    if (depth === 0) return { depth: 0, oldestAgeMs: 0 };
+    const oldest = this.o.source.readEvents(from, 1)[0];
+    return { depth, oldestAgeMs: oldest ? Math.max(0, this.o.clock.now() - oldest.at) : 0 };
+  }
+
+  private connected(): void {
+    this.generation++;
+    this.inflight = [];
+    // Retention may have moved the cursor past events it had to cut.
+    this.acked = Math.max(this.acked, this.o.cursor.get());
+    this.sentThrough = this.acked;
+    this.pump();
+  }
+
+  private disconnected(): void {
+    this.generation++;
+    this.inflight = [];
+    this.sentThrough = this.acked;
+  }
+
+  private pump(): void {
+    if (!this.running || this.o.link.status.state !== 'up') return;
+    while (this.inflight.length < this.window && this.sentThrough < this.committedSeq) {
+      const events = this.nextBatch();
+      if (events.length === 0) {
+        // Nothing readable up to the committed seq (cut by retention meanwhile).
+        this.sentThrough = this.committedSeq;
+        this.markAcked(this.committedSeq);
+        break;
+      }
+      this.send(events);
+    }
+  }
+
+  private nextBatch(): StoredEvent[] {
+    const read = this.o.source.readEvents(this.sentThrough, this.batchEvents);
+    const out: StoredEvent[] = [];
+    let bytes = 0;
+    for (const ev of read) {
+      if (ev.seq > this.committedSeq) break;
+      // An estimate is enough: the bound keeps messages well under brokers' limits.
+      const size = JSON.stringify(ev).length + 32;
+      if (out.length > 0 && bytes + size > this.batchBytes) break;
+      out.push(ev);
+      bytes += size;
+    }
+    return out;
+  }
+
+  private send(events: StoredEvent[]): void {
+    const first = events[0]!.seq;
+    const last = events[events.length - 1]!.seq;
+    const replay = first <= this.sentHigh;
+    const entry: InFlight = { first, last, done: false };
+    const gen = this.generation;
+    this.inflight.push(entry);
+    this.sentThrough = last;
+    this.sentHigh = Math.max(this.sentHigh, last);
+    const payload = encodeBatch(this.o.unit, this.o.log, events, replay);
+    this.o.link.publish(this.o.topic, payload, { qos: 1 }).then(
+      () => {
+        if (gen !== this.generation) return;
+        entry.done = true;
+        this.advance();
+      },
+      (e: unknown) => {
+        // The connection is gone: `down` resets and the batch goes again after `up`.
+        if (gen === this.generation) this.log.debug({ first, last, err: String(e) }, 'event batch not acknowledged');
+      },
+    );
+  }
+
+  private advance(): void {
+    let moved = false;
+    while (this.inflight[0]?.done) {
+      this.markAcked(this.inflight.shift()!.last);
+      moved = true;
+    }
+    if (moved) this.pump();
+  }
+
+  private markAcked(seq: number): void {
+    if (seq <= this.acked) return;
+    this.acked = seq;
+    if (!this.saveTimer?.pending) this.saveTimer = this.o.clock.setTimer('sync-cursor-save', this.saveEveryMs, () => this.save());
+  }
+
+  private save(): void {
+    // Never behind a position retention moved the cursor to.
+    const to = Math.max(this.acked, this.o.cursor.get());
+    if (to <= this.saved && to === this.o.cursor.get()) return;
+    this.saved = to;
+    this.o.runInput('syncCursor', () => this.o.cursor.set(to));
+  }
+}
