@@ -28,7 +28,7 @@ import type { Random } from './core/Random.ts';
 import { TransactionalClock } from './core/TransactionalClock.ts';
 import { Transactor } from './core/Transactor.ts';
 import type { CounterSource, EventConsumer, StoredEvent } from './events.ts';
-import type { BoardMessageOptions, CallHistory, CampaignSpec, GatewayApi, GatewaySnapshot, StorageSummary } from './GatewayApi.ts';
+import type { BoardMessageOptions, CallHistory, CampaignSpec, GatewayApi, GatewaySnapshot, StorageSummary, VipInput, VipRecord } from './GatewayApi.ts';
 import { IvrService } from './ivr/IvrService.ts';
 import { KpiAggregator, rebuildFromMs } from './kpi/KpiAggregator.ts';
 import { warmUpKpis } from './kpi/warmUp.ts';
@@ -140,6 +140,8 @@ export class Gateway implements GatewayApi {
     // Page by page, only the events the KPIs count; a long replay (a busy site's two days) runs after ready.
     warmUpKpis(this.kpi, store, rebuildFromMs(this.ctx.clock.now(), config.site.timeZone), { defer: (fn) => this.timers.setTimer('kpi-replay', 0, fn), stopped: () => this.stopped, log: this.ctx.log });
     this.ctx.tx.run('start', () => {
+      // The YAML's VIPs, by the seeding rule of gateway/queue/VipList.ts.
+      this.ctx.queues.vips.seed(config.vip);
       recover(this.ctx);
       this.messages.restore();
       this.sms.recover();
@@ -352,6 +354,25 @@ export class Gateway implements GatewayApi {
 
   history(number: string): CallHistory {
     return this.callHistory.lookup(number);
+  }
+
+  vips(): VipRecord[] {
+    return this.ctx.queues.vips.all();
+  }
+
+  setVip(entry: VipInput, source: 'api' | 'cloud' = 'api'): VipRecord {
+    return this.mutate('setVip', () => this.ctx.queues.vips.set(entry, source));
+  }
+
+  removeVip(number: string, source: 'api' | 'cloud' = 'api'): boolean {
+    return this.mutate('removeVip', () => this.ctx.queues.vips.remove(number, source));
+  }
+
+  cancelCallback(callbackId: string, source: 'api' | 'cloud' = 'api'): void {
+    this.mutate('cancelCallback', () => {
+      const cb = this.ctx.callbacks.cancel(callbackId);
+      this.ctx.log.info({ callbackId, queue: cb.queue, source }, 'callback canceled');
+    });
   }
 
   snapshot(): GatewaySnapshot {

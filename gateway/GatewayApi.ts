@@ -1,7 +1,7 @@
 import type { BoardMessageState, CounterReading } from './board/types.ts';
 import type { AgentState, BoardMessageLevel, CallerId, CounterSource, GatewayEvent } from './events.ts';
 import type { KpiSnapshot } from './kpi/types.ts';
-import type { CallSummaryRecord, SmsStatus } from './store/Store.ts';
+import type { CallSummaryRecord, SmsStatus, VipRecord } from './store/Store.ts';
 
 /** What `history(number)` returns: the canonical number and its calls. */
 export interface CallHistory {
@@ -56,6 +56,33 @@ export interface GatewayApi {
    * HISTORY_BAD_NUMBER (a coded error): a withheld caller cannot be looked up.
    */
   history(number: string): CallHistory;
+  /** Every VIP (removed ones left out), highest priority first, then by canonical number. */
+  vips(): VipRecord[];
+  /**
+   * Add a VIP or replace one (the entry is the whole of it: priority 1 and no
+   * name unless given), keyed by its canonical number; `source` defaults to
+   * 'api'. From then on the YAML no longer changes that number. Number: a
+   * phone number (not empty, withheld or anonymous); priority a whole number
+   * ≥ 1, as the YAML's `vip[].priority`; name 1–64 characters, one line.
+   * Otherwise API_BAD_REQUEST (a VipInputError) and nothing changes. Setting
+   * what is already there writes nothing. Emits `vipChanged`.
+   */
+  setVip(entry: VipInput, source?: 'api' | 'cloud'): VipRecord;
+  /**
+   * Remove a VIP, however the number is written; it stays removed across
+   * restarts whatever the YAML says. False (nothing changes) when the number
+   * is not a VIP; API_BAD_REQUEST when it is not a phone number. Emits
+   * `vipChanged` with priority null.
+   */
+  removeVip(number: string, source?: 'api' | 'cloud'): boolean;
+  /**
+   * Cancel a pending kept-place callback: it leaves its queue and finishes
+   * with `callbackFinished` outcome 'canceled'. CALLBACK_UNKNOWN when no
+   * callback of that id is pending (never booked, or finished);
+   * CALLBACK_DIALLING while it is being dialled (try again after the attempt).
+   * `source` defaults to 'api' (it is logged).
+   */
+  cancelCallback(callbackId: string, source?: 'api' | 'cloud'): void;
   snapshot(): GatewaySnapshot;
   kpis(): KpiSnapshot;
   /** Subscribe to committed events; returns an unsubscribe function. */
@@ -84,7 +111,15 @@ export interface BoardMessageOptions {
   forMs?: number;
 }
 
-export type { BoardMessageState, CounterReading };
+/** A VIP as set through {@link GatewayApi.setVip}. */
+export interface VipInput {
+  number: string;
+  /** Whole number ≥ 1; default 1. */
+  priority?: number;
+  name?: string;
+}
+
+export type { BoardMessageState, CounterReading, VipRecord };
 
 /** Live state for `ccgate status` and the terminal view. */
 export interface GatewaySnapshot {

@@ -27,6 +27,9 @@ export type SmsPurpose = 'callbackBooked' | 'callbackMissed' | 'survey' | 'campa
 /** Who set an external counter: the local API (`ccgate counter set`, other systems on the unit) or the cloud. */
 export type CounterSource = 'api' | 'cloud';
 
+/** Who changed a VIP: the YAML applied at start, the local API and CLI, or the cloud. */
+export type VipSource = 'config' | 'api' | 'cloud';
+
 /** A supervisor message's level: critical may beep on signs that can. */
 export type BoardMessageLevel = 'info' | 'critical';
 
@@ -184,6 +187,9 @@ export type GatewayEvent = Base &
     | { type: 'boardMessageShown'; text: string; level: BoardMessageLevel; until: number }
     /** The message came down: cleared by a supervisor, or its time was up. */
     | { type: 'boardMessageCleared'; reason: 'cleared' | 'expired' }
+    // --- VIPs ---------------------------------------------------------------
+    /** A VIP was added or changed (`priority`), or removed (`priority` null); `number` is canonical. */
+    | { type: 'vipChanged'; number: string; priority: number | null; source: VipSource }
     // --- lines --------------------------------------------------------------
     | { type: 'trunkHealthChanged'; trunkId: string; up: boolean; detail: string }
     | { type: 'gatewayStarted'; recovered: { liveCallsClosed: number; callbacksPending: number; campaignsActive: number } }

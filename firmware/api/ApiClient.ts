@@ -1,7 +1,7 @@
 import type { BoardStatus } from '../../wallboard/runtime/WallboardRuntime.ts';
 import { request, type IncomingMessage } from 'node:http';
 import type { StoredEvent } from '../../gateway/events.ts';
-import type { BoardMessageOptions, BoardMessageState, CallHistory, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { BoardMessageOptions, BoardMessageState, CallHistory, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot, VipInput, VipRecord } from '../../gateway/GatewayApi.ts';
 import { CcgateError } from '../../gateway/core/errors.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 import { isErrorCode } from './protocol.ts';
@@ -73,6 +73,26 @@ export class ApiClient {
   /** GET /v1/history/:number: the number's calls, oldest first; HISTORY_BAD_NUMBER for a withheld or empty one. */
   async history(number: string): Promise<CallHistory> {
     return (await this.call('GET', `/v1/history/${encodeURIComponent(number)}`)) as CallHistory;
+  }
+
+  /** GET /v1/vips: every VIP, highest priority first. */
+  async vips(): Promise<VipRecord[]> {
+    return (await this.call('GET', '/v1/vips')) as VipRecord[];
+  }
+
+  /** POST /v1/vips with `{number, priority?, name?}` (source 'api'): the VIP as stored. */
+  async setVip(entry: VipInput): Promise<VipRecord> {
+    return (await this.call('POST', '/v1/vips', entry)) as VipRecord;
+  }
+
+  /** POST /v1/vips/:number/remove: false when the number was not a VIP. */
+  async removeVip(number: string): Promise<boolean> {
+    return ((await this.call('POST', `/v1/vips/${encodeURIComponent(number)}/remove`)) as { removed: boolean }).removed;
+  }
+
+  /** POST /v1/callbacks/:id/cancel (CALLBACK_UNKNOWN, CALLBACK_DIALLING). */
+  async cancelCallback(callbackId: string): Promise<void> {
+    await this.call('POST', `/v1/callbacks/${encodeURIComponent(callbackId)}/cancel`);
   }
 
   /** GET /v1/wallboard: every configured board with its config, health and the view on show. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BoardInputError } from '../../gateway/board/boardInput.ts';
 import { CcgateError } from '../../gateway/core/errors.ts';
+import { VipInputError } from '../../gateway/queue/vipInput.ts';
 import { capturingLogger } from '../../gateway/core/Logger.ts';
 import type { StoredEvent } from '../../gateway/events.ts';
 import { sampleKpis, sampleSnapshot } from '../view/statusFixture.ts';
@@ -127,6 +128,52 @@ describe('ApiClient ↔ ApiServer over a Unix socket', () => {
       { method: 'boardMessage', args: [] },
       { method: 'clearBoardMessage', args: [] },
     ]);
+  });
+
+  it('lists, sets and removes VIPs; the number to remove travels URL-encoded in the path, the source is always api', async () => {
+    fake.vipsValue = [{ number: '+989121111111', given: '0912 111 1111', priority: 5, name: 'Board', source: 'config', updatedAt: 1, removed: false }];
+    expect(await client.vips()).toEqual(fake.vipsValue);
+    expect(await client.setVip({ number: '+989122222222', priority: 3, name: 'Ops' })).toMatchObject({ number: '+989122222222', priority: 3, name: 'Ops', source: 'api' });
+    expect(await client.setVip({ number: '0912 333/3333' })).toMatchObject({ priority: 1, name: null });
+    expect(await client.removeVip('+98 912 222/2222')).toBe(true);
+    fake.removeVipValue = false;
+    expect(await client.removeVip('+989129999999')).toBe(false);
+    expect(fake.calls).toEqual([
+      { method: 'vips', args: [] },
+      { method: 'setVip', args: [{ number: '+989122222222', priority: 3, name: 'Ops' }, 'api'] },
+      { method: 'setVip', args: [{ number: '0912 333/3333' }, 'api'] },
+      { method: 'removeVip', args: ['+98 912 222/2222', 'api'] },
+      { method: 'removeVip', args: ['+989129999999', 'api'] },
+    ]);
+  });
+
+  it('refuses malformed VIP bodies before the gateway sees them; the gateway’s refusal is a 400 with its problem', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['{}', /number/],
+      ['{"number":989121111111}', /number/],
+      ['{"number":"+98912","priority":"5"}', /priority/],
+      ['{"number":"+98912","source":"cloud"}', /source/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await raw('POST', '/v1/vips', body);
+      expect(r.status, body).toBe(400);
+      expect(r.json.error?.code).toBe('API_BAD_REQUEST');
+      expect(r.json.error?.message).toMatch(message);
+    }
+    expect((await raw('GET', '/v1/vips/+98912/remove')).status).toBe(405);
+    expect(fake.calls).toEqual([]);
+    fake.failWith.setVip = new VipInputError('priority', 'invalid VIP priority 0', { priority: 0 });
+    await expectCcgateError(client.setVip({ number: '+98912', priority: 0 }), 'API_BAD_REQUEST', { problem: 'priority', priority: 0, httpStatus: 400 });
+  });
+
+  it('cancels a callback; unknown is a 404 and one being dialled a 409, each with its code', async () => {
+    await client.cancelCallback('cb/7');
+    expect(fake.calls).toEqual([{ method: 'cancelCallback', args: ['cb/7', 'api'] }]);
+    fake.failWith.cancelCallback = new CcgateError('CALLBACK_UNKNOWN', 'no such callback', { callbackId: 'cb9' });
+    await expectCcgateError(client.cancelCallback('cb9'), 'CALLBACK_UNKNOWN', { callbackId: 'cb9', httpStatus: 404 });
+    fake.failWith.cancelCallback = new CcgateError('CALLBACK_DIALLING', 'being dialled', { callbackId: 'cb3' });
+    await expectCcgateError(client.cancelCallback('cb3'), 'CALLBACK_DIALLING', { callbackId: 'cb3', httpStatus: 409 });
+    expect((await raw('GET', '/v1/callbacks/cb3/cancel')).status).toBe(405);
   });
 
   it('refuses malformed counter and message bodies before the gateway sees them', async () => {

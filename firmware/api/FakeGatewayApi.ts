@@ -1,5 +1,5 @@
 import type { CounterSource, GatewayEvent, StoredEvent } from '../../gateway/events.ts';
-import type { BoardMessageOptions, BoardMessageState, CallHistory, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { BoardMessageOptions, BoardMessageState, CallHistory, CampaignSpec, CounterReading, GatewayApi, GatewaySnapshot, VipInput, VipRecord } from '../../gateway/GatewayApi.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 
 /** One recorded GatewayApi call: method name and arguments. */
@@ -26,6 +26,10 @@ export class FakeGatewayApi implements GatewayApi {
   boardMessageValue: BoardMessageState | null = null;
   /** Returned by history(), whatever number is asked (set `failWith.history` to refuse one). */
   historyValue: CallHistory = { number: '', calls: [] };
+  /** Returned by vips(). */
+  vipsValue: VipRecord[] = [];
+  /** Returned by removeVip(). */
+  removeVipValue = true;
   /** showBoardMessage() answers `until` = this + forMs (default 10 min). */
   nowValue = 1_767_595_500_000;
 
@@ -91,6 +95,22 @@ export class FakeGatewayApi implements GatewayApi {
   history(number: string): CallHistory {
     this.record('history', [number]);
     return this.historyValue;
+  }
+  vips(): VipRecord[] {
+    this.record('vips', []);
+    return this.vipsValue;
+  }
+  /** Echoes the entry as a record: the number as given stands in for the canonical one. */
+  setVip(entry: VipInput, source?: 'api' | 'cloud'): VipRecord {
+    this.record('setVip', source === undefined ? [entry] : [entry, source]);
+    return { number: entry.number, given: entry.number, priority: entry.priority ?? 1, name: entry.name ?? null, source: source ?? 'api', updatedAt: this.nowValue, removed: false };
+  }
+  removeVip(number: string, source?: 'api' | 'cloud'): boolean {
+    this.record('removeVip', source === undefined ? [number] : [number, source]);
+    return this.removeVipValue;
+  }
+  cancelCallback(callbackId: string, source?: 'api' | 'cloud'): void {
+    this.record('cancelCallback', source === undefined ? [callbackId] : [callbackId, source]);
   }
   snapshot(): GatewaySnapshot {
     this.record('snapshot', []);

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import type { CampaignSpec, GatewayApi } from '../../gateway/GatewayApi.ts';
+import type { CampaignSpec, GatewayApi, VipInput } from '../../gateway/GatewayApi.ts';
 import { badRequest, MAX_BODY_BYTES } from './protocol.ts';
 
 /** A JSON reply: status and body. */
@@ -35,6 +35,13 @@ const messageBody = z.strictObject({
   text: z.string(),
   level: z.enum(['info', 'critical']).optional(),
   forMs: z.number().optional(),
+});
+
+// Shape only: the gateway checks the number, priority and name (VipInputError).
+const vipBody = z.strictObject({
+  number: z.string(),
+  priority: z.number().optional(),
+  name: z.string().optional(),
 });
 
 const campaignBody = z.strictObject({
@@ -113,6 +120,26 @@ export const ROUTES: readonly Route[] = [
     pattern: /^\/v1\/board\/message\/clear$/,
     handler: (api) => {
       api.clearBoardMessage();
+      return ok;
+    },
+  },
+  { method: 'GET', pattern: /^\/v1\/vips$/, handler: (api) => ({ status: 200, body: api.vips() }) },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/vips$/,
+    handler: async (api, _p, body) => {
+      const { number, priority, name } = parse(vipBody, await body(), 'VIP');
+      const entry: VipInput = { number, ...(priority === undefined ? {} : { priority }), ...(name === undefined ? {} : { name }) };
+      return { status: 200, body: api.setVip(entry, 'api') };
+    },
+  },
+  // The number is one URL-encoded segment, as for history; false when it was not a VIP.
+  { method: 'POST', pattern: /^\/v1\/vips\/([^/]+)\/remove$/, handler: (api, p) => ({ status: 200, body: { removed: api.removeVip(param(p, 0), 'api') } }) },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/callbacks\/([^/]+)\/cancel$/,
+    handler: (api, p) => {
+      api.cancelCallback(param(p, 0), 'api');
       return ok;
     },
   },

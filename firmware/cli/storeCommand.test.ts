@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCcgateError } from '../../gateway/core/errors.ts';
+import { SCHEMA_VERSION } from '../../gateway/store/migrations.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
 import { lockDatabase } from '../daemon/dbLock.ts';
 import type { CompactReport } from '../store/compact.ts';
@@ -68,9 +69,11 @@ describe('ccgate store info', () => {
     expect(lines[1]).toMatch(/^ {2}on disk: +\d+\.\d KiB \(database \d+\.\d KiB \+ WAL 0 B\)$/);
     expect(lines[2]).toMatch(/^ {2}pages: +\d+ of 1024 B, \d+ free \(\d+\.\d KiB kept for new rows; `ccgate store compact` gives it back\)$/);
     expect(lines[3]).toMatch(/^ {2}auto_vacuum: +none$/);
-    expect(lines[5]).toBe('  schema:       version 2 (this release writes 2)');
-    expect(lines).toContain(`    events        ${String(rows.events).padStart(9)}`);
-    expect(lines).toContain(`    call_history  ${String(rows.call_history).padStart(9)}`);
+    expect(lines[5]).toBe(`  schema:       version ${SCHEMA_VERSION} (this release writes ${SCHEMA_VERSION})`);
+    // Names are padded to the longest table name.
+    const width = Math.max(...Object.keys(rows).map((t) => t.length)) + 2;
+    expect(lines).toContain(`    ${'events'.padEnd(width)}${String(rows.events).padStart(9)}`);
+    expect(lines).toContain(`    ${'call_history'.padEnd(width)}${String(rows.call_history).padStart(9)}`);
   });
 
   it('--json gives the figures, read-only beside a running daemon (lock held, rows still in the WAL)', async () => {
@@ -84,7 +87,7 @@ describe('ccgate store info', () => {
       const r = await store(['info', '--config', 'site.yaml', '--json'], cwd);
       expect(r.code).toBe(0);
       const info = JSON.parse(r.out) as DatabaseInfo;
-      expect(info).toMatchObject({ path: configDb, pageSize: 1024, autoVacuum: 'none', journalMode: 'wal', schemaVersion: 2, releaseSchemaVersion: 2 });
+      expect(info).toMatchObject({ path: configDb, pageSize: 1024, autoVacuum: 'none', journalMode: 'wal', schemaVersion: SCHEMA_VERSION, releaseSchemaVersion: SCHEMA_VERSION });
       expect(info.tables.events).toBe(seq + 1);
       expect(info.walBytes).toBeGreaterThan(0);
       expect(info.freePages).toBeGreaterThan(50);
@@ -117,7 +120,7 @@ describe('ccgate store compact', () => {
     expect(lines[1]).toMatch(/^ {2}before: +\d+\.\d KiB, \d+ pages of 1024 B, \d+ free \(database \d+\.\d KiB \+ WAL 0 B\)$/);
     expect(lines[2]).toMatch(/^ {2}after: +\d+\.\d KiB, \d+ pages of 1024 B, 0 free$/);
     expect(lines[3]).toMatch(/^ {2}freed: +\d+\.\d KiB \(\d+ %\)$/);
-    expect(lines[4]).toMatch(/^ {2}checked: schema version 2, \d+ rows in 13 tables, integrity ok, every table the same row count$/);
+    expect(lines[4]).toMatch(new RegExp(`^ {2}checked: schema version ${SCHEMA_VERSION}, \\d+ rows in 15 tables, integrity ok, every table the same row count$`));
     expect(statSync(configDb).size).toBeLessThan(sizeBefore * 0.6);
     expect(digest(configDb)).toEqual(before);
     expect(digest(defaultDb)).toEqual(other);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCcgateError } from '../../gateway/core/errors.ts';
+import { SCHEMA_VERSION } from '../../gateway/store/migrations.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
 import { sample } from '../../gateway/store/storeContract.ts';
 import { lockDatabase, lockPathFor } from '../daemon/dbLock.ts';
@@ -69,7 +70,7 @@ describe('compactDatabase', () => {
     expect(r.after).toMatchObject({ pageSize: DEFAULT_PAGE_SIZE, freePages: 0, bytes: statSync(db).size });
     expect(r.after!.bytes).toBeLessThan(sizeBefore * 0.6);
     expect(r.after!.pageCount).toBeLessThanOrEqual(r.before.pageCount - r.before.freePages);
-    expect(r).toMatchObject({ dryRun: false, pageSize: DEFAULT_PAGE_SIZE, schemaVersion: 2, leftovers: [], tables: before.rows });
+    expect(r).toMatchObject({ dryRun: false, pageSize: DEFAULT_PAGE_SIZE, schemaVersion: SCHEMA_VERSION, leftovers: [], tables: before.rows });
     expect(digest(db)).toEqual(before);
     expectClean(dir);
 
@@ -78,7 +79,7 @@ describe('compactDatabase', () => {
       expect(store.lastEventSeq()).toBe(before.rows.events);
       expect(store.appendEvent({ type: 'ivrMenuEntered', at: 1, callId: 'x', menu: 'main' }).seq).toBe(before.rows.events! + 1);
       store.commit();
-      expect(store.diagnostics()).toMatchObject({ journalMode: 'wal', pageSize: DEFAULT_PAGE_SIZE, schemaVersion: 2 });
+      expect(store.diagnostics()).toMatchObject({ journalMode: 'wal', pageSize: DEFAULT_PAGE_SIZE, schemaVersion: SCHEMA_VERSION });
     } finally {
       store.close();
     }

@@ -1,5 +1,6 @@
 import type { Ctx } from '../core/Context.ts';
 import type { Timer } from '../core/Clock.ts';
+import { CcgateError } from '../core/errors.ts';
 import { isOpen, nextOpening } from '../ivr/schedule.ts';
 import { normaliseNumber } from '../numbers/normalise.ts';
 import { Prompts } from '../prompts.ts';
@@ -194,6 +195,32 @@ export class CallbackService {
     if (entry) this.ctx.queues.drop(entry);
     this.timers.get(cb.id)?.clear();
     this.timers.delete(cb.id);
+  }
+
+  /**
+   * Cancel a pending callback on request (local API, cloud): it leaves its
+   * queue and finishes 'canceled'. Call inside an input.
+   *
+   * A callback being dialled (its agent rung, the customer rung, or the
+   * customer back on the line holding their place) is refused rather than
+   * canceled after the attempt: the caller learns at once that it was not
+   * canceled, and can ask again once the attempt is over (a missed attempt
+   * leaves it pending; a reached customer completes it).
+   * @throws CcgateError CALLBACK_UNKNOWN when no callback `id` is pending (never booked, or finished);
+   *   CALLBACK_DIALLING while it is being dialled.
+   */
+  cancel(id: string): CallbackRecord {
+    const cb = this.active.get(id);
+    if (!cb) {
+      const status = this.ctx.store.callbacks.get(id)?.status;
+      const why = status === undefined ? 'no such callback' : `it already finished (${status})`;
+      throw new CcgateError('CALLBACK_UNKNOWN', `cannot cancel callback '${id}': ${why}`, { callbackId: id, ...(status === undefined ? {} : { status }) });
+    }
+    if (cb.status === 'dialling') {
+      throw new CcgateError('CALLBACK_DIALLING', `cannot cancel callback '${id}' now: it is being dialled (attempt ${cb.attempts}); try again once the attempt is over`, { callbackId: id, attempts: cb.attempts });
+    }
+    this.finish(cb, 'canceled');
+    return { ...cb };
   }
 
   /**

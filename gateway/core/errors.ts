@@ -10,6 +10,10 @@ export type ErrorCode =
   | 'QUEUE_UNKNOWN'
   | 'CAMPAIGN_INVALID'
   | 'CAMPAIGN_UNKNOWN'
+  // No pending callback with that id (never booked, or already finished).
+  | 'CALLBACK_UNKNOWN'
+  // The callback is being dialled right now: it cannot be canceled until the attempt is over.
+  | 'CALLBACK_DIALLING'
   | 'TRUNK_NO_CHANNEL'
   | 'TRUNK_FAILED'
   | 'API_BAD_REQUEST'

@@ -4,10 +4,10 @@ import type { Ctx } from '../core/Context.ts';
 import { CcgateError } from '../core/errors.ts';
 import type { Timer } from '../core/Clock.ts';
 import type { DeliveryKind } from '../events.ts';
-import { normaliseNumber } from '../numbers/normalise.ts';
 import type { EntryRecord } from '../store/Store.ts';
 import { Delivery } from './Delivery.ts';
 import { LiveWait } from './LiveWait.ts';
+import { VipList } from './VipList.ts';
 import { pickAgent, type StrategyState } from './strategies.ts';
 import { WaitingList, type Entry } from './WaitingList.ts';
 import type { Agent } from './AgentRoster.ts';
@@ -46,6 +46,8 @@ export class QueueService {
   private readonly rr = new Map<string, StrategyState>();
   private readonly handleMs = new Map<string, number>();
   readonly delivery: Delivery;
+  /** The VIP list (store-owned, seeded from the YAML at start). */
+  readonly vips: VipList;
   private seq: number;
   private seqReserved: number;
   private retryTimer: Timer | undefined;
@@ -61,6 +63,7 @@ export class QueueService {
     this.seq = Number(ctx.store.getMeta('entrySeq') ?? '0');
     this.seqReserved = this.seq;
     this.delivery = new Delivery(ctx);
+    this.vips = new VipList({ store: ctx.store, plan: ctx.config.site.numbering, clock: ctx.clock, emit: (ev) => ctx.tx.emit(ev) });
   }
 
   cfg(queue: string): QueueConfig {
@@ -89,14 +92,12 @@ export class QueueService {
     return this.seq;
   }
 
-  /** The caller's VIP priority (0 for none), however either number is written (`0912…` = `+98912…`). */
+  /**
+   * The caller's VIP priority (0 for none), however either number is written
+   * (`0912…` = `+98912…`): the store's list, read from memory (see VipList).
+   */
   vipPriority(number: string): number {
-    if (!number) return 0;
-    const plan = this.ctx.config.site.numbering;
-    const mine = normaliseNumber(number, plan);
-    let p = 0;
-    for (const v of this.ctx.config.vip) if (v.priority > p && normaliseNumber(v.number, plan) === mine) p = v.priority;
-    return p;
+    return this.vips.priority(number);
   }
 
   /** Put a live caller in a queue; the caller waits under LiveWait until delivered or gone. */

@@ -150,6 +150,8 @@ export class RetentionService {
  * Days a finished row is kept: what a number's history shows (summaries,
  * surveys, SMS, finished campaigns) for the history period; operational rows
  * (ended calls, finished callbacks, agent contacts) as long as the events.
+ * The cloud's command ledger goes with the history: a command redelivered
+ * later than that is long stale anyway.
  */
 export function horizonDays(table: AgedTable, config: GatewayConfig): number {
   switch (table) {
@@ -157,6 +159,7 @@ export function horizonDays(table: AgedTable, config: GatewayConfig): number {
     case 'surveys':
     case 'campaigns':
     case 'sms':
+    case 'cloudCommands':
       return config.history.keepDays;
     case 'calls':
     case 'callbacks':

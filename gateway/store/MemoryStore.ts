@@ -1,8 +1,8 @@
 import type { GatewayEvent, StoredEvent } from '../events.ts';
 import { StoreError } from '../core/errors.ts';
 import type {
-  AgentRecord, CallbackRecord, CallRecord, CallSummaryRecord, CampaignRecord, ContactRecord, EntryRecord, OptOutRecord,
-  Repo, SmsRecord, SmsStatus, Store, SurveyRecord, TargetRecord,
+  AgentRecord, CallbackRecord, CallRecord, CallSummaryRecord, CampaignRecord, CloudCommandRecord, ContactRecord, EntryRecord,
+  OptOutRecord, Repo, SmsRecord, SmsStatus, Store, SurveyRecord, TargetRecord, VipRecord,
 } from './Store.ts';
 import { memoryRetention } from './memoryRetention.ts';
 import type { StoreRetention } from './StoreRetention.ts';
@@ -25,6 +25,8 @@ export class MemoryStore implements Store {
   readonly sms: Store['sms'];
   readonly optOuts: Store['optOuts'];
   readonly history: Store['history'];
+  readonly vips: Store['vips'];
+  readonly cloudCommands: Store['cloudCommands'];
   readonly retention: StoreRetention;
 
   private readonly events: string[] = [];
@@ -111,6 +113,9 @@ export class MemoryStore implements Store {
         return old.length;
       },
     });
+    this.vips = new MemRepo<VipRecord, 'number'>(gate, 'vips', 'number');
+    const cloudCommands = new MemRepo<CloudCommandRecord, 'id'>(gate, 'cloud_commands', 'id');
+    this.cloudCommands = cloudCommands;
     this.retention = memoryRetention({
       events: () => ({ rows: this.events, base: this.base }),
       cutEvents: (n) => {
@@ -123,7 +128,7 @@ export class MemoryStore implements Store {
         });
       },
       surveys: () => this.surveyRows,
-      repos: { history, calls, callbacks: cbs, contacts: this.contacts as MemRepo<ContactRecord, 'number'>, campaigns: camps, targets, sms },
+      repos: { history, calls, callbacks: cbs, contacts: this.contacts as MemRepo<ContactRecord, 'number'>, campaigns: camps, targets, sms, cloudCommands },
       writing: (op) => this.writing(op),
       remember: (u) => this.remember(u),
     });

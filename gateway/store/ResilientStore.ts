@@ -35,6 +35,8 @@ export class ResilientStore implements Store {
   readonly sms: Store['sms'];
   readonly optOuts: Store['optOuts'];
   readonly history: Store['history'];
+  readonly vips: Store['vips'];
+  readonly cloudCommands: Store['cloudCommands'];
   readonly retention: StoreRetention;
 
   private journal: Array<() => void> = [];
@@ -86,6 +88,14 @@ export class ResilientStore implements Store {
         return pruned;
       },
     });
+    this.vips = this.repo(i.vips, 'vips');
+    this.cloudCommands = {
+      get: (id) => i.cloudCommands.get(id),
+      put: (rec) => {
+        const copy = { ...rec };
+        this.write('cloudCommands.put', () => i.cloudCommands.put(copy));
+      },
+    };
     this.surveys = { insert: (r) => this.write('surveys.insert', () => i.surveys.insert({ ...r })), all: () => i.surveys.all() };
     // Pruning is optional work: while the store cannot write it is skipped (it reports nothing done), not queued.
     // Otherwise it is journalled like any write, so a later failure in the same transaction replays it too.

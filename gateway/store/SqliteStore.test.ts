@@ -160,11 +160,35 @@ describe('SqliteStore', () => {
       s.sms.put(sample.sms('s1'));
       s.optOuts.put(sample.optOut('+989121234567'));
       s.commit();
-      expect(s.diagnostics().schemaVersion).toBe(2);
+      expect(s.diagnostics().schemaVersion).toBe(SCHEMA_VERSION);
       s.close();
       raw(p, (db) => {
         const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
         expect(indexes).toEqual(expect.arrayContaining(['call_history_number', 'call_history_started', 'sms_call', 'sms_status', 'sms_to_created']));
+      });
+    });
+
+    it('version 3 adds the VIP list and the cloud command ledger to a version-2 database, keeping its rows', () => {
+      const p = freshPath();
+      raw(p, (db) => {
+        migrate(db, silentLogger, MIGRATIONS.slice(0, 2));
+        db.prepare("INSERT INTO meta (key, value) VALUES ('k', 'v')").run();
+      });
+      const s = new SqliteStore(p);
+      expect(s.getMeta('k')).toBe('v');
+      expect(s.vips.all()).toEqual([]);
+      s.vips.put(sample.vip('+989121111111', { removed: true }));
+      s.cloudCommands.put(sample.cloudCommand('cmd1'));
+      s.commit();
+      s.close();
+      const again = new SqliteStore(p);
+      expect(again.vips.get('+989121111111')).toEqual(sample.vip('+989121111111', { removed: true }));
+      expect(again.cloudCommands.get('cmd1')).toEqual(sample.cloudCommand('cmd1'));
+      expect(again.diagnostics().schemaVersion).toBe(3);
+      again.close();
+      raw(p, (db) => {
+        const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
+        expect(indexes).toContain('cloud_commands_received');
       });
     });
 

@@ -4,8 +4,8 @@ import { silentLogger, type Logger } from '../core/Logger.ts';
 import { StoreError } from '../core/errors.ts';
 import { migrate, userVersion } from './migrations.ts';
 import {
-  AGENT_COLUMNS, CALLBACK_COLUMNS, CALL_COLUMNS, CAMPAIGN_COLUMNS, CONTACT_COLUMNS, ENTRY_COLUMNS, SURVEY_COLUMNS,
-  TARGET_COLUMNS, SqlRepo, SqlTable, isThenable, prepareCore, toStored, toStoreError, type EventRow, type SqlGate,
+  AGENT_COLUMNS, CALLBACK_COLUMNS, CALL_COLUMNS, CAMPAIGN_COLUMNS, CLOUD_COMMAND_COLUMNS, CONTACT_COLUMNS, ENTRY_COLUMNS,
+  SURVEY_COLUMNS, TARGET_COLUMNS, VIP_COLUMNS, SqlRepo, SqlTable, isThenable, prepareCore, toStored, toStoreError, type EventRow, type SqlGate,
 } from './sqliteRepos.ts';
 import { sqliteRetention } from './sqliteRetention.ts';
 import { applySettings, STORE_SETTINGS, WalCheckpointer, type StoreStats } from './sqliteSettings.ts';
@@ -78,6 +78,8 @@ export class SqliteStore implements Store {
   readonly sms: Store['sms'];
   readonly optOuts: Store['optOuts'];
   readonly history: Store['history'];
+  readonly vips: Store['vips'];
+  readonly cloudCommands: Store['cloudCommands'];
   readonly retention: StoreRetention;
 
   private readonly db: Database.Database;
@@ -150,6 +152,8 @@ export class SqliteStore implements Store {
     this.sms = sqliteSms(d, gate);
     this.optOuts = sqliteOptOuts(d, gate);
     this.history = sqliteHistory(d, gate);
+    this.vips = new SqlRepo(d, gate, 'vips', 'number', VIP_COLUMNS);
+    this.cloudCommands = new SqlRepo(d, gate, 'cloud_commands', 'id', CLOUD_COMMAND_COLUMNS);
     this.retention = sqliteRetention(d, gate, path);
   }
 

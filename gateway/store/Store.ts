@@ -1,4 +1,4 @@
-import type { AgentState, CampaignResult, GatewayEvent, SmsPurpose, StoredEvent, SurveyChannel } from '../events.ts';
+import type { AgentState, CampaignResult, GatewayEvent, SmsPurpose, StoredEvent, SurveyChannel, VipSource } from '../events.ts';
 import type { StoreRetention } from './StoreRetention.ts';
 
 /**
@@ -79,6 +79,13 @@ export interface Store {
     forCampaign(campaignId: string): TargetRecord[];
     /** Targets not yet final, for active campaigns. */
     open(campaignId: string): TargetRecord[];
+  };
+  /** The VIP list, keyed by canonical number; removed entries stay as tombstones (see gateway/queue/VipList.ts). */
+  vips: Repo<VipRecord, 'number'>;
+  /** Commands the cloud sent, by id, so a redelivered one is answered with its first ack; pruned after `history.keepDays`. */
+  cloudCommands: {
+    get(id: string): CloudCommandRecord | undefined;
+    put(rec: CloudCommandRecord): void;
   };
 }
 
@@ -286,4 +293,29 @@ export interface TargetRecord {
   result: CampaignResult | null;
   /** Text to speak instead of the campaign prompt, e.g. the new flight time. */
   message: string | null;
+}
+
+export type { VipSource };
+
+export interface VipRecord {
+  /** Canonical number (gateway/numbers/), the key. */
+  number: string;
+  /** The number as it was given (YAML or API), for display. */
+  given: string;
+  /** Higher goes first; ordinary callers are 0. */
+  priority: number;
+  name: string | null;
+  /** Who last set or removed it: the YAML (`vip:`), the local API and CLI, or the cloud. */
+  source: VipSource;
+  updatedAt: number;
+  /** A tombstone: no longer a VIP, kept so the YAML does not bring back what was removed at runtime. */
+  removed: boolean;
+}
+
+/** One command received from the cloud and the ack sent for it (idempotency ledger). */
+export interface CloudCommandRecord {
+  id: string;
+  kind: string;
+  receivedAt: number;
+  ack: string;
 }

@@ -23,11 +23,12 @@ export interface StoreRetention {
 /**
  * Rows kept by age once finished: call summaries, surveys and finished
  * campaigns (with their targets) for the history period; ended calls,
- * finished callbacks, agent contacts and finished SMS likewise.
+ * finished callbacks, agent contacts and finished SMS likewise; the cloud's
+ * command ledger by when each command came in.
  */
-export type AgedTable = 'history' | 'surveys' | 'campaigns' | 'calls' | 'callbacks' | 'contacts' | 'sms';
+export type AgedTable = 'history' | 'surveys' | 'campaigns' | 'calls' | 'callbacks' | 'contacts' | 'sms' | 'cloudCommands';
 
-export const AGED_TABLES: readonly AgedTable[] = ['history', 'surveys', 'campaigns', 'calls', 'callbacks', 'contacts', 'sms'];
+export const AGED_TABLES: readonly AgedTable[] = ['history', 'surveys', 'campaigns', 'calls', 'callbacks', 'contacts', 'sms', 'cloudCommands'];
 
 export interface StoreUsage {
   /** Bytes in pages that hold data (SQLite: (page_count − freelist_count) × page_size). */

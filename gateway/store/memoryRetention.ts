@@ -1,7 +1,8 @@
 import type { GatewayEvent } from '../events.ts';
 import type { MemRepo } from './MemoryStore.ts';
 import type {
-  CallbackRecord, CallRecord, CallSummaryRecord, CampaignRecord, ContactRecord, SmsRecord, SurveyRecord, TargetRecord,
+  CallbackRecord, CallRecord, CallSummaryRecord, CampaignRecord, CloudCommandRecord, ContactRecord, SmsRecord, SurveyRecord,
+  TargetRecord,
 } from './Store.ts';
 import type { StoreRetention } from './StoreRetention.ts';
 
@@ -19,6 +20,7 @@ export interface MemoryRetentionParts {
     campaigns: MemRepo<CampaignRecord, 'id'>;
     targets: MemRepo<TargetRecord, 'id'>;
     sms: MemRepo<SmsRecord, 'id'>;
+    cloudCommands: MemRepo<CloudCommandRecord, 'id'>;
   };
   writing(op: string): void;
   remember(undo: () => void): void;
@@ -64,6 +66,8 @@ export function memoryRetention(p: MemoryRetentionParts): StoreRetention {
           return deleteSome(r.contacts, 'number', (c) => c.endedAt < beforeMs, limit);
         case 'sms':
           return deleteSome(r.sms, 'id', (m) => (m.status === 'sent' || m.status === 'failed' || m.status === 'unknown' || m.status === 'dropped') && m.updatedAt < beforeMs, limit);
+        case 'cloudCommands':
+          return deleteSome(r.cloudCommands, 'id', (c) => c.receivedAt < beforeMs, limit);
         case 'campaigns': {
           const old = new Set(r.campaigns.where((c) => c.status !== 'active' && c.createdAt < beforeMs, byNothing).map((c) => c.id));
           const targets = deleteSome(r.targets, 'id', (t) => old.has(t.campaignId), limit);

@@ -130,6 +130,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE surveys ADD COLUMN channel TEXT;
     `,
   },
+  {
+    version: 3,
+    up: `
+      -- The runtime VIP list, seeded from the YAML; a removed VIP stays as a tombstone (removed = 1).
+      CREATE TABLE vips (
+        number TEXT PRIMARY KEY,            -- canonical (gateway/numbers/)
+        given TEXT NOT NULL, priority INTEGER NOT NULL, name TEXT,
+        source TEXT NOT NULL,               -- config | api | cloud
+        updatedAt INTEGER NOT NULL,
+        removed INTEGER NOT NULL            -- boolean 0/1
+      );
+
+      -- Commands from the cloud and their acks, so a redelivered command is not applied twice; pruned by age.
+      CREATE TABLE cloud_commands (id TEXT PRIMARY KEY, kind TEXT NOT NULL, receivedAt INTEGER NOT NULL, ack TEXT NOT NULL);
+      CREATE INDEX cloud_commands_received ON cloud_commands (receivedAt);
+    `,
+  },
 ];
 
 /** The schema version this code writes: the last migration's version. */

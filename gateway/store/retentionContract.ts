@@ -70,6 +70,8 @@ export function describeRetentionContract(name: string, makeStore: () => Store):
       s.targets.put(sample.target('t-live', { campaignId: 'k-live' }));
       s.sms.put(sample.sms('s-old', { status: 'sent', updatedAt: 1_000 }));
       s.sms.put(sample.sms('s-pending', { status: 'pending', updatedAt: 1_000 }));
+      for (let i = 0; i < 3; i++) s.cloudCommands.put(sample.cloudCommand(`cmd-old${i}`, { receivedAt: 1_000 + i }));
+      s.cloudCommands.put(sample.cloudCommand('cmd-young', { receivedAt: 9_000 }));
       s.commit();
 
       expect(s.retention.pruneRows('history', 3_500, 2)).toBe(2);
@@ -85,6 +87,12 @@ export function describeRetentionContract(name: string, makeStore: () => Store):
       expect(s.contacts.all().map((c) => c.number)).toEqual(['+441632960002']);
       expect(s.retention.pruneRows('sms', 5_000, 100)).toBe(1);
       expect(s.sms.all().map((m) => m.id)).toEqual(['s-pending']);
+      // The cloud's command ledger goes by when each command came in, in batches too.
+      expect(s.retention.pruneRows('cloudCommands', 5_000, 2)).toBe(2);
+      expect(s.retention.pruneRows('cloudCommands', 5_000, 100)).toBe(1);
+      expect(s.retention.pruneRows('cloudCommands', 5_000, 100)).toBe(0);
+      expect(['cmd-old0', 'cmd-old1', 'cmd-old2'].map((id) => s.cloudCommands.get(id))).toEqual([undefined, undefined, undefined]);
+      expect(s.cloudCommands.get('cmd-young')?.receivedAt).toBe(9_000);
       // A finished campaign goes with its targets, in batches; an active one stays whole.
       expect(s.retention.pruneRows('campaigns', 5_000, 2)).toBe(2);
       expect(s.campaigns.get('k-old')).toBeDefined();

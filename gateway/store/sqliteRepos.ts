@@ -4,6 +4,7 @@ import type { GatewayEvent, StoredEvent } from '../events.ts';
 import type {
   AgentRecord,
   CallbackRecord,
+  CloudCommandRecord,
   CallRecord,
   CampaignRecord,
   ContactRecord,
@@ -14,6 +15,7 @@ import type {
   SmsRecord,
   SurveyRecord,
   TargetRecord,
+  VipRecord,
 } from './Store.ts';
 
 /**
@@ -70,6 +72,11 @@ export const TARGET_COLUMNS: Columns<TargetRecord> = {
   id: 'text', campaignId: 'text', number: 'text', ord: 'int', status: 'text', attempts: 'int', notBefore: 'int',
   result: 'text', message: 'text',
 };
+
+export const VIP_COLUMNS: Columns<VipRecord> = {
+  number: 'text', given: 'text', priority: 'int', name: 'text', source: 'text', updatedAt: 'int', removed: 'bool',
+};
+export const CLOUD_COMMAND_COLUMNS: Columns<CloudCommandRecord> = { id: 'text', kind: 'text', receivedAt: 'int', ack: 'text' };
 
 /** A value better-sqlite3 can bind. */
 export type SqlValue = string | number | bigint | null;

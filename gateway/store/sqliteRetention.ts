@@ -20,6 +20,7 @@ const AGED_SQL: Record<Exclude<AgedTable, 'campaigns'>, string> = {
   callbacks: `DELETE FROM callbacks WHERE rowid IN (SELECT rowid FROM callbacks WHERE ${FINISHED_CALLBACK} AND COALESCE(finishedAt, requestedAt) < @before LIMIT @limit)`,
   contacts: 'DELETE FROM contacts WHERE rowid IN (SELECT rowid FROM contacts WHERE endedAt < @before LIMIT @limit)',
   sms: `DELETE FROM sms WHERE rowid IN (SELECT rowid FROM sms WHERE ${FINISHED_SMS} AND updatedAt < @before LIMIT @limit)`,
+  cloudCommands: 'DELETE FROM cloud_commands WHERE rowid IN (SELECT rowid FROM cloud_commands WHERE receivedAt < @before LIMIT @limit)',
 };
 
 interface Window {

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCcgateError, StoreError } from '../core/errors.ts';
 import type { GatewayEvent } from '../events.ts';
 import type {
-  AgentRecord, CallbackRecord, CallRecord, CallSummaryRecord, CampaignRecord, ContactRecord, EntryRecord, OptOutRecord,
-  Repo, SmsRecord, Store, TargetRecord,
+  AgentRecord, CallbackRecord, CallRecord, CallSummaryRecord, CampaignRecord, CloudCommandRecord, ContactRecord, EntryRecord,
+  OptOutRecord, Repo, SmsRecord, Store, TargetRecord, VipRecord,
 } from './Store.ts';
 
 /** Sample records; each builder takes the key and overrides. Nullable fields are filled, so round trips test them. */
@@ -49,6 +49,12 @@ export const sample = {
     language: 'fa', ivrPath: ['main:1', 'flights:2'], queue: 'flights', waitMs: 30_000, agent: 'a1', talkMs: 90_000,
     outcome: 'answered', callbacks: [{ id: 'cb1', status: 'completed', attempts: 2 }], surveyScore: 4,
     surveyChannel: 'sms', sms: [{ id: 's1', purpose: 'survey', status: 'sent' }], ...o,
+  }),
+  vip: (number: string, o: Partial<VipRecord> = {}): VipRecord => ({
+    number, given: '0912 111 1111', priority: 5, name: 'Board member', source: 'api', updatedAt: 1_000, removed: false, ...o,
+  }),
+  cloudCommand: (id: string, o: Partial<CloudCommandRecord> = {}): CloudCommandRecord => ({
+    id, kind: 'setVip', receivedAt: 1_000, ack: '{"ok":true}', ...o,
   }),
 };
 
@@ -200,9 +206,13 @@ export function describeStoreContract(name: string, makeStore: () => Store): voi
           s.sms.put(sample.sms('s1'));
           s.optOuts.put(sample.optOut('+989121234567'));
           s.history.put(sample.summary('c1'));
+          s.vips.put(sample.vip('+989121111111'));
+          s.cloudCommands.put(sample.cloudCommand('cmd1'));
           s.appendEvent(answered(100));
           throw boom;
         })).toThrow(boom);
+        expect(s.vips.all()).toEqual([]);
+        expect(s.cloudCommands.get('cmd1')).toBeUndefined();
         expect(s.getMeta('k')).toBe('before');
         expect(s.calls.all()).toEqual([sample.call('c1')]);
         expect(s.callbacks.all()).toEqual([]);
@@ -319,6 +329,24 @@ export function describeStoreContract(name: string, makeStore: () => Store): voi
             callbacks: [], surveyScore: null, surveyChannel: null, sms: [],
           }),
           sample.summary('c1', { ivrPath: ['main:3'], callbacks: [{ id: 'cb1', status: 'failed', attempts: 3 }], outcome: 'abandoned' }));
+      });
+      it('vips (keyed by canonical number, nullable name, boolean tombstone)', () => {
+        checkRepo(s.vips, 'number', sample.vip('+989121111111'),
+          sample.vip('+989122222222', { given: '+989122222222', name: null, source: 'config', priority: 1 }),
+          sample.vip('+989121111111', { priority: 9, source: 'cloud', removed: true, updatedAt: 5_000 }));
+      });
+      it('cloudCommands: get and put by id; a put of a known id replaces its ack', () => {
+        expect(s.cloudCommands.get('cmd1')).toBeUndefined();
+        s.cloudCommands.put(sample.cloudCommand('cmd1'));
+        s.cloudCommands.put(sample.cloudCommand('cmd2', { kind: 'cancelCallback', receivedAt: 2_000, ack: '{"ok":false}' }));
+        s.commit();
+        expect(s.cloudCommands.get('cmd1')).toEqual(sample.cloudCommand('cmd1'));
+        expect(s.cloudCommands.get('cmd2')).toEqual(sample.cloudCommand('cmd2', { kind: 'cancelCallback', receivedAt: 2_000, ack: '{"ok":false}' }));
+        s.cloudCommands.put(sample.cloudCommand('cmd1', { ack: '{"ok":true,"again":1}' }));
+        expect(s.cloudCommands.get('cmd1')?.ack).toBe('{"ok":true,"again":1}');
+        const got = s.cloudCommands.get('cmd1');
+        if (got) got.ack = 'mutated';
+        expect(s.cloudCommands.get('cmd1')?.ack).toBe('{"ok":true,"again":1}');
       });
       it('records with arrays are values too', () => {
         const h = sample.summary('c1');
