@@ -5,6 +5,7 @@ import { parseInterval } from '../../gateway/ivr/schedule.ts';
 import { expected, show } from './messages.ts';
 import { crossCheck } from './references.ts';
 import { historySection, language, numbering, queueSms, smsSection, smsSurvey } from './smsSchema.ts';
+import { syncSection } from './syncSchema.ts';
 import { wallboardSection } from './wallboardSchema.ts';
 import type { CcgateConfig } from './CcgateConfig.ts';
 import { bool, duration, HOUR, keyed, MINUTE, name, obj, oneOf, phone, SECOND, text, whole } from './fields.ts';
@@ -279,6 +280,7 @@ const base = obj({
   wallboard: wallboardSection,
   sms: smsSection,
   history: historySection,
+  sync: syncSection,
   retention: obj({
     eventsKeepDays: whole(1, 3650).default(7),
     eventsMaxDays: whole(1, 3650).default(30),
