@@ -1,185 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connectAsync } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SystemClock, type Clock, type Timer } from '../../gateway/core/Clock.ts';
 import { capturingLogger } from '../../gateway/core/Logger.ts';
-import { seededRandom } from '../../gateway/sync/link/backoff.ts';
-import { classifyLinkError, isProtocolVersionRefusal, LinkError } from '../../gateway/sync/link/linkErrors.ts';
-import { MqttLink, type MqttLinkOptions } from '../../gateway/sync/link/MqttLink.ts';
-import type { InboundMessage, LinkDownReason, LinkEvents } from '../../gateway/sync/link/SyncLink.ts';
+import { LinkError } from '../../gateway/sync/link/linkErrors.ts';
+import type { InboundMessage, LinkDownReason } from '../../gateway/sync/link/SyncLink.ts';
 import { freePort, startMosquitto, type TestMosquitto } from '../support/mosquitto.ts';
+import { clients, disposeLinksAndClients, makeLink, once, sleep, until, watcher } from '../support/mqttLinkKit.ts';
+import { mqttRelay as relay } from '../support/mqttRelay.ts';
 import { natsServerPath, startNatsMqtt } from '../support/natsCluster.ts';
-import { makeTlsCerts, type TlsCerts } from '../support/tlsCerts.ts';
 
-/** The wall clock, counting its pending timers: a stopped link must leave none. */
-class CountingClock implements Clock {
-  private readonly inner = new SystemClock();
-  private readonly timers = new Set<Timer>();
-  now(): number {
-    return this.inner.now();
-  }
-  setTimer(name: string, ms: number, fn: () => void): Timer {
-    const t = this.inner.setTimer(name, ms, fn);
-    this.timers.add(t);
-    return t;
-  }
-  get pending(): number {
-    return [...this.timers].filter((t) => t.pending).length;
-  }
-  dispose(): void {
-    this.inner.dispose();
-  }
-}
-
-const links: MqttLink[] = [];
-const clients: MqttClient[] = [];
-
-function makeLink(over: Partial<MqttLinkOptions> & Pick<MqttLinkOptions, 'brokers'>, clock = new CountingClock()): { link: MqttLink; clock: CountingClock } {
-  const link = new MqttLink({
-    protocol: '5',
-    clientId: `unit-${links.length}-${process.pid}`,
-    will: { topic: `units/u${links.length}/status`, payload: 'offline', qos: 1, retain: true },
-    birth: () => ({ topic: `units/u${links.length}/status`, payload: 'online' }),
-    subscriptions: [`units/u${links.length}/cmd/#`],
-    keepaliveSec: 5,
-    connectTimeoutMs: 3_000,
-    backoff: { initialMs: 50, maxMs: 300 },
-    random: seededRandom(7),
-    clock,
-    ...over,
-  });
-  links.push(link);
-  return { link, clock };
-}
-
-/** A separate MQTT.js client, like the cloud side. */
-async function watcher(url: string, topics: string[]): Promise<{ client: MqttClient; got: (InboundMessage & { retain: boolean })[]; retained: Map<string, string> }> {
-  const client = await connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0, clientId: `watcher-${clients.length}-${process.pid}` });
-  clients.push(client);
-  const got: (InboundMessage & { retain: boolean })[] = [];
-  const retained = new Map<string, string>();
-  client.on('message', (topic, payload, packet) => {
-    got.push({ topic, payload, retain: packet.retain });
-    if (packet.retain) retained.set(topic, payload.toString());
-  });
-  // Retain-as-published: live messages keep their retain flag, so the test sees that the will and the birth are retained.
-  if (topics.length) await client.subscribeAsync(topics, { qos: 1, rap: true });
-  return { client, got, retained };
-}
-
-function once<K extends keyof LinkEvents>(link: MqttLink, event: K, timeoutMs = 10_000): Promise<LinkEvents[K][0]> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no '${String(event)}' within ${timeoutMs} ms; status ${JSON.stringify(link.status)}`)), timeoutMs);
-    link.once(event, ((arg: LinkEvents[K][0]) => {
-      clearTimeout(t);
-      resolve(arg);
-    }) as never);
-  });
-}
-
-async function until(what: string, pred: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A TCP relay between a link and a broker: `cut()` destroys the link's socket abruptly (no DISCONNECT), `freeze()` stops answers reaching the link. */
-async function relay(targetPort: number): Promise<{ url: string; cut(): void; freeze(): void; close(): Promise<void> }> {
-  const pairs = new Set<[Socket, Socket]>();
-  const frozen = new Set<Socket>();
-  const server: Server = createServer((down) => {
-    const up = tcpConnect({ port: targetPort, host: '127.0.0.1' });
-    const pair: [Socket, Socket] = [down, up];
-    pairs.add(pair);
-    down.on('data', (d) => up.write(d));
-    up.on('data', (d) => {
-      if (!frozen.has(down)) down.write(d);
-    });
-    const end = (): void => {
-      pairs.delete(pair);
-      down.destroy();
-      up.destroy();
-    };
-    down.on('close', end).on('error', end);
-    up.on('close', end).on('error', end);
-  });
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    // The broker sees its socket to the relay reset, as when a unit loses power or its uplink.
-    cut: () => {
-      for (const [down, up] of pairs) {
-        up.resetAndDestroy();
-        down.resetAndDestroy();
-      }
-      pairs.clear();
-    },
-    // Only the connections open now: a reconnection through the relay flows again.
-    freeze: () => {
-      for (const [down] of pairs) frozen.add(down);
-    },
-    close: () => {
-      for (const [down, up] of pairs) {
-        down.destroy();
-        up.destroy();
-      }
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
-}
-
-afterEach(async () => {
-  for (const l of links.splice(0)) await l.stop();
-  for (const c of clients.splice(0)) await c.endAsync(true);
-});
-
-describe('classifyLinkError', () => {
-  const sys = (code: string, message = code): Error => Object.assign(new Error(message), { code });
-  const connack = (code: number): Error => Object.assign(new Error(`Connection refused: ${code}`), { code });
-
-  it.each<[string, Error, LinkDownReason]>([
-    ['ECONNREFUSED', sys('ECONNREFUSED'), 'refused'],
-    ['ENOTFOUND', sys('ENOTFOUND'), 'unreachable'],
-    ['EHOSTUNREACH', sys('EHOSTUNREACH'), 'unreachable'],
-    ['ETIMEDOUT', sys('ETIMEDOUT'), 'unreachable'],
-    ['connack timeout', new Error('connack timeout'), 'unreachable'],
-    ['unknown CA alert', sys('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA'), 'tls'],
-    ['untrusted server certificate', sys('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 'tls'],
-    ['host name mismatch', sys('ERR_TLS_CERT_ALTNAME_INVALID'), 'tls'],
-    ['expired certificate', sys('CERT_HAS_EXPIRED'), 'tls'],
-    ['certificate not yet valid', sys('CERT_NOT_YET_VALID'), 'clockBehindCertificate'],
-    ['v3 bad user name or password', connack(4), 'notAuthorized'],
-    ['v3 not authorized', connack(5), 'notAuthorized'],
-    ['v5 bad user name or password', connack(0x86), 'notAuthorized'],
-    ['v5 not authorized', connack(0x87), 'notAuthorized'],
-    ['v3 unacceptable protocol version', connack(1), 'protocol'],
-    ['v5 unsupported protocol version', connack(0x84), 'protocol'],
-    ['v5 server shutting down', connack(0x8b), 'closed'],
-    ['ECONNRESET', sys('ECONNRESET'), 'closed'],
-    ['anything else', new Error('boom'), 'closed'],
-  ])('%s → %s', (_name, err, reason) => {
-    expect(classifyLinkError(err).reason).toBe(reason);
-  });
-
-  it("a certificate not yet valid says the unit's clock is behind and that it keeps retrying", () => {
-    const { detail } = classifyLinkError(sys('CERT_NOT_YET_VALID', 'certificate is not yet valid'), Date.UTC(2024, 0, 1));
-    expect(detail).toContain("unit's clock (2024-01-01T00:00:00.000Z) is behind");
-    expect(detail).toContain('retrying');
-  });
-
-  it('only a protocol-version refusal triggers the 3.1.1 fallback', () => {
-    expect(isProtocolVersionRefusal(connack(1))).toBe(true);
-    expect(isProtocolVersionRefusal(connack(0x84))).toBe(true);
-    expect(isProtocolVersionRefusal(connack(5))).toBe(false);
-    expect(isProtocolVersionRefusal(sys('ECONNREFUSED'))).toBe(false);
-  });
-});
+afterEach(disposeLinksAndClients);
 
 describe('MqttLink against a real mosquitto', () => {
   let broker: TestMosquitto;
@@ -281,6 +110,36 @@ describe('MqttLink against a real mosquitto', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('stop() right after start(), before any CONNACK: stopped, never up, no timer left', async () => {
+    const { link, clock } = makeLink({ brokers: [broker.url] });
+    let ups = 0;
+    link.on('up', () => ups++);
+    link.start();
+    await link.stop();
+    await sleep(300);
+    expect(ups).toBe(0);
+    expect(link.status.state).toBe('stopped');
+    expect(clock.pending).toBe(0);
+  });
+
+  it('auto retries at once with 3.1.1 when a broker hangs up on an MQTT 5 CONNECT without a CONNACK', async () => {
+    const r = await relay(broker.port, { refuseMqtt5: true });
+    try {
+      const { logger, records } = capturingLogger('debug');
+      const { link } = makeLink({ logger, brokers: [r.url], protocol: 'auto' });
+      const downs: LinkDownReason[] = [];
+      link.on('down', (d) => downs.push(d.reason));
+      const up = once(link, 'up');
+      link.start();
+      expect(await up).toEqual({ broker: r.url, protocol: '3.1.1' });
+      expect(downs).toEqual([]);
+      expect(records.filter((rec) => rec.msg === 'mqtt connecting').map((rec) => rec.protocol)).toEqual(['5', '3.1.1']);
+      await link.publish('kpi/v311', 'ok', { qos: 1 });
+    } finally {
+      await r.close();
+    }
+  });
+
   it('stop() while retrying cancels the next attempt', async () => {
     const { link, clock } = makeLink({ brokers: [`mqtt://127.0.0.1:${await freePort()}`], backoff: { initialMs: 5_000, maxMs: 5_000 } });
     const down = once(link, 'down');
@@ -343,65 +202,6 @@ describe('MqttLink when its broker goes away and comes back', () => {
       await until('retained after restart', () => cloud.retained.get('units/persist/status') === 'online');
     } finally {
       await broker.dispose();
-    }
-  });
-});
-
-describe('MqttLink over TLS', () => {
-  let certs: TlsCerts;
-  let broker: TestMosquitto;
-  const file = (p: string): Buffer => readFileSync(p);
-  beforeAll(async () => {
-    certs = makeTlsCerts();
-    broker = await startMosquitto({ tls: { caFile: certs.caFile, certFile: certs.serverCertFile, keyFile: certs.serverKeyFile, requireCertificate: true } });
-  });
-  afterAll(async () => {
-    await broker?.dispose();
-    certs?.dispose();
-  });
-
-  it('connects with the right CA and client certificate to a broker that requires certificates', async () => {
-    const { link } = makeLink({ brokers: [broker.url], tls: { ca: file(certs.caFile), cert: file(certs.clientCertFile), key: file(certs.clientKeyFile) } });
-    const up = once(link, 'up');
-    link.start();
-    expect(await up).toEqual({ broker: broker.url, protocol: '5' });
-    expect(broker.url.startsWith('mqtts://')).toBe(true);
-  });
-
-  it('stays down with reason tls when its client certificate comes from another CA', async () => {
-    const { link } = makeLink({ brokers: [broker.url], protocol: 'auto', tls: { ca: file(certs.caFile), cert: file(certs.wrongClientCertFile), key: file(certs.wrongClientKeyFile) } });
-    let ups = 0;
-    link.on('up', () => ups++);
-    const reasons: LinkDownReason[] = [];
-    link.on('down', (d) => reasons.push(d.reason));
-    link.start();
-    await until('three failed attempts', () => reasons.length >= 3);
-    expect(new Set(reasons)).toEqual(new Set(['tls']));
-    expect(ups).toBe(0);
-    expect(link.status).toMatchObject({ reason: 'tls' });
-    expect(link.status.detail).toMatch(/unknown ca|certificate/i);
-  });
-
-  it('does not trust a broker whose certificate its CA did not sign', async () => {
-    const { link } = makeLink({ brokers: [broker.url], tls: { ca: file(certs.wrongCaFile), cert: file(certs.clientCertFile), key: file(certs.clientKeyFile) } });
-    const down = once(link, 'down');
-    link.start();
-    expect((await down).reason).toBe('tls');
-  });
-
-  it('reports clockBehindCertificate when the broker certificate starts after the unit clock, and keeps retrying', async () => {
-    const future = await startMosquitto({ tls: { caFile: certs.caFile, certFile: certs.futureServerCertFile, keyFile: certs.futureServerKeyFile, requireCertificate: false } });
-    try {
-      const { link } = makeLink({ brokers: [future.url], tls: { ca: file(certs.caFile) } });
-      const downs: LinkEvents['down'][0][] = [];
-      link.on('down', (d) => downs.push(d));
-      link.start();
-      await until('two attempts', () => downs.length >= 2);
-      expect(new Set(downs.map((d) => d.reason))).toEqual(new Set(['clockBehindCertificate']));
-      expect(downs[0]!.detail).toMatch(/clock .* is behind the start of the broker certificate/);
-      expect(link.status).toMatchObject({ state: expect.stringMatching(/^(down|connecting)$/), reason: 'clockBehindCertificate' });
-    } finally {
-      await future.dispose();
     }
   });
 });

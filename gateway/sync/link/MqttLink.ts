@@ -222,14 +222,9 @@ export class MqttLink extends EventEmitter<LinkEvents> implements SyncLink {
     a.connacked = true;
     a.transportUp = true;
     try {
-      if (this.opts.subscriptions.length > 0) {
-        const granted = await a.client.subscribeAsync(this.opts.subscriptions, { qos: 1 });
-        const refused = granted.filter((g) => g.qos >= 0x80);
-        if (refused.length > 0) {
-          throw Object.assign(new Error(`subscription refused: ${refused.map((g) => g.topic).join(', ')}`), { code: 0x87 });
-        }
-      }
+      await this.subscribe(a);
       const birth = this.opts.birth();
+      // A birth refused by the broker's ACL (MQTT 5 PUBACK 0x87) rejects here: the link is not up without it.
       await a.client.publishAsync(birth.topic, birth.payload, { qos: 1, retain: true });
     } catch (err) {
       if (a.error === undefined) a.error = err;
@@ -242,6 +237,23 @@ export class MqttLink extends EventEmitter<LinkEvents> implements SyncLink {
     this.setState('up', { broker: a.broker, protocol: a.protocol, reason: null, detail: null, attempts: 0, nextAttemptAt: null });
     this.log.info({ broker: a.broker, protocol: a.protocol }, 'mqtt link up');
     this.emit('up', { broker: a.broker, protocol: a.protocol });
+  }
+
+  /**
+   * Subscribe at QoS 1. A refused subscription (SUBACK 0x80 in 3.1.1, 0x87 and
+   * friends in MQTT 5) fails the connection as notAuthorized: a link that is
+   * up but deaf to its commands would hide a broker misconfiguration.
+   */
+  private async subscribe(a: Attempt): Promise<void> {
+    if (this.opts.subscriptions.length === 0) return;
+    try {
+      await a.client.subscribeAsync(this.opts.subscriptions, { qos: 1 });
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'number') throw err;
+      const refusal = code === 0x80 ? 0x87 : code;
+      throw Object.assign(new Error(`subscription to ${this.opts.subscriptions.join(', ')} refused (code ${code})`), { code: refusal });
+    }
   }
 
   private onClose(a: Attempt): void {
