@@ -14,6 +14,7 @@ import { DEFAULT_SOCKET_PATH } from '../api/protocol.ts';
 import { parse, required, SOCKET, str, type CommandEnv, type Options, type Subcommand, type Values } from './args.ts';
 import { boardCommand, counterCommand } from './boardCommands.ts';
 import { historyCommand } from './historyCommand.ts';
+import { callbackCommand, vipCommand } from './vipCommands.ts';
 import { agentCommand, campaignCancelCommand, campaignSubmitCommand, statusCommand, type AgentAction, type CliIo } from './clientCommands.ts';
 import { CommandUnavailableError, defaultHandlers, storeSubcommand, type CommandHandlers } from './commands.ts';
 import { COMMAND_USAGE, MAIN_USAGE, numberFlag, UsageError } from './usage.ts';
@@ -38,6 +39,8 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   // only `ccgate wallboard` pays for them, never the daemon that runs through this module.
   wallboard: async (args, env) => (await import('./wallboardCommand.ts')).wallboardCommand(args, env),
   history: historyCommand,
+  vip: vipCommand,
+  callback: callbackCommand,
   store: storeSubcommand,
   // Releases, updates and unit set-up: loaded only when asked for (the daemon never pays for tar, ssh2 or crypto).
   release: async (args, env) => (await import('../release/releaseCommand.ts')).releaseCommand(args, env),

@@ -41,6 +41,11 @@ Commands:
   wallboard preview [--board ID] [--png DIR]
                                draw what every configured board shows now (terminal, PNG)
   history NUMBER [--json]      a caller's calls, oldest first: IVR, queue, agent, callbacks, survey, SMS
+  vip list [--json]            list the VIP callers (seeded from the YAML, changed at runtime)
+  vip add NUMBER [--priority N] [--name TEXT]
+                               make a number a VIP, or change one (from then on the YAML leaves it alone)
+  vip remove NUMBER            stop treating a number as a VIP (stays removed whatever the YAML says)
+  callback cancel ID           cancel a pending callback (takes it out of its queue)
   store info [--json]          the database on the card: size, pages, free pages, rows per table
   store compact [--page-size N] [--dry-run]
                                rebuild the database with the daemon stopped, giving back free pages
@@ -134,6 +139,26 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   One line per call, oldest first, times in the site's time zone: IVR path, queue, wait and talk
   (mm:ss), agent, outcome, callbacks booked on the call, survey score and SMS. Calls are kept
   history.keepDays days (default 90). A withheld caller cannot be looked up.
+`,
+  vip: `Usage: ccgate vip list [--json] [--socket PATH]
+       ccgate vip add NUMBER [--priority N] [--name TEXT] [--socket PATH]
+       ccgate vip remove NUMBER [--socket PATH]
+
+  NUMBER          the caller's number in any form: +98912…, 0098912…, 0912… are one VIP
+  --priority N    whole number >= 1, higher goes first; ordinary callers are 0 (default 1)
+  --name TEXT     a label shown in the list, 1 to 64 characters
+  --json          list as JSON: canonical number, number as given, priority, name, source, when set (epoch ms)
+
+  The YAML's \`vip:\` list is applied at every start; a VIP added, changed or removed here (or by the
+  cloud) is left alone by it from then on. \`add\` sets the whole entry: a priority or name not given
+  goes back to 1 and none. A change counts for callers entering a queue from then on.
+`,
+  callback: `Usage: ccgate callback cancel ID [--socket PATH]
+
+  ID              the callback's id, e.g. cb12 (ccgate status --json, the event stream, ccgate history)
+
+  A pending callback leaves its queue and is finished as canceled. One being dialled right now
+  is refused (CALLBACK_DIALLING): run the command again once the attempt is over.
 `,
   store: `Usage: ccgate store info [--config FILE] [--json]
        ccgate store compact [--config FILE] [--page-size N] [--dry-run] [--json]
