@@ -45,6 +45,19 @@ describe('MqttLink against a real mosquitto', () => {
     expect(got[0]!.correlationData?.toString()).toBe('c-1');
   });
 
+  it("a retained command waiting on the broker reaches the link after its 'up', so the core can answer it", async () => {
+    const cloud = await watcher(broker.url, []);
+    await cloud.client.publishAsync('units/early/cmd/reload', 'r', { qos: 1, retain: true });
+    const { link } = makeLink({ brokers: [broker.url], subscriptions: ['units/early/cmd/#'] });
+    const order: string[] = [];
+    link.on('up', () => order.push('up'));
+    link.on('message', (m) => order.push(`message ${m.topic} ${m.payload.toString()}`));
+    link.start();
+    await until('the retained command', () => order.length === 2);
+    expect(order).toEqual(['up', 'message units/early/cmd/reload r']);
+    await cloud.client.publishAsync('units/early/cmd/reload', '', { qos: 1, retain: true });
+  });
+
   it('publish at QoS 1 resolves once the broker acknowledged it and the subscriber receives it; publish while not up rejects at once', async () => {
     const { link } = makeLink({ brokers: [broker.url] });
     await expect(link.publish('kpi/x', 'early', { qos: 1 })).rejects.toMatchObject({ code: 'LINK_NOT_UP' });

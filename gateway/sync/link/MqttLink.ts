@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { connect, ReasonCodes, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Clock, Timer } from '../../core/Clock.ts';
 import { silentLogger, type Logger } from '../../core/Logger.ts';
 import { nextBackoffMs, type BackoffConfig, type RandomSource } from './backoff.ts';
 import { classifyLinkError, isProtocolVersionRefusal, LinkError, type ClassifiedFailure } from './linkErrors.ts';
-import type { LinkEvents, LinkState, LinkStatus, MqttProtocol, PublishOptions, SyncLink } from './SyncLink.ts';
+import type { InboundMessage, LinkEvents, LinkState, LinkStatus, MqttProtocol, PublishOptions, SyncLink } from './SyncLink.ts';
 
 export interface MqttLinkOptions {
   /** mqtt:// or mqtts:// URLs, tried in turn: a failed attempt moves on to the next. */
@@ -40,6 +40,11 @@ interface Attempt {
   closed: boolean;
   /** The first error the attempt saw; it says why the connection ended. */
   error: unknown;
+  /**
+   * Messages that arrived between SUBACK and `up` (retained commands arrive
+   * right after the SUBSCRIBE): held so the core sees `up` first and can answer them.
+   */
+  early: InboundMessage[] | null;
 }
 
 const DEFAULT_BACKOFF: BackoffConfig = { initialMs: 1_000, maxMs: 60_000 };
@@ -195,7 +200,7 @@ export class MqttLink extends EventEmitter<LinkEvents> implements SyncLink {
       options.rejectUnauthorized = o.tls.rejectUnauthorized ?? true;
     }
     const client = connect(broker, options);
-    const a: Attempt = { client, broker, protocol, transportUp: false, connacked: false, closed: false, error: undefined };
+    const a: Attempt = { client, broker, protocol, transportUp: false, connacked: false, closed: false, error: undefined, early: [] };
     this.attempt = a;
     // Errors end the attempt through 'close'; the first one says why. The
     // listener stays for the client's life so a late error is never unhandled.
@@ -205,15 +210,22 @@ export class MqttLink extends EventEmitter<LinkEvents> implements SyncLink {
     const stream = (client as unknown as { stream?: NodeJS.EventEmitter }).stream;
     stream?.once(broker.startsWith('mqtts:') ? 'secureConnect' : 'connect', () => (a.transportUp = true));
     client.on('connect', () => void this.onConnack(a));
+    // An MQTT 5 broker says why it hangs up (session taken over, shutting down, not authorized).
+    client.on('disconnect', (packet) => {
+      const rc = packet.reasonCode ?? 0;
+      if (a.error === undefined && rc !== 0) a.error = Object.assign(new Error(`broker disconnected: ${(ReasonCodes as Record<number, string | undefined>)[rc] ?? 'unknown reason'}`), { code: rc });
+    });
     client.on('message', (topic, payload, packet) => {
       if (this.attempt !== a) return;
       const props = packet.properties;
-      this.emit('message', {
+      const msg: InboundMessage = {
         topic,
         payload,
         ...(props?.responseTopic !== undefined ? { responseTopic: props.responseTopic } : {}),
         ...(props?.correlationData !== undefined ? { correlationData: props.correlationData } : {}),
-      });
+      };
+      if (a.early) a.early.push(msg);
+      else this.emit('message', msg);
     });
     client.on('close', () => this.onClose(a));
   }
@@ -237,6 +249,12 @@ export class MqttLink extends EventEmitter<LinkEvents> implements SyncLink {
     this.setState('up', { broker: a.broker, protocol: a.protocol, reason: null, detail: null, attempts: 0, nextAttemptAt: null });
     this.log.info({ broker: a.broker, protocol: a.protocol }, 'mqtt link up');
     this.emit('up', { broker: a.broker, protocol: a.protocol });
+    const early = a.early ?? [];
+    a.early = null;
+    for (const msg of early) {
+      if (this.attempt !== a) break;
+      this.emit('message', msg);
+    }
   }
 
   /**
