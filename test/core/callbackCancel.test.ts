@@ -33,7 +33,8 @@ function thrown(fn: () => unknown): unknown {
 
 /** One agent, paused; one caller who books a callback. Returns the world and the callback's id. */
 function bookedCallback(): { w: World; id: string } {
-  const w = makeWorld(siteYaml({ queues: QUEUES, agents: ONE_AGENT }));
+  // Group commit on: cancelCallback must still return only once the change is on disk.
+  const w = makeWorld(siteYaml({ queues: QUEUES, agents: ONE_AGENT }), { groupCommitMs: 2_000 });
   w.login('a1');
   w.gw.agentPause('a1', 'Meeting');
   w.call(caller(CUSTOMER, { keys: { 'ivr-main': '1', 'callback-offer': '1' } }));
@@ -93,6 +94,7 @@ describe('cancelCallback', () => {
     expect(w.store.callbacks.get(id)?.status).toBe('dialling');
     // The customer does not answer: the attempt fails and the callback waits for its retry.
     for (let t = 0; t < 120_000 && w.store.callbacks.get(id)?.status === 'dialling'; t += 1_000) w.run(1_000);
+    w.run(2_000); // past the group commit: subscribers have the attempt's events
     expect(w.ofType('callbackAttemptFailed').filter((a) => a.reason !== 'agentNoAnswer')).toMatchObject([{ callbackId: id, attempt: 1, reason: 'noAnswer' }]);
     expect(w.store.callbacks.get(id)?.status).toBe('pending');
     w.gw.cancelCallback(id);

@@ -4,10 +4,14 @@
  * (setVip / removeVip) with a `vipChanged` event in the same transaction,
  * and read by the queue for every caller entering it.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isCcgateError } from '../../gateway/core/errors.ts';
 import { formatQueueLog, QueueLogState } from '../../gateway/queuelog/formatQueueLog.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
+import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
 import { caller, makeWorld, siteYaml, START, type World } from '../support/world.ts';
 
 const IRAN = `  numbering: { countryCode: '98', trunkPrefix: '0', internationalPrefix: '00' }\n`;
@@ -42,6 +46,9 @@ function priorities(w: World, numbers: string[]): number[] {
   w.run(30_000);
   return w.ofType('queueEntered').slice(before).map((e) => e.priority);
 }
+
+const dir = mkdtempSync(join(tmpdir(), 'ccgate-vips-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const A = '+989121111111';
 const B = '+989122222222';
@@ -102,9 +109,32 @@ describe('VIPs seeded from the YAML', () => {
   });
 });
 
+describe('VIPs on SQLite', () => {
+  it('runtime changes and tombstones survive a restart on the database file; the YAML does not undo them', () => {
+    const path = join(dir, 'vips.db');
+    const first = new SqliteStore(path);
+    const w1 = makeWorld(yaml(`  - { number: '${A}', priority: 5 }\n  - { number: '${B}', priority: 2 }`), { store: first });
+    w1.gw.setVip({ number: C, priority: 9 }, 'cloud');
+    w1.gw.removeVip(A);
+    w1.gw.stop();
+    first.close();
+    const second = new SqliteStore(path);
+    try {
+      const w2 = makeWorld(yaml(`  - { number: '${A}', priority: 5 }\n  - { number: '${B}', priority: 3 }`), { store: second, start: START + 60_000 });
+      expect(w2.gw.vips().map((v) => [v.number, v.priority, v.source])).toEqual([[C, 9, 'cloud'], [B, 3, 'config']]);
+      expect(second.vips.get(A)).toMatchObject({ removed: true, source: 'api' });
+      expect(priorities(w2, [A, B, C])).toEqual([0, 3, 9]);
+      w2.gw.stop();
+    } finally {
+      second.close();
+    }
+  });
+});
+
 describe('setVip and removeVip', () => {
   it('a VIP set at runtime is durable on return, one event, and counts for the next caller however the number is written', () => {
-    const w = makeWorld(yaml('[]'));
+    // Group commit on: the call must still return only once the change is on disk.
+    const w = makeWorld(yaml('[]'), { groupCommitMs: 2_000 });
     const committed: unknown[] = [];
     w.gw.subscribe((e) => {
       if (e.type === 'vipChanged') committed.push(e);
@@ -131,7 +161,7 @@ describe('setVip and removeVip', () => {
   });
 
   it('removes a VIP with a tombstone and an event with priority null; false when the number is not a VIP', () => {
-    const w = makeWorld(yaml(`  - { number: '${A}', priority: 5 }`));
+    const w = makeWorld(yaml(`  - { number: '${A}', priority: 5 }`), { groupCommitMs: 2_000 });
     expect(w.gw.removeVip('0912-111-1111')).toBe(true);
     expect(w.ofType('vipChanged').at(-1)).toMatchObject({ number: A, priority: null, source: 'api' });
     expect(w.store.vips.get(A)).toMatchObject({ removed: true, source: 'api', priority: 5 });
