@@ -49,6 +49,7 @@ import { isMessagingPort, type MessagingPort } from './trunk/MessagingPort.ts';
 import type { TrunkPort, TrunkSignal } from './trunk/TrunkPort.ts';
 import { HealthLog } from './trunk/HealthLog.ts';
 import { TrunkSet } from './trunk/TrunkSet.ts';
+import type { SyncStatus } from './sync/SyncService.ts';
 
 /** How often the store heartbeat is written when nothing else was. */
 const HEARTBEAT_MS = 60_000;
@@ -75,6 +76,7 @@ export class Gateway implements GatewayApi {
   /** Consumers reading the event log from a durable cursor register here; retention waits for them. */
   readonly cursors: DurableCursors;
   readonly retention: RetentionService;
+  private syncProbe: (() => SyncStatus) | undefined;
   private storageProbe: (() => Pick<StorageSummary, 'writtenBytes' | 'writtenSince' | 'queueLogBytes'>) | undefined;
   private started = false;
   private stopped = false;
@@ -376,7 +378,19 @@ export class Gateway implements GatewayApi {
   }
 
   snapshot(): GatewaySnapshot {
-    return { ...buildSnapshot(this.ctx), counters: this.counters(), boardMessage: this.boardMessage(), sms: this.sms.summary(), storage: { ...storageSummary(this.ctx, this.cursors, this.retention), ...this.storageProbe?.() } };
+    return {
+      ...buildSnapshot(this.ctx),
+      counters: this.counters(),
+      boardMessage: this.boardMessage(),
+      sms: this.sms.summary(),
+      storage: { ...storageSummary(this.ctx, this.cursors, this.retention), ...this.storageProbe?.() },
+      sync: this.syncProbe?.() ?? null,
+    };
+  }
+
+  /** The cloud link's state, outbox and last command for the snapshot (the daemon sets it when `sync:` is configured). */
+  setSyncProbe(probe: () => SyncStatus): void {
+    this.syncProbe = probe;
   }
 
   /** Figures only the host knows (bytes the process wrote, the queue_log's files), added to the storage summary. */

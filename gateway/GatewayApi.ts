@@ -1,6 +1,7 @@
 import type { BoardMessageState, CounterReading } from './board/types.ts';
 import type { AgentState, BoardMessageLevel, CallerId, CounterSource, GatewayEvent } from './events.ts';
 import type { KpiSnapshot } from './kpi/types.ts';
+import type { SyncStatus } from './sync/SyncService.ts';
 import type { CallSummaryRecord, SmsStatus, VipRecord } from './store/Store.ts';
 
 /** What `history(number)` returns: the canonical number and its calls. */
@@ -148,6 +149,8 @@ export interface GatewaySnapshot {
   sms?: SmsSummary;
   /** The card's load and the retention horizon; optional for hand-built snapshots. */
   storage?: StorageSummary;
+  /** The cloud link, outbox and last command; null without `sync:`, optional for hand-built snapshots. */
+  sync?: SyncStatus | null;
 }
 
 /** What the data takes and how long it is kept, for `ccgate status`. */

@@ -4,6 +4,7 @@ import type { CcgateConfig } from '../config/CcgateConfig.ts';
 import type { Clock } from '../../gateway/core/Clock.ts';
 import type { Logger } from '../../gateway/core/Logger.ts';
 import type { Random } from '../../gateway/core/Random.ts';
+import { CcgateError } from '../../gateway/core/errors.ts';
 import { Gateway } from '../../gateway/Gateway.ts';
 import { QueueLogWriter } from '../../gateway/queuelog/QueueLogWriter.ts';
 import { ResilientStore } from '../../gateway/store/ResilientStore.ts';
@@ -15,6 +16,7 @@ import { WallboardHost } from '../wallboard/WallboardHost.ts';
 import type { StoreState } from '../runtime/notify/Watchdog.ts';
 import { CommitStall } from '../runtime/notify/commitStall.ts';
 import { WriteMeter } from './writeMeter.ts';
+import type { SyncHost } from '../sync/openSync.ts';
 
 /** A read the watchdog's probe may take before the store counts as wedged (ms). */
 const STORE_READ_BOUND_MS = 2_000;
@@ -43,6 +45,8 @@ export interface DaemonParts {
   simulatedBoards?: boolean;
   /** The wallboards' clock when it is not `clock` (the demo: site time, real-time pace). */
   boardClock?: Clock;
+  /** The configuration file, re-read by a reload (`config_reload` from the cloud); absent: reloads are refused. */
+  configFile?: string;
 }
 
 /**
@@ -60,6 +64,8 @@ export class Daemon {
     /** The wallboards; null when none are configured. */
     readonly wallboard: WallboardHost | null,
     private readonly writes: WriteMeter,
+    /** The cloud link; null when `sync:` is not configured. */
+    readonly sync: SyncHost | null,
   ) {}
 
   private readonly commitStall = new CommitStall(COMMIT_STALL_BOUND_MS);
@@ -77,6 +83,7 @@ export class Daemon {
     let queueLog: QueueLogWriter | null = null;
     let api: ApiServer | null = null;
     let wallboard: WallboardHost | null = null;
+    let sync: SyncHost | null = null;
     // The card's load for `ccgate status`: bytes written today, the queue_log's files beside the database.
     const writes = new WriteMeter(parts.clock, config.site.timeZone);
     gateway.setStorageProbe(() => ({ ...writes.sample(), queueLogBytes: queueLogBytes(queueLog) }));
@@ -115,11 +122,34 @@ export class Daemon {
         if (caughtUp > 0) log.info({ events: caughtUp }, 'queue_log caught up from the event log');
         gateway.addConsumer(queueLog);
       }
+      if (config.sync) {
+        // Loaded only where a cloud is configured: MQTT.js is a good part of a start-up.
+        const { openSync } = await import('../sync/openSync.ts');
+        const { reloadConfig } = await import('../sync/reloadConfig.ts');
+        const file = parts.configFile;
+        sync = openSync({
+          sync: config.sync,
+          configFile: file ?? '(configuration)',
+          gateway,
+          store,
+          timeZone: config.site.timeZone,
+          reloadConfig: () => {
+            if (!file) throw new CcgateError('CONFIG_NOT_FOUND', 'this daemon was not started from a configuration file: nothing to reload');
+            return reloadConfig(file, config, gateway);
+          },
+          clock: parts.clock,
+          random: parts.random,
+          logger,
+        });
+        const host = sync;
+        gateway.setSyncProbe(() => host.status());
+      }
       // Boards show the placeholder until the core has started: what they held before a crash is never shown as live.
       if (config.wallboard.boards.length > 0 || config.wallboard.web) {
         wallboard = await WallboardHost.open({ config, source: gateway, clock: parts.boardClock ?? parts.clock, logger, simulated: parts.simulatedBoards ?? false });
       }
       gateway.start();
+      sync?.start();
       wallboard?.start();
       writes.start();
       if (config.api.socketPath) {
@@ -128,6 +158,7 @@ export class Daemon {
         api = await startApiServer(gateway, config.api.socketPath, logger, { wallboard: boards ? () => boards.report() : null });
       }
     } catch (e) {
+      await sync?.stop();
       await wallboard?.stop();
       writes.stop();
       gateway.stop();
@@ -135,7 +166,7 @@ export class Daemon {
       throw e;
     }
     log.info({ site: config.site.name, store: config.store.path, queueLog: config.queueLog.path, socket: config.api.socketPath, trunks: parts.trunks.map((t) => t.id) }, 'daemon started');
-    return new Daemon(gateway, store, queueLog, api, log, wallboard, writes);
+    return new Daemon(gateway, store, queueLog, api, log, wallboard, writes, sync);
   }
 
   /**
@@ -163,6 +194,8 @@ export class Daemon {
   async stop(): Promise<void> {
     const drained = await this.gateway.drain();
     this.log.info(drained, 'calls drained');
+    // After the drain: the cloud gets the calls' last events if the link is up (the rest wait in the store).
+    await this.sync?.stop();
     await this.wallboard?.stop();
     this.writes.stop();
     this.gateway.stop();

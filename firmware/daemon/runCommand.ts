@@ -71,7 +71,7 @@ async function runUntilStopped(opts: RunOptions, deps: RunDeps, stopAsked: () =>
   const notifier: Notifier = deps.systemdEnv ? notifierFor(env, (err) => logger.warn({ err }, 'systemd notification failed')) : NO_NOTIFIER;
   let daemon: Awaited<ReturnType<RunDeps['startDaemon']>>;
   try {
-    daemon = await deps.startDaemon({ config, trunks, clock, random, logger });
+    daemon = await deps.startDaemon({ config, trunks, clock, random, logger, configFile: opts.configPath });
   } catch (e) {
     await built.close();
     dbLock?.release();
