@@ -4,8 +4,8 @@
  * (unknown agent, queue, schedule) and throws coded errors.
  */
 import type { IncomingMessage } from 'node:http';
-import { z } from 'zod';
-import type { CampaignSpec, GatewayApi, VipInput } from '../../gateway/GatewayApi.ts';
+import type { GatewayApi, VipInput } from '../../gateway/GatewayApi.ts';
+import type { BodyKind, BodyOf } from './bodies.ts';
 import { badRequest, MAX_BODY_BYTES } from './protocol.ts';
 
 /** A JSON reply: status and body. */
@@ -25,44 +25,13 @@ interface Route {
 
 const ok: JsonReply = { status: 200, body: { ok: true } };
 
-const pauseBody = z.strictObject({ reason: z.string().trim().min(1, 'a non-empty pause reason') });
+// The body schemas (and zod with them) load with the first request that has a
+// body: status and KPI reads, the daemon's start among them, never need them.
+let bodies: Promise<typeof import('./bodies.ts')> | null = null;
 
-// Shapes only: the gateway checks names, ranges and text (BoardInputError) so
-// the cloud path gets the same rules.
-const counterBody = z.strictObject({ value: z.number() });
-
-const messageBody = z.strictObject({
-  text: z.string(),
-  level: z.enum(['info', 'critical']).optional(),
-  forMs: z.number().optional(),
-});
-
-// Shape only: the gateway checks the number, priority and name (VipInputError).
-const vipBody = z.strictObject({
-  number: z.string(),
-  priority: z.number().optional(),
-  name: z.string().optional(),
-});
-
-const campaignBody = z.strictObject({
-  name: z.string().trim().min(1),
-  prompt: z.string().trim().min(1),
-  targets: z.array(z.strictObject({ number: z.string(), message: z.string().optional() })).min(1),
-  maxConcurrent: z.number().int().positive().optional(),
-  callsPerMinute: z.number().positive().optional(),
-  schedule: z.string().optional(),
-  attempts: z.number().int().positive().optional(),
-  retryGapMs: z.number().int().nonnegative().optional(),
-  ringTimeoutMs: z.number().int().positive().optional(),
-  agentQueue: z.string().nullable().optional(),
-  smsFallback: z.string().trim().min(1).nullable().optional(),
-}) satisfies z.ZodType<CampaignSpec>;
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', problem: i.message }));
-  throw badRequest(`invalid ${what}: ` + issues.map((i) => `${i.path}: ${i.problem}`).join('; '), { issues });
+async function parse<K extends BodyKind>(kind: K, value: unknown, what: string): Promise<BodyOf<K>> {
+  const m = await (bodies ??= import('./bodies.ts'));
+  return m.parseBody(kind, value, what);
 }
 
 function param(params: string[], i: number): string {
@@ -87,7 +56,7 @@ export const ROUTES: readonly Route[] = [
           api.agentLogout(id);
           return ok;
         case 'pause':
-          api.agentPause(id, parse(pauseBody, await body(), 'pause request').reason);
+          api.agentPause(id, (await parse('pause', await body(), 'pause request')).reason);
           return ok;
         default:
           api.agentUnpause(id);
@@ -102,7 +71,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     pattern: /^\/v1\/counters\/([^/]+)$/,
     handler: async (api, p, body) => {
-      api.setCounter(param(p, 0), parse(counterBody, await body(), 'counter').value, 'api');
+      api.setCounter(param(p, 0), (await parse('counter', await body(), 'counter')).value, 'api');
       return ok;
     },
   },
@@ -111,7 +80,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     pattern: /^\/v1\/board\/message$/,
     handler: async (api, _p, body) => {
-      const { text, level, forMs } = parse(messageBody, await body(), 'board message');
+      const { text, level, forMs } = await parse('message', await body(), 'board message');
       return { status: 200, body: api.showBoardMessage(text, { ...(level === undefined ? {} : { level }), ...(forMs === undefined ? {} : { forMs }) }) };
     },
   },
@@ -128,7 +97,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     pattern: /^\/v1\/vips$/,
     handler: async (api, _p, body) => {
-      const { number, priority, name } = parse(vipBody, await body(), 'VIP');
+      const { number, priority, name } = await parse('vip', await body(), 'VIP');
       const entry: VipInput = { number, ...(priority === undefined ? {} : { priority }), ...(name === undefined ? {} : { name }) };
       return { status: 200, body: api.setVip(entry, 'api') };
     },
@@ -146,7 +115,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     pattern: /^\/v1\/campaigns$/,
-    handler: async (api, _p, body) => ({ status: 201, body: api.submitCampaign(parse(campaignBody, await body(), 'campaign')) }),
+    handler: async (api, _p, body) => ({ status: 201, body: api.submitCampaign(await parse('campaign', await body(), 'campaign')) }),
   },
   {
     method: 'POST',

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
 import type { CcgateConfig } from './CcgateConfig.ts';
-import { CcgateError, ConfigError } from '../../gateway/core/errors.ts';
+import { ConfigError } from '../../gateway/core/errors.ts';
+import { readConfigText } from './configText.ts';
 import { gatewayConfigSchema } from './schema.ts';
 
 /**
@@ -147,15 +147,5 @@ export function parseConfig(text: string, file: string): CcgateConfig {
  * @throws ConfigError for an unreadable file, YAML syntax errors or invalid settings
  */
 export function loadConfig(file: string): CcgateConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = e instanceof Error && 'code' in e ? String(e.code) : undefined;
-    if (code === 'ENOENT') {
-      throw new CcgateError('CONFIG_NOT_FOUND', `configuration file not found: ${file}`, { file }, { cause: e });
-    }
-    throw new ConfigError(file, [{ path: '', expected: `a readable YAML file (${code ?? String(e)})` }]);
-  }
-  return parseConfig(text, file);
+  return parseConfig(readConfigText(file), file);
 }

@@ -1,7 +1,7 @@
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import { SeededRandom } from '../../gateway/core/Random.ts';
 import type { RunOptions } from '../cli/commands.ts';
-import { loadConfig } from '../config/loadConfig.ts';
+import { loadConfigCached } from '../config/configCache.ts';
 import { jsonLogger } from '../runtime/jsonLogger.ts';
 import { NO_NOTIFIER, notifierFor, type Notifier } from '../runtime/notify/Notifier.ts';
 import { Watchdog } from '../runtime/notify/Watchdog.ts';
@@ -49,7 +49,8 @@ export async function runCommand(opts: RunOptions, deps: RunDeps = PROCESS_DEPS)
 }
 
 async function runUntilStopped(opts: RunOptions, deps: RunDeps, stopAsked: () => string | null, onStop: (fn: () => void) => void): Promise<number> {
-  const config = loadConfig(opts.configPath);
+  // Through the cache: parsing and validating an unchanged file again is a third of a start (configCache.ts).
+  const config = await loadConfigCached(opts.configPath);
   const logger = jsonLogger(process.stdout, config.log.level);
   // Before anything opens: a second daemon on this database must touch neither a modem nor the data.
   const dbLock = lockDatabase(config.store.path, { logger, socketPath: config.api.socketPath });
