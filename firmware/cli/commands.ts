@@ -121,3 +121,17 @@ export interface StoreInvocation {
 export async function storeSubcommand(args: string[], env: CommandEnv): Promise<number> {
   return (await load<StoreInvocation>('store', './storeCommand.ts', 'storeCommand'))({ args, env });
 }
+
+/** Arguments of `ccgate fleet watch` (firmware/fleet/watchCommand.ts): the words after `fleet`, and main()'s environment. */
+export interface FleetInvocation {
+  args: string[];
+  env: CommandEnv;
+}
+
+/**
+ * `ccgate fleet watch`: a command group loaded on use, like `store`, because it loads MQTT.js;
+ * main.ts lists it in SUBCOMMANDS as `fleet: fleetSubcommand`.
+ */
+export async function fleetSubcommand(args: string[], env: CommandEnv): Promise<number> {
+  return (await load<FleetInvocation>('fleet', '../fleet/watchCommand.ts', 'fleetCommand'))({ args, env });
+}

@@ -61,6 +61,8 @@ Commands:
                                on the unit: the ccgate user, directories, systemd units, udev rules, config skeleton
   doctor [--root DIR] [--json]
                                on the unit: check the service, release, config, ports, ModemManager, disk and clock
+  fleet watch --broker URL [--tenant T] [--json] [--for SEC]
+                               headquarters: every unit's state, outbox lag, queue figures and alarms (docs/cloud-sync.md)
   help [COMMAND]               show help (also --help); --version prints the version
 
 Commands talking to the daemon take --socket PATH (default $CCGATE_SOCKET, else var/ccgate.sock).
@@ -175,6 +177,23 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
                   a third of the bytes 4096 writes per commit, see docs/storage.md)
   --dry-run       check and show what compact would do; change nothing
   --json          print the report as JSON (sizes in bytes, durations in ms)
+`,
+  fleet: `Usage: ccgate fleet watch --broker URL [options]
+
+  Watches every unit publishing to the broker (their retained state and kpi topics) and keeps
+  one row per unit: online, offline or stale, outbox lag (events not yet delivered to the cloud
+  and the age of the oldest), calls waiting, agents available, today's service level, alarms.
+  --broker URL          mqtt://host:1883 or mqtts://host:8883 (MQTT 5, else 3.1.1)
+  --tenant T            only this tenant's units (default: every tenant)
+  --json                one JSON line per changed unit row; at the end a {"summary": …} line
+                        with every row and the count of invalid payloads ignored
+  --for SEC             stop after SEC seconds (default 0: run until Ctrl-C)
+  --stale SEC           a unit whose last kpi is older than SEC seconds is stale (default 3× its
+                        own KPI period once seen, else 60); brokers do not always publish a will
+  --username U          account on the broker, with --password P or --password-file F (first line)
+  --ca FILE             PEM of the CA that signed the broker's certificate
+  --cert FILE --key FILE
+                        client certificate and its key, for brokers that require one
 `,
   wallboard: `Usage: ccgate wallboard preview [--board ID] [--png DIR] [--socket PATH]
 
