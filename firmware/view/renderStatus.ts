@@ -7,12 +7,14 @@
  *   queues    waiting, longest wait, agents, today's counters, SL vs target, ASA, AHT, callbacks, CSAT
  *   agents    state (coloured), current call, calls today
  *   campaigns active ones with progress
+ *   cloud     the sync link, its outbox and the last command, when the unit has `sync:`
  *   recent    the last ~8 event lines the caller kept
  */
 import type { AgentState } from '../../gateway/events.ts';
 import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import type { KpiPeriod, KpiSnapshot } from '../../gateway/kpi/types.ts';
 import { abandonLevel, agentsFreeLevel, atLeast, DEFAULT_THRESHOLDS, slLevel, withSlTarget, type Thresholds } from '../../wallboard/figures/thresholds.ts';
+import { renderSync } from './renderSync.ts';
 import { cell, clipLine, displayWidth, duration, level, mmss, paint, percent, truncate, type Level, type Style } from './text.ts';
 
 /** Options for {@link renderStatus}. */
@@ -87,6 +89,9 @@ export function renderStatus(snapshot: GatewaySnapshot, kpis: KpiSnapshot | null
       lines.push(`  ${cell(k.id, 6)} ${cell(k.name, 24)} ${cell(k.status, 9)} ${k.done}/${k.total}${pct}`);
     }
   }
+  // Here, not beside the storage lines (clientCommands.ts): `ccgate status` and the demo both print this view.
+  const sync = renderSync(snapshot, c, opts.timeZone);
+  if (sync !== '') lines.push(...sync.trimEnd().split('\n'));
   const recent = (opts.recent ?? []).slice(-RECENT_LINES);
   if (recent.length > 0) {
     lines.push('', paint('RECENT', 'bold', c));
