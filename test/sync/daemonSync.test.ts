@@ -1,7 +1,7 @@
 /**
  * Cloud sync of the real daemon process (`node bin/ccgate.mjs demo|run
  * --config FILE`) through a real mosquitto: a SIGKILL while batches are in
- * flight, and a start with the broker down.
+ * flight, a start with the broker down, and TLS with client certificates.
  *
  * What EventPublisher promises, and so what is asserted: the event log is the
  * outbox; the `cloud` cursor in the database is saved at most `saveEveryMs`
@@ -12,7 +12,7 @@
  * Nothing at or below the saved cursor is sent again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { ApiClient } from '../../firmware/api/ApiClient.ts';
 import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import { CCGATE, DaemonProcess, describeResult, killAll, removeDir, runCli, tempDir, until } from '../e2e/helpers.ts';
 import { startMosquitto, type TestMosquitto } from '../support/mosquitto.ts';
+import { makeTlsCerts, type TlsCerts } from '../support/tlsCerts.ts';
 import { SyncConsumer } from '../support/syncConsumer.ts';
 
 const UNIT = { tenant: 'acme', site: 'thr', unit: 'pi1' };
@@ -112,6 +113,7 @@ const demos = new Set<ChildProcess>();
 const dirs: string[] = [];
 let broker: TestMosquitto | null = null;
 let consumer: SyncConsumer | null = null;
+let certs: TlsCerts | null = null;
 
 afterEach(async () => {
   for (const c of demos) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -119,7 +121,8 @@ afterEach(async () => {
   killAll();
   await consumer?.close();
   await broker?.dispose();
-  consumer = broker = null;
+  certs?.dispose();
+  consumer = broker = certs = null;
   for (const d of dirs.splice(0)) removeDir(d);
 });
 
@@ -232,5 +235,39 @@ describe('the daemon publishing its event log to a real broker', () => {
     expect(consumer.batches.every((b) => !b.replay && b.duplicates.length === 0)).toBe(true);
     const stopped = await daemon.stop();
     expect(stopped.killed).toBe(false);
+  }, 60_000);
+
+  it('over TLS with a client certificate: up and delivering; a unit with a certificate from another CA is down as tls', async () => {
+    certs = makeTlsCerts();
+    const c = certs;
+    broker = await startMosquitto({ tls: { caFile: c.caFile, certFile: c.serverCertFile, keyFile: c.serverKeyFile, requireCertificate: true } });
+    consumer = await SyncConsumer.open(broker.url, UNIT, { mqtt: { ca: readFileSync(c.caFile), cert: readFileSync(c.clientCertFile), key: readFileSync(c.clientKeyFile) } });
+    const tls = (cert: string, key: string): string => `  tls: {ca: '${c.caFile}', cert: '${cert}', key: '${key}'}\n  backoff: {initialMs: 200, maxMs: 500}`;
+
+    const goodDir = tempDir('ccgate-sync-');
+    dirs.push(goodDir);
+    const good = writeSite(goodDir, broker.url, tls(c.clientCertFile, c.clientKeyFile));
+    const daemon = new DaemonProcess(good.configPath, goodDir);
+    await daemon.waitReady(good.socketPath);
+    const api = new ApiClient(good.socketPath, { timeoutMs: 2_000 });
+    const up = await until('the TLS link up', () => api.snapshot(), (s) => s.sync?.link.state === 'up', 10_000);
+    expect(up.sync!.link).toMatchObject({ broker: broker.url, protocol: '5' });
+    await api.agentLogin('a1');
+    await until('the outbox drained', () => api.snapshot(), (s) => s.sync?.outbox.depth === 0, 10_000);
+    const lastSeq = readDb(good.storePath).lastSeq;
+    await until('every seq at the consumer', async () => consumer!.contiguousThrough(), (n) => n >= lastSeq, 10_000);
+    expect([...consumer.eventOf.values()].some((e) => e.type === 'agentLoggedIn')).toBe(true);
+    await daemon.stop();
+
+    const badDir = tempDir('ccgate-sync-');
+    dirs.push(badDir);
+    const bad = writeSite(badDir, broker.url, tls(c.wrongClientCertFile, c.wrongClientKeyFile));
+    const refused = new DaemonProcess(bad.configPath, badDir);
+    await refused.waitReady(bad.socketPath);
+    const badApi = new ApiClient(bad.socketPath, { timeoutMs: 2_000 });
+    const down = await until('the link down', () => badApi.snapshot(), (s) => s.sync?.link.state === 'down', 10_000);
+    expect(down.sync!.link.reason).toBe('tls');
+    expect(down.sync!.outbox.depth).toBeGreaterThan(0);
+    await refused.stop();
   }, 60_000);
 });
