@@ -21,6 +21,9 @@
  *                            the queue_log consumer still needs pruned (startupDb.ts, soak.ts)
  *   simulate, modemAt, wallboard   throughput of `ccgate simulate`, the modem driver on a PTY,
  *                            and a core event to an Alpha sign on a PTY
+ *   syncDrain                a 24-hour offline backlog (250 000 events) drained by EventPublisher +
+ *                            MqttLink into a mosquitto started by the job, beside a bare MQTT.js
+ *                            QoS 1 loop of one message per event, same window (syncDrain.ts)
  *
  * Each job runs in its own child process with the deployment node flags
  * (firmware/runtime/nodeFlags.ts) plus this process's (--import tsx when run
@@ -46,11 +49,12 @@ import { fsType, RECORD_DAY_VARIANTS, recordDayJob, type RecordDayJob } from './
 import { MB, round } from './rss.ts';
 import { simulateBench } from './simulateBench.ts';
 import { soakJob } from './soak.ts';
+import { syncDrainJob } from './syncDrain.ts';
 import { AIMS, verdict } from './verdict.ts';
 import { WALLBOARD_DEFAULTS, wallboardBench } from './wallboardBench.ts';
 
 const RECORD_DAY_JOBS = Object.keys(RECORD_DAY_VARIANTS) as RecordDayJob[];
-const JOBS = [...RECORD_DAY_JOBS, 'startup', 'idle', 'soak', 'simulate', 'modemAt', 'wallboard'] as const;
+const JOBS = [...RECORD_DAY_JOBS, 'startup', 'idle', 'soak', 'simulate', 'modemAt', 'wallboard', 'syncDrain'] as const;
 /** What `npm run bench` runs without --jobs: everything but the 1 s group-commit diagnostic. */
 const DEFAULT_JOBS: readonly JobName[] = JOBS.filter((j) => j !== 'recordDay-gc1000');
 type JobName = (typeof JOBS)[number];
@@ -63,6 +67,7 @@ async function runJob(name: JobName): Promise<Record<string, unknown>> {
   if ((RECORD_DAY_JOBS as readonly string[]).includes(name)) return recordDayJob(name as RecordDayJob, err);
   if (name === 'startup' || name === 'idle') return { job: name, ...(await daemonJob(name, err)) };
   if (name === 'soak') return { job: name, ...(await soakJob(err)) };
+  if (name === 'syncDrain') return syncDrainJob(err);
   if (name === 'simulate') {
     err(`simulate: runSimulation 1000 calls/h, 55 agents, 10 h …`);
     const r = simulateBench();

@@ -1,0 +1,322 @@
+/**
+ * `syncDrain`: a unit back online after a day without the cloud. A store
+ * holding a 24-hour backlog of 250 000 events (one transaction) is drained by
+ * EventPublisher + MqttLink, window and batch size the config schema's
+ * defaults, into a real mosquitto started here, to a consumer subscribed on
+ * that broker. Reference from the same run: a bare MQTT.js QoS 1 loop, one
+ * message per event with as many in flight as the window, to the same broker
+ * and consumer. Aim: the drain's events/s at least 0.8× the bare loop's.
+ *
+ * The bench build compiles test/bench/ only, so mosquitto is started here
+ * rather than through test/support/mosquitto.ts. The consumer lives in this
+ * process (its cost is in both figures) and reads only the batch header or
+ * the event's seq, never the whole JSON.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { syncSection } from '../../firmware/config/syncSchema.ts';
+import { SystemClock } from '../../gateway/core/Clock.ts';
+import type { GatewayEvent } from '../../gateway/events.ts';
+import { DurableCursors } from '../../gateway/retention/DurableCursors.ts';
+import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
+import { EventPublisher } from '../../gateway/sync/EventPublisher.ts';
+import { seededRandom } from '../../gateway/sync/link/backoff.ts';
+import { MqttLink } from '../../gateway/sync/link/MqttLink.ts';
+import { eventId } from '../../gateway/sync/payloads.ts';
+import { unitTopics } from '../../gateway/sync/topics.ts';
+import { maxRssMB, MB, round, RssSampler } from './rss.ts';
+import { siblingScript } from './sibling.ts';
+
+export const SYNC_DRAIN_DEFAULTS = { events: 250_000, hours: 24, aimRatio: 0.8 } as const;
+
+const DAY_START = Date.UTC(2026, 0, 5, 0, 0);
+const LOG_ID = 'benchlog1';
+
+/** The events of call `n` (eight, seven when the caller gives up), as the core writes them, from `at`. */
+function callEvents(n: number, at: number): GatewayEvent[] {
+  const callId = `c${n}`;
+  const queue = ['flights', 'trains', 'hotels'][n % 3]!;
+  const number = `+98912${String(1_000_000 + ((n * 7919) % 9_000_000))}`;
+  const agent = `a${101 + (n % 45)}`;
+  const head: GatewayEvent[] = [
+    { type: 'callOffered', at, callId, trunkId: `sim${(n % 2) + 1}`, channel: n % 60, callerId: { kind: 'number', number }, dialled: '+982188776655' },
+    { type: 'callAnswered', at: at + 300, callId },
+    { type: 'ivrMenuEntered', at: at + 300, callId, menu: 'ivr-main' },
+    { type: 'ivrDigitsCollected', at: at + 6_000, callId, menu: 'ivr-main', digits: String((n % 3) + 1) },
+    { type: 'queueEntered', at: at + 6_000, callId, queue, callerNumber: number, position: (n % 5) + 1, priority: 0, joinedAt: at + 6_000, kind: 'inbound' },
+  ];
+  const tail: GatewayEvent[] = n % 6 === 5
+    ? [{ type: 'queueExited', at: at + 96_000, callId, queue, reason: 'abandon', position: 1, origPosition: (n % 5) + 1, waitMs: 90_000 }]
+    : [
+      { type: 'agentRung', at: at + 40_000, callId, queue, agent },
+      { type: 'queueConnected', at: at + 44_000, callId, queue, agent, waitMs: 38_000, ringMs: 4_000, kind: 'inbound' },
+      { type: 'queueCompleted', at: at + 224_000, callId, queue, agent, by: n % 2 ? 'caller' : 'agent', dropped: false, waitMs: 38_000, talkMs: 180_000, origPosition: (n % 5) + 1 },
+    ];
+  return [...head, ...tail, { type: 'callEnded', at: at + 224_000, callId, cause: 'caller' }];
+}
+
+/** The offline day in the store: `events` events spread evenly over `hours`, appended and committed in one transaction. */
+function buildBacklog(path: string, events: number, hours: number): void {
+  const store = new SqliteStore(path);
+  const perCall = 8;
+  const spacing = (hours * 3_600_000) / (events / perCall);
+  store.batch(() => {
+    for (let n = 0, written = 0; written < events; n++) {
+      for (const ev of callEvents(n, DAY_START + Math.round(n * spacing))) {
+        if (written++ >= events) break;
+        store.appendEvent(ev);
+      }
+    }
+  });
+  store.commit();
+  store.close();
+}
+
+/**
+ * Build the backlog in a child process: a unit accumulates it over a day, so
+ * the drain's RSS must not carry the memory of writing 250 000 rows at once.
+ */
+function buildBacklogApart(path: string, events: number, hours: number): void {
+  const r = spawnSync(process.execPath, [...process.execArgv, siblingScript(import.meta.url, 'syncDrain'), '--build-backlog', path, String(events), String(hours)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`building the backlog failed (exit ${r.status ?? r.signal})`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const canConnect = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = tcpConnect({ port, host: '127.0.0.1' });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+function mosquittoBin(): string | null {
+  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto']) if (existsSync(p)) return p;
+  try {
+    return execFileSync('sh', ['-c', 'command -v mosquitto'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** mosquitto on a free loopback port; the consumer's queue unbounded, so a slow consumer loses nothing. */
+async function startBroker(bin: string, dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  const lines = process.getuid?.() === 0 ? ['user root'] : [];
+  lines.push('log_dest none', 'persistence false', 'max_queued_messages 0', `listener ${port} 127.0.0.1`, 'allow_anonymous true');
+  writeFileSync(conf, lines.join('\n') + '\n');
+  const child = spawn(bin, ['-c', conf], { stdio: 'ignore' });
+  process.once('exit', () => child.kill('SIGKILL'));
+  const deadline = Date.now() + 10_000;
+  while (!(await canConnect(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not listen on ${port}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return { url: `mqtt://127.0.0.1:${port}`, child };
+}
+
+/** The cloud side: counts distinct event seqs from batch headers (`first`, `last`) or single events (`seq`). */
+class Consumer {
+  private seen = new Uint8Array(0);
+  private target = 0;
+  private done: (() => void) | null = null;
+  distinct = 0;
+  messages = 0;
+
+  constructor(readonly client: MqttClient) {
+    client.on('message', (_t, payload) => this.take(payload));
+  }
+
+  /** Resolves once every seq 1..events has arrived. */
+  expect(events: number): Promise<void> {
+    this.seen = new Uint8Array(events + 1);
+    this.target = events;
+    this.distinct = this.messages = 0;
+    return new Promise((resolve) => (this.done = resolve));
+  }
+
+  private take(payload: Buffer): void {
+    this.messages++;
+    const head = payload.subarray(0, 400).toString();
+    const range = /"first":(\d+),"last":(\d+)/.exec(head);
+    const one = range ? null : /"seq":(\d+)/.exec(payload.toString());
+    const [first, last] = range ? [Number(range[1]), Number(range[2])] : [Number(one?.[1]), Number(one?.[1])];
+    for (let s = first; s <= last; s++) {
+      if (s > this.target || this.seen[s]) continue;
+      this.seen[s] = 1;
+      this.distinct++;
+    }
+    if (this.distinct === this.target && this.done) {
+      this.done();
+      this.done = null;
+    }
+  }
+}
+
+interface DrainFigures {
+  wallSec: number;
+  eventsPerSec: number;
+  messages: number;
+}
+
+/** EventPublisher + MqttLink from the store's cursor to the end of the backlog. */
+async function drain(store: SqliteStore, url: string, consumer: Consumer, window: number, batchEvents: number): Promise<DrainFigures & { ackedWallSec: number; peakRssMB: number; peakHeapUsedMB: number }> {
+  const clock = new SystemClock();
+  const topics = unitTopics({ tenant: 'bench', site: 'drain', unit: 'u1' });
+  const link = new MqttLink({
+    brokers: [url],
+    protocol: 'auto',
+    clientId: 'ccgate-bench-drain-u1',
+    will: { topic: topics.state, payload: '{"v":1,"online":false}', qos: 1, retain: true },
+    birth: () => ({ topic: topics.state, payload: '{"v":1,"online":true}' }),
+    subscriptions: [topics.cmdFilter],
+    random: seededRandom(1),
+    clock,
+  });
+  const publisher = new EventPublisher({
+    link,
+    source: store,
+    cursor: new DurableCursors(store).register('cloud'),
+    committedSeq: store.lastEventSeq(),
+    topic: topics.evt,
+    unit: 'bench/drain/u1',
+    log: LOG_ID,
+    clock,
+    runInput: (_what, fn) => {
+      store.batch(fn);
+      store.commit();
+    },
+    window,
+    batchEvents,
+  });
+  const events = store.lastEventSeq();
+  const all = consumer.expect(events);
+  const rss = new RssSampler(100);
+  rss.start();
+  let t0 = 0;
+  // Registered before the publisher's, so the clock starts as it begins to pump.
+  link.once('up', () => (t0 = performance.now()));
+  publisher.start();
+  link.start();
+  await all;
+  const wall = (performance.now() - t0) / 1000;
+  while (publisher.figures().depth > 0) await new Promise((r) => setTimeout(r, 5));
+  const acked = (performance.now() - t0) / 1000;
+  rss.stop();
+  publisher.stop();
+  await link.stop();
+  clock.dispose();
+  return { wallSec: round(wall, 2), ackedWallSec: round(acked, 2), eventsPerSec: Math.round(events / wall), messages: consumer.messages, peakRssMB: round(rss.peakRss / MB, 1), peakHeapUsedMB: round(rss.peakHeapUsed / MB, 1) };
+}
+
+/** The bare loop: one QoS 1 message per event, `window` in flight, read from the same store in pages. */
+async function bareLoop(store: SqliteStore, url: string, consumer: Consumer, window: number): Promise<DrainFigures> {
+  const client = await connectAsync(url, { protocolVersion: 5, clientId: 'bench-bare-loop', reconnectPeriod: 0, clean: true });
+  const topic = unitTopics({ tenant: 'bench', site: 'bare', unit: 'u1' }).evt;
+  const events = store.lastEventSeq();
+  const all = consumer.expect(events);
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    let page: ReturnType<SqliteStore['readEvents']> = [];
+    let at = 0;
+    let next = 0;
+    let inflight = 0;
+    let acked = 0;
+    const pump = (): void => {
+      while (inflight < window && next < events) {
+        if (at >= page.length) {
+          page = store.readEvents(next, 1000);
+          at = 0;
+        }
+        const ev = page[at++]!;
+        next = ev.seq;
+        inflight++;
+        client.publish(topic, JSON.stringify({ ...ev, id: eventId(LOG_ID, ev.seq) }), { qos: 1 }, (e) => {
+          if (e) return reject(e);
+          inflight--;
+          if (++acked === events) resolve();
+          else pump();
+        });
+      }
+    };
+    pump();
+  });
+  await all;
+  const wall = (performance.now() - t0) / 1000;
+  await client.endAsync();
+  return { wallSec: round(wall, 2), eventsPerSec: Math.round(events / wall), messages: consumer.messages };
+}
+
+export async function syncDrainJob(err: (line: string) => void, o: { events: number; hours: number; aimRatio: number } = SYNC_DRAIN_DEFAULTS): Promise<Record<string, unknown>> {
+  const bin = mosquittoBin();
+  const defaults = syncSection.parse({ tenant: 'bench', site: 'drain', unit: 'u1', brokers: ['mqtt://127.0.0.1'] })!;
+  const { window, batchEvents } = defaults;
+  const head = { job: 'syncDrain', events: o.events, backlogHours: o.hours, window, batchEvents, runningFrom: import.meta.url.endsWith('.ts') ? 'sources (tsx)' : 'compiled' };
+  if (!bin) return { ...head, skipped: 'mosquitto is not installed' };
+  const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'ccgate-bench-drain-'));
+  let broker: ChildProcess | null = null;
+  let consumerClient: MqttClient | null = null;
+  let store: SqliteStore | null = null;
+  try {
+    err(`syncDrain: ${o.events} events (${o.hours} h offline) into a store in one transaction (child process) …`);
+    const t = performance.now();
+    buildBacklogApart(join(dir, 'backlog.db'), o.events, o.hours);
+    const buildSec = round((performance.now() - t) / 1000, 2);
+    store = new SqliteStore(join(dir, 'backlog.db'));
+    const rssBeforeMB = round(process.memoryUsage().rss / MB, 1);
+    const b = await startBroker(bin, dir);
+    broker = b.child;
+    consumerClient = await connectAsync(b.url, { protocolVersion: 5, clientId: 'bench-cloud', reconnectPeriod: 0, clean: true });
+    const consumer = new Consumer(consumerClient);
+    await consumerClient.subscribeAsync('cc/v1/+/+/+/evt', { qos: 1 });
+    err(`  syncDrain: backlog built in ${buildSec} s; draining with EventPublisher + MqttLink (window ${window}, ${batchEvents} events a batch) …`);
+    const d = await drain(store, b.url, consumer, window, batchEvents);
+    const kernelMaxRss = maxRssMB();
+    err(`  syncDrain: ${d.eventsPerSec} events/s, ${d.wallSec} s; bare QoS 1 loop, one message per event, ${window} in flight …`);
+    const ref = await bareLoop(store, b.url, consumer, window);
+    const ratio = round(d.eventsPerSec / ref.eventsPerSec, 2);
+    err(`  syncDrain: bare loop ${ref.eventsPerSec} events/s; drain/bare ${ratio} (aim ≥ ${o.aimRatio})`);
+    return {
+      ...head,
+      backlogBuildSec: buildSec,
+      databaseMB: round(store.diagnostics().pageCount * store.diagnostics().pageSize / MB, 1),
+      eventsPerSec: d.eventsPerSec,
+      wallSec: d.wallSec,
+      ackedWallSec: d.ackedWallSec,
+      batches: d.messages,
+      rssBeforeMB,
+      peakRssMB: d.peakRssMB,
+      peakHeapUsedMB: d.peakHeapUsedMB,
+      // The kernel's lifetime peak, taken before the reference runs.
+      maxRssMB: kernelMaxRss,
+      reference: { what: `bare MQTT.js QoS 1 loop, one message per event, ${window} in flight, same broker and consumer`, ...ref },
+      ratio,
+      aim: { what: `drain events/s ≥ ${o.aimRatio}× the bare loop's`, limit: o.aimRatio, value: d.eventsPerSec, reference: ref.eventsPerSec, ratio, met: ratio >= o.aimRatio },
+      broker: 'mosquitto (this run, loopback, no persistence)',
+    };
+  } finally {
+    await consumerClient?.endAsync(true);
+    store?.close();
+    broker?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--build-backlog' && process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildBacklog(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]));
+}
