@@ -99,7 +99,7 @@ export async function watch(o: WatchOptions, env: Pick<CommandEnv, 'io'>): Promi
   const draw = (final: boolean): void => {
     header.invalid = table.invalid;
     const text = renderFleet(table.rows(Date.now()), header, { width: io.columns ?? 120, color: tty && !final });
-    io.out(tty && !final ? '\x1b[H\x1b[2J' + text : (final ? '' : '\n') + text);
+    io.out(tty && !final ? '\x1b[H\x1b[2J' + text : '\n' + text);
   };
   const emitChanges = (): void => {
     for (const row of table.changes(Date.now())) io.out(JSON.stringify(row) + '\n');

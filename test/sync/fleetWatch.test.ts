@@ -15,6 +15,7 @@ import { renderFleet } from '../../firmware/fleet/renderFleet.ts';
 import { watchOptions } from '../../firmware/fleet/watchCommand.ts';
 import { UsageError } from '../../firmware/cli/usage.ts';
 import { startMosquitto, type TestMosquitto } from '../support/mosquitto.ts';
+import { natsServerPath, startNatsMqtt } from '../support/natsCluster.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const T0 = Date.UTC(2026, 11, 6, 9, 0);
@@ -259,5 +260,26 @@ describe('ccgate fleet watch against a real mosquitto', () => {
     expect(() => watchOptions({ broker: broker.url, for: '-1' }, { path })).toThrow('--for');
     expect(() => watchOptions({ broker: broker.url, ca: 'no-such-ca.pem' }, { path })).toThrow(expect.objectContaining({ code: 'FLEET_FILE_UNREADABLE' }));
     expect(watchOptions({ broker: broker.url, stale: '90', for: '0' }, { path })).toMatchObject({ tenant: '+', staleMs: 90_000, forSec: 0, json: false });
+  });
+});
+
+describe('ccgate fleet watch against NATS (MQTT 3.1.1 only)', () => {
+  it.skipIf(!natsServerPath())('falls back to 3.1.1 and prints the table of what it read', async () => {
+    const nats = await startNatsMqtt();
+    try {
+      const u = 'acme/tehran/u1';
+      const pub = await connectAsync(nats.mqttUrl, { protocolVersion: 4, clientId: 'test-publisher' });
+      await pub.publishAsync(topic(u, 'state'), JSON.stringify(state(u, true, Date.now())), { qos: 1, retain: true });
+      await pub.publishAsync(topic(u, 'kpi'), JSON.stringify(kpi(u, Date.now(), { waiting: 4, available: 1, sl: 0.5 })), { qos: 1, retain: true });
+      await pub.endAsync();
+      const r = await runFleet(['--broker', nats.mqttUrl, '--for', '1.5']);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toContain('(MQTT 3.1.1)');
+      const table = r.out.split('\n');
+      expect(table).toContain(`Fleet cc/v1/+ · ${nats.mqttUrl} (MQTT 3.1.1) · 1 unit: 1 online`);
+      expect(table.find((l) => l.startsWith(u))?.split(/\s+/)).toEqual([u, 'online', expect.stringMatching(/^0:0\d$/), '0', '4', '1', '50%']);
+    } finally {
+      await nats.dispose();
+    }
   });
 });
