@@ -39,6 +39,8 @@ export interface SyncServiceOptions {
   committedSeq: number;
   gateway: CommandTarget & { kpis(): KpiSnapshot; snapshot(): GatewaySnapshot };
   runInput<T>(what: string, fn: () => T): T;
+  /** The same, committed before it returns: a command's answer (a refusal too) promises its ledger row is on disk. */
+  runDurable<T>(what: string, fn: () => T): T;
   timeZone: string;
   clock: Clock;
   random: Random;
@@ -88,7 +90,7 @@ export class SyncService {
       link: o.link,
       target: o.gateway,
       ledger: o.store,
-      runInput: (what, fn) => o.runInput(what, fn),
+      runInput: (what, fn) => o.runDurable(what, fn),
       limits: o.config.commands,
       timeZone: o.timeZone,
       clock: o.clock,
