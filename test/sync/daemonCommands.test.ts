@@ -189,6 +189,27 @@ describe.sequential('cloud commands through mosquitto to a running daemon', () =
     expect((await api.counters()).find((c) => c.name === 'whatsapp')?.value).toBe(3);
   });
 
+  it('answers survive a kill -9 right after them: the changes applied, each id (a refusal too) answered again as repeated', async () => {
+    ok(await hq.command('vip_set', { v: 1, id: 'crash-1', number: '+989128888888', priority: 9 }));
+    ok(await hq.command('counter_set', { v: 1, id: 'crash-2', name: 'sms', value: 42 }));
+    // A refusal is remembered too: the same id must get the same answer after the crash, not a second evaluation.
+    const refusal = await hq.command('agent_pause', { v: 1, id: 'crash-3', agent: 'a2', reason: 'lunch' });
+    expect(refusal.ok).toBe(false);
+    // No clean stop: whatever the group commit had not written yet is lost, and the answers promised it was not.
+    daemon.child.kill('SIGKILL');
+    await daemon.exited;
+    daemon = new DaemonProcess(site.configPath, site.dir);
+    await daemon.waitReady(site.socketPath);
+    await until('the cloud link up again', () => api.snapshot(), (s) => s.sync?.link.state === 'up', 15_000);
+    expect((await api.vips()).find((v) => v.number === '+989128888888')).toMatchObject({ priority: 9, source: 'cloud' });
+    expect((await api.counters()).find((c) => c.name === 'sms')?.value).toBe(42);
+    expect(await hq.command('counter_set', { v: 1, id: 'crash-2', name: 'sms', value: 42 }, 2)).toMatchObject({ ok: true, repeated: true });
+    // a2 is now logged in, so a second evaluation of crash-3 would pause it although the cloud was told no.
+    await api.agentLogin('a2');
+    expect(await hq.command('agent_pause', { v: 1, id: 'crash-3', agent: 'a2', reason: 'lunch' }, 2)).toMatchObject({ ok: false, repeated: true, error: refusal.error });
+    expect((await agentState('a2')).state).toBe('available');
+  });
+
   it('config_reload applies an edited VIP list and names the keys that need a restart', async () => {
     writeFileSync(site.configPath, siteYaml(site.dir, broker.url, { vip: "  - {number: '+989127777777', priority: 3, name: Reloaded}", siteName: 'Commands e2e renamed' }));
     const reload = await hq.command('config_reload', { v: 1, id: 'reload-1' });
