@@ -3,7 +3,10 @@
  * itself as a child process against a real mosquitto, with retained state and
  * kpi payloads of fake units published by a plain MQTT.js client.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +17,7 @@ import { DEFAULT_STALE_MS, FleetTable, type FleetRow } from '../../firmware/flee
 import { renderFleet } from '../../firmware/fleet/renderFleet.ts';
 import { watchOptions } from '../../firmware/fleet/watchCommand.ts';
 import { UsageError } from '../../firmware/cli/usage.ts';
-import { startMosquitto, type TestMosquitto } from '../support/mosquitto.ts';
+import { freePort, startMosquitto, type TestMosquitto } from '../support/mosquitto.ts';
 import { natsServerPath, startNatsMqtt } from '../support/natsCluster.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -248,6 +251,35 @@ describe('ccgate fleet watch against a real mosquitto', () => {
     const rowLines = lines.slice(0, -1) as FleetRow[];
     expect(new Set(rowLines.map((l) => l.unit))).toEqual(new Set(units.map((u) => u.unit)));
   }, 20_000);
+
+  it('keeps retrying a broker that is not there (and says so), but stops at once on a refused account', async () => {
+    const closed = await freePort();
+    const away = await runFleet(['--broker', `mqtt://127.0.0.1:${closed}`, '--json', '--for', '1.5']);
+    expect(away.code, away.err).toBe(0);
+    expect(away.err).toMatch(/fleet: mqtt:\/\/127\.0\.0\.1:\d+ not connected: refused: .*ECONNREFUSED.*; retrying in 1 s/);
+    expect(JSON.parse(away.out.trim())).toMatchObject({ summary: { units: [], invalid: 0 } });
+
+    const dir = mkdtempSync(join(tmpdir(), 'ccgate-fleet-'));
+    try {
+      writeFileSync(join(dir, 'passwd'), '');
+      execFileSync('mosquitto_passwd', ['-b', join(dir, 'passwd'), 'hq', 'right']);
+      const locked = await startMosquitto({ passwordFile: join(dir, 'passwd') });
+      try {
+        writeFileSync(join(dir, 'hq.pass'), 'wrong\n');
+        const refused = await runFleet(['--broker', locked.url, '--username', 'hq', '--password-file', join(dir, 'hq.pass'), '--for', '5']);
+        expect(refused.code).toBe(1);
+        expect(refused.err).toMatch(/error \[FLEET_CONNECT_REFUSED\]: mqtt:\/\/127\.0\.0\.1:\d+: broker refused the connection/);
+        writeFileSync(join(dir, 'hq.pass'), 'right\n');
+        const ok = await runFleet(['--broker', locked.url, '--username', 'hq', '--password-file', join(dir, 'hq.pass'), '--json', '--for', '0.5']);
+        expect(ok.code, ok.err).toBe(0);
+        expect(ok.err).toContain('fleet: connected');
+      } finally {
+        await locked.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('refuses bad arguments before connecting: usage errors exit 2, an unreadable file is a coded error', async () => {
     const r = await runFleet(['--broker', 'http://example.com']);
