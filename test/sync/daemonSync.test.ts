@@ -19,6 +19,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../firmware/api/ApiClient.ts';
 import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import { CCGATE, DaemonProcess, describeResult, killAll, removeDir, runCli, tempDir, until } from '../e2e/helpers.ts';
+import { unitTopics } from '../../gateway/sync/topics.ts';
 import { startMosquitto, type TestMosquitto } from '../support/mosquitto.ts';
 import { makeTlsCerts, type TlsCerts } from '../support/tlsCerts.ts';
 import { SyncConsumer } from '../support/syncConsumer.ts';
@@ -129,19 +130,25 @@ afterEach(async () => {
 describe('the daemon publishing its event log to a real broker', () => {
   it('kill -9 while batches are in flight: after a restart every seq arrives, resent from the saved cursor with the same ids', async () => {
     broker = await startMosquitto();
-    consumer = await SyncConsumer.open(broker.url, UNIT);
+    consumer = await SyncConsumer.open(broker.url, UNIT, { extra: [unitTopics(UNIT).state] });
     const dir = tempDir('ccgate-sync-');
     dirs.push(dir);
     // One event per batch and one batch in flight: the publisher is always mid-way.
     const site = writeSite(dir, broker.url, '  window: 1\n  batchEvents: 2\n  backoff: {initialMs: 200, maxMs: 1000}');
 
-    const first = new DemoProcess(site.configPath, dir, 600);
-    await until('events at the consumer', async () => consumer!.firstSeen.length, (n) => n >= 60, 30_000).catch((e: Error) => {
+    const first = new DemoProcess(site.configPath, dir, 1200);
+    await until('events at the consumer', async () => consumer!.firstSeen.length, (n) => n >= 30, 30_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${first.describe()}`);
     });
+    // Killed while the publisher is behind the log, so the restart has events past the saved cursor to send.
+    const demoApi = new ApiClient(site.socketPath, { timeoutMs: 2_000 });
+    await until('a backlog in the outbox', () => demoApi.snapshot(), (s) => (s.sync?.outbox.depth ?? 0) >= 20, 30_000);
     await first.kill9();
 
     const atKill = readDb(site.storePath);
+    // The broker publishes the will for the connection the kill cut.
+    const states = (): Array<{ online: boolean; session: number }> => consumer!.other.filter((m) => m.topic.endsWith('/state')).map((m) => JSON.parse(m.payload) as { online: boolean; session: number });
+    await until('the will', async () => states(), (l) => l.at(-1)?.online === false, 5_000);
     // Let the broker hand over what it had from the dead session before counting what the restart sends.
     await new Promise((r) => setTimeout(r, 300));
     const batchesBefore = consumer.batches.length;
@@ -164,7 +171,10 @@ describe('the daemon publishing its event log to a real broker', () => {
     ).catch((e: Error) => {
       throw new Error(`${e.message}\n${second.describe()}`);
     });
+    // The restarted unit said it was back (its birth), and a clean stop says it left.
+    expect(states().some((m, i) => i > 0 && m.online && states()[i - 1]!.online === false)).toBe(true);
     await second.stop();
+    await until('the offline state of the clean stop', async () => states(), (l) => l.at(-1)?.online === false, 5_000);
 
     const db = readDb(site.storePath);
     expect(consumer.missing(target)).toEqual([]);
@@ -181,7 +191,6 @@ describe('the daemon publishing its event log to a real broker', () => {
     expect(resent.every((s) => s > atKill.cloud && s <= atKill.lastSeq)).toBe(true);
     // Everything committed before the kill and past the cursor went as replay, and nothing after it.
     for (const b of after) expect(b.replay, `batch ${b.first}-${b.last}`).toBe(b.first <= atKill.lastSeq);
-    // One batch of two in flight at 600× keeps the publisher behind the log: the kill leaves committed events past the cursor.
     expect(atKill.lastSeq, 'events committed past the saved cursor at the kill').toBeGreaterThan(atKill.cloud);
     expect(after[0]!.replay).toBe(true);
     // Any event the broker had acknowledged to the dead process but not yet saved comes again, with its id.
