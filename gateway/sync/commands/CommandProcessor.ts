@@ -53,7 +53,8 @@ export interface CommandProcessorOptions {
  * Applies the cloud's commands. Every message gets an answer on `…/ack` (and
  * on the MQTT 5 response topic with its correlation data when the sender gave
  * one), success or a coded error; nothing that fails a check changes
- * anything. A command id seen before is answered again with the first answer
+ * anything. An empty payload (a retained command being cleared) is no
+ * message to answer. A command id seen before is answered again with the first answer
  * (`repeated: true`), never applied twice: the change and the ledger row are
  * committed in the same transaction, so a crash cannot leave one without the
  * other.
@@ -79,6 +80,9 @@ export class CommandProcessor {
 
   /** Handle one inbound message; never throws. */
   handle(m: InboundMessage): void {
+    // A zero-length retained publish is how the cloud clears a retained command: the broker
+    // forwards it to subscribers, but it is no command, and an error answer would be noise.
+    if (m.payload.length === 0) return;
     let ack: AckPayload;
     this.current = { id: null, name: '' };
     try {
