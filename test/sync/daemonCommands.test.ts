@@ -198,6 +198,8 @@ describe.sequential('cloud commands through mosquitto to a running daemon', () =
     // No clean stop: whatever the group commit had not written yet is lost, and the answers promised it was not.
     daemon.child.kill('SIGKILL');
     await daemon.exited;
+    // A command the cloud left retained while the unit was away is delivered as it subscribes, and applied once.
+    await hq.client.publishAsync(hq.topics.cmd('vip_set'), JSON.stringify({ v: 1, id: 'retained-1', number: '+989129999999' }), { qos: 1, retain: true });
     daemon = new DaemonProcess(site.configPath, site.dir);
     await daemon.waitReady(site.socketPath);
     await until('the cloud link up again', () => api.snapshot(), (s) => s.sync?.link.state === 'up', 15_000);
@@ -208,6 +210,14 @@ describe.sequential('cloud commands through mosquitto to a running daemon', () =
     await api.agentLogin('a2');
     expect(await hq.command('agent_pause', { v: 1, id: 'crash-3', agent: 'a2', reason: 'lunch' }, 2)).toMatchObject({ ok: false, repeated: true, error: refusal.error });
     expect((await agentState('a2')).state).toBe('available');
+    ok(await hq.waitAck('the retained command', (a) => a.id === 'retained-1'));
+    expect(hq.acksFor('retained-1')).toHaveLength(1);
+    expect((await api.vips()).map((v) => v.number)).toContain('+989129999999');
+    // The cloud clears it (a zero-length retained publish, which the broker forwards too): no command, no answer.
+    const answered = hq.acks.length;
+    await hq.client.publishAsync(hq.topics.cmd('vip_set'), '', { qos: 1, retain: true });
+    ok(await hq.command('counter_set', { v: 1, id: 'after-clear', name: 'sms', value: 43 }));
+    expect(hq.acks.slice(answered).map((a) => a.id)).toEqual(['after-clear']);
   });
 
   it('config_reload applies an edited VIP list and names the keys that need a restart', async () => {
