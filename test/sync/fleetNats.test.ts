@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fleetCommand } from '../../firmware/fleet/watchCommand.ts';
 import type { EventBatch } from '../../gateway/sync/payloads.ts';
 import { natsServerPath } from '../support/natsCluster.ts';
 import { startNatsMqttCluster, type NatsMqttCluster } from '../support/natsMqttCluster.ts';
@@ -82,7 +83,28 @@ class FleetConsumer {
   }
 }
 
+/**
+ * `ccgate fleet watch --json --for N` through its command function (main.ts
+ * does not route `fleet` yet). Run in this process beside the units; never
+ * rejects, so the fleet test does not fail on it.
+ *
+ * Not after the node's loss: for 20 s and more nats-server answers a QoS 1
+ * SUBSCRIBE with SUBACK 0x80 or a close (its JetStream consumer request times
+ * out during the election), and fleet watch takes that for an ACL refusal
+ * (FLEET_SUBSCRIBE_REFUSED) and quits instead of retrying.
+ */
+async function runFleetWatch(url: string, forSec: number): Promise<{ code: number | null; out: string; error: string | null }> {
+  let out = '';
+  const env = { io: { out: (t: string) => void (out += t), err: () => undefined, columns: undefined }, path: (p: string) => p, client: () => { throw new Error('fleet watch needs no daemon'); } };
+  try {
+    return { code: await fleetCommand({ args: ['watch', '--broker', url, '--tenant', 'acme', '--json', '--for', String(forSec), '--stale', '300'], env }), out, error: null };
+  } catch (e) {
+    return { code: null, out, error: String(e) };
+  }
+}
+
 const nats = natsServerPath();
+let fleetWatch: ReturnType<typeof runFleetWatch> | null = null;
 let cluster: NatsMqttCluster | null = null;
 let consumer: FleetConsumer | null = null;
 const units: SyntheticUnit[] = [];
@@ -115,12 +137,21 @@ describe('a fleet of 50 units on a three-node NATS cluster (JetStream, MQTT 3.1.
     const onKilled = units.filter((u) => u.link.status.broker === urls[KILLED]);
     expect(onKilled.length).toBe(Math.ceil(UNITS / 3));
 
+    // Watches the fleet during the first seconds of the feed, before the kill.
+    fleetWatch = runFleetWatch(urls[1]!, 5);
+
     // Feed at a steady rate, each unit's commits of a tick in one transaction, the killed node going mid-run.
     const owed = units.map(() => 0);
     const t0 = Date.now();
     let killedAt = Infinity;
     const downs = new Map<SyntheticUnit, number>();
-    for (const u of units) u.link.on('down', () => downs.set(u, (downs.get(u) ?? 0) + 1));
+    const reasons = new Map<string, number>();
+    for (const u of units) {
+      u.link.on('down', (d) => {
+        downs.set(u, (downs.get(u) ?? 0) + 1);
+        reasons.set(d.reason, (reasons.get(d.reason) ?? 0) + 1);
+      });
+    }
     for (let tick = 1; Date.now() - t0 < FEED_MS; tick++) {
       units.forEach((u, i) => {
         // Slightly different rates, so the units do not commit in lockstep.
@@ -138,7 +169,7 @@ describe('a fleet of 50 units on a three-node NATS cluster (JetStream, MQTT 3.1.
     const fed = units.reduce((s, u) => s + u.lastSeq, 0);
     expect(fed).toBeGreaterThan(UNITS * EVENTS_PER_SEC * (FEED_MS / 1000) * 0.8);
 
-    await until('every event of every unit at the consumer', () => units.every((u) => consumer!.count(u.name) >= u.lastSeq), 40_000).catch((e: unknown) => {
+    await until('every event of every unit at the consumer', () => units.every((u) => consumer!.count(u.name) >= u.lastSeq), 55_000).catch((e: unknown) => {
       const short = units.filter((u) => consumer!.count(u.name) < u.lastSeq).map((u) => `${u.name} ${consumer!.count(u.name)}/${u.lastSeq} link ${u.link.status.state} ${u.link.status.broker ?? ''}`);
       throw new Error(`${String(e)}; short: ${short.join('; ')}`);
     });
@@ -163,9 +194,24 @@ describe('a fleet of 50 units on a three-node NATS cluster (JetStream, MQTT 3.1.
     };
     console.log(
       `fleet on NATS: ${UNITS} units, ${fed} events in ${consumer.batches} batches, ${consumer.repeats} repeats dropped by the dedupe, ` +
-        `${onKilled.length} units moved off the killed node (downs ${onKilled.map((u) => downs.get(u) ?? 0).join(',')}). ` +
+        `${onKilled.length} units moved off the killed node (downs ${onKilled.map((u) => downs.get(u) ?? 0).join(',')}; by reason ${JSON.stringify(Object.fromEntries(reasons))}). ` +
         `Append → consumer latency, aim < 1 s: all ${figures(() => true)}; steady (appended over 2 s before the kill) ${figures((l) => l.at < killedAt - 2_000)}; ` +
         `from then on (leader election stalls PUBACKs) ${figures((l) => l.at >= killedAt - 2_000)}`,
     );
   }, 120_000);
+
+  // `ccgate fleet watch` (firmware/fleet/), run during the first test while the cluster is whole.
+  it.skipIf(!nats)('ccgate fleet watch --json, run on n2 while the fleet feeds, lists the 50 units online', async () => {
+    expect(fleetWatch, 'the fleet test ran first and started fleet watch').not.toBeNull();
+    const w = await fleetWatch!;
+    if (w.error !== null) {
+      const log = cluster!.nodes[1]!.log().split('\n').filter((l) => /\[(ERR|WRN)\]/.test(l) && !/connect to route/.test(l));
+      throw new Error(`${w.error}\nn2's last warnings:\n${log.slice(-15).join('\n')}`);
+    }
+    expect(w.code).toBe(0);
+    const summary = w.out.trim().split('\n').map((l) => JSON.parse(l) as { summary?: { units: Array<{ unit: string; status: string }> } }).find((l) => l.summary)?.summary;
+    expect(summary, w.out.slice(-2000)).toBeDefined();
+    expect(summary!.units.map((r) => r.unit).sort()).toEqual(units.map((u) => u.name).sort());
+    expect(summary!.units.filter((r) => r.status !== 'online')).toEqual([]);
+  });
 });
