@@ -241,20 +241,11 @@ describe.sequential('cloud commands through mosquitto to a running daemon', () =
 });
 
 /*
- * The broker's ACL used below, as docs/cloud-sync.md describes it: every unit
- * logs in with its unit id as user name, and one set of `pattern` lines (%u is
- * the user name) confines each unit to its own topics, whatever its tenant and
- * site (so unit ids must be unique on a broker):
- *
- *   user hq
- *   topic readwrite cc/v1/#
- *
- *   pattern write cc/v1/+/+/%u/evt
- *   pattern write cc/v1/+/+/%u/state
- *   pattern write cc/v1/+/+/%u/kpi
- *   pattern write cc/v1/+/+/%u/kpi/hourly
- *   pattern write cc/v1/+/+/%u/ack
- *   pattern read cc/v1/+/+/%u/cmd/+
+ * The broker's ACL (mosquitto acl_file), as docs/cloud-sync.md describes it:
+ * every unit logs in with its unit id as user name, and one set of `pattern`
+ * lines (%u is the user name) confines each unit to its own topics whatever
+ * its tenant and site (so unit ids must be unique on a broker). The cloud's
+ * consumer, user `hq`, reads and writes every unit's topics.
  */
 const ACL = [
   'user hq',
