@@ -241,22 +241,23 @@ describe.sequential('cloud commands through mosquitto to a running daemon', () =
 });
 
 /*
- * The broker's ACL (mosquitto acl_file), as docs/cloud-sync.md describes it:
+ * The broker's ACL (mosquitto acl_file), the one docs/cloud-sync.md gives:
  * every unit logs in with its unit id as user name, and one set of `pattern`
- * lines (%u is the user name) confines each unit to its own topics whatever
- * its tenant and site (so unit ids must be unique on a broker). The cloud's
- * consumer, user `hq`, reads and writes every unit's topics.
+ * lines (%u is the user name) confines each unit of the tenant to its own
+ * topics (the `+` for the site: unit ids unique within a tenant). The
+ * headquarters' user `hq` reads the tenant and writes commands.
  */
 const ACL = [
-  'user hq',
-  'topic readwrite cc/v1/#',
+  'pattern write cc/v1/acme/+/%u/evt',
+  'pattern write cc/v1/acme/+/%u/state',
+  'pattern write cc/v1/acme/+/%u/kpi',
+  'pattern write cc/v1/acme/+/%u/kpi/hourly',
+  'pattern write cc/v1/acme/+/%u/ack',
+  'pattern read  cc/v1/acme/+/%u/cmd/#',
   '',
-  'pattern write cc/v1/+/+/%u/evt',
-  'pattern write cc/v1/+/+/%u/state',
-  'pattern write cc/v1/+/+/%u/kpi',
-  'pattern write cc/v1/+/+/%u/kpi/hourly',
-  'pattern write cc/v1/+/+/%u/ack',
-  'pattern read cc/v1/+/+/%u/cmd/+',
+  'user hq',
+  'topic read  cc/v1/acme/#',
+  'topic write cc/v1/acme/+/+/cmd/#',
   '',
 ].join('\n');
 
