@@ -16,7 +16,7 @@ import { boardCommand, counterCommand } from './boardCommands.ts';
 import { historyCommand } from './historyCommand.ts';
 import { callbackCommand, vipCommand } from './vipCommands.ts';
 import { agentCommand, campaignCancelCommand, campaignSubmitCommand, statusCommand, type AgentAction, type CliIo } from './clientCommands.ts';
-import { CommandUnavailableError, defaultHandlers, storeSubcommand, type CommandHandlers } from './commands.ts';
+import { CommandUnavailableError, defaultHandlers, fleetSubcommand, storeSubcommand, type CommandHandlers } from './commands.ts';
 import { COMMAND_USAGE, MAIN_USAGE, numberFlag, UsageError } from './usage.ts';
 
 /** Everything main() touches outside its arguments, injectable for tests. */
@@ -42,6 +42,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   vip: vipCommand,
   callback: callbackCommand,
   store: storeSubcommand,
+  fleet: fleetSubcommand,
   // Releases, updates and unit set-up: loaded only when asked for (the daemon never pays for tar, ssh2 or crypto).
   release: async (args, env) => (await import('../release/releaseCommand.ts')).releaseCommand(args, env),
   keys: async (args, env) => (await import('../release/keysCommand.ts')).keysCommand(args, env),

@@ -104,10 +104,14 @@ export class FleetConnection {
     try {
       const granted = await a.client.subscribeAsync(this.o.filters, { qos: 1 });
       const refused = granted.filter((g) => g.qos === 128 || g.qos > 2);
-      if (refused.length > 0) throw Object.assign(new Error(`subscription refused`), { code: 0x87 });
+      if (refused.length > 0) throw Object.assign(new Error(`subscription refused (code 0x${refused[0]!.qos.toString(16)})`), { code: refused[0]!.qos });
     } catch (err) {
       const e = new FleetError('FLEET_SUBSCRIBE_REFUSED', `the broker refused the subscription to ${this.o.filters.join(' and ')} (is this account allowed to read them?): ${(err as Error).message}`);
-      if (!this.everUp) this.fail(e);
+      // Only an MQTT 5 refusal says "not allowed". A 3.1.1 0x80 or a close during
+      // SUBSCRIBE is also what a clustered broker answers while it elects a new
+      // leader after losing a node (NATS): retried like a dropped connection.
+      const authoritative = a.protocol === '5' && (err as { code?: unknown }).code === 0x87;
+      if (!this.everUp && authoritative) this.fail(e);
       else a.error = e;
       a.client.end(true);
       return;
