@@ -166,8 +166,15 @@ export class FleetTable {
 }
 
 function statusOf(state: Heard<FleetState> | null, kpi: Heard<FleetKpi> | null, staleAfterMs: number, now: number): UnitStatus {
-  // Offline by its will or clean stop, unless a snapshot heard since says it is back.
-  if (state && !state.payload.online && (!kpi || kpi.at <= state.at)) return 'offline';
+  // Offline by its will or clean stop, unless a snapshot of a later process says it is
+  // back. A will's own time is when the connection was made, not when the unit died,
+  // so process starts are compared when both carry one.
+  if (state && !state.payload.online) {
+    const ws = state.payload.startedAt;
+    const ks = kpi?.payload.startedAt;
+    const back = kpi !== null && (ws !== undefined && ks !== undefined ? ks > ws : kpi.at > state.at);
+    if (!back) return 'offline';
+  }
   const lastHeard = kpi?.at ?? (state?.payload.online ? state.at : null);
   if (lastHeard === null) return 'unknown';
   return now - lastHeard > staleAfterMs ? 'stale' : 'online';

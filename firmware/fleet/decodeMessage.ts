@@ -18,12 +18,14 @@ const stateSchema = z.object({
   online: z.boolean(),
   session: z.number().int().optional(),
   at: ms,
+  startedAt: ms.optional(),
 });
 
 const kpiSchema = z.object({
   v: z.literal(PAYLOAD_VERSION),
   unit: z.string(),
   at: ms,
+  startedAt: ms.optional(),
   site: z.object({
     callsWaiting: count,
     agentsAvailable: count,

@@ -51,7 +51,7 @@ export function openSync(p: OpenSyncParts): SyncHost {
   const unit = `${sync.tenant}/${sync.site}/${sync.unit}`;
   const startedAt = clock.now();
   let session = 0;
-  const state = (online: boolean): StatePayload => ({ v: PAYLOAD_VERSION, unit, online, session, at: clock.now(), ...(online ? { startedAt } : {}) });
+  const state = (online: boolean): StatePayload => ({ v: PAYLOAD_VERSION, unit, online, session, at: clock.now(), startedAt });
   const file = (key: string, path: string | null): Buffer | undefined => {
     if (path === null) return undefined;
     try {
@@ -103,6 +103,7 @@ export function openSync(p: OpenSyncParts): SyncHost {
       return r;
     },
     timeZone: p.timeZone,
+    startedAt,
     clock,
     random: p.random,
     logger: p.logger,

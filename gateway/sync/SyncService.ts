@@ -42,6 +42,8 @@ export interface SyncServiceOptions {
   /** The same, committed before it returns: a command's answer (a refusal too) promises its ledger row is on disk. */
   runDurable<T>(what: string, fn: () => T): T;
   timeZone: string;
+  /** When the process started, in every KPI snapshot (the fleet view tells a will of this process from a later one). */
+  startedAt?: number;
   clock: Clock;
   random: Random;
   logger?: Logger;
@@ -132,7 +134,7 @@ export class SyncService {
     if (this.o.link.status.state !== 'up') return;
     try {
       const k = this.o.gateway.kpis();
-      const payload = kpiPayload(this.unit, k, this.publisher.figures(), alarmsOf(this.o.gateway.snapshot()));
+      const payload = kpiPayload(this.unit, k, this.publisher.figures(), alarmsOf(this.o.gateway.snapshot()), this.o.startedAt);
       // Loss-tolerant state: the next snapshot replaces it.
       this.o.link.publish(this.o.topics.kpi, JSON.stringify(payload), { qos: 0, retain: true }).catch(() => {});
       this.publishHours(k);

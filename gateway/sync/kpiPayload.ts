@@ -6,12 +6,13 @@ import { PAYLOAD_VERSION, type KpiPayload, type OutboxFigures } from './payloads
  * per unit, not the whole KpiSnapshot (its 48 hourly rows go on
  * `…/kpi/hourly`, one finished hour at a time).
  */
-export function kpiPayload(unit: string, k: KpiSnapshot, outbox: OutboxFigures, alarms: KpiPayload['alarms']): KpiPayload {
+export function kpiPayload(unit: string, k: KpiSnapshot, outbox: OutboxFigures, alarms: KpiPayload['alarms'], startedAt?: number): KpiPayload {
   const queue = (s: KpiSet) => ({ callsWaiting: s.live.callsWaiting, longestWaitMs: s.live.longestWaitMs, agentsAvailable: s.live.agents.available, serviceLevelToday: s.today.serviceLevel });
   return {
     v: PAYLOAD_VERSION,
     unit,
     at: k.at,
+    ...(startedAt !== undefined ? { startedAt } : {}),
     site: {
       ...queue(k.site),
       agentsLoggedIn: k.site.live.agents.loggedIn,

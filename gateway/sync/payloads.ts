@@ -35,10 +35,11 @@ export interface StatePayload {
   /** Counts connections since the unit's start: a will of an older session does not overwrite a newer birth's meaning. */
   session: number;
   at: number;
+  /** When the unit's process started: a will and a snapshot of the same process share it. */
+  startedAt?: number;
   /** Birth only. */
   firmware?: string;
   site?: string;
-  startedAt?: number;
 }
 
 /** Figures of the retained `…/kpi` snapshot a fleet view shows. */
@@ -46,6 +47,8 @@ export interface KpiPayload {
   v: typeof PAYLOAD_VERSION;
   unit: string;
   at: number;
+  /** When the unit's process started (see StatePayload). */
+  startedAt?: number;
   site: {
     callsWaiting: number;
     longestWaitMs: number;

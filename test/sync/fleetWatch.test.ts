@@ -81,6 +81,19 @@ describe('fleet row model', () => {
     expect(row(t.rows(T0 + 21_000), u)?.status).toBe('online');
   });
 
+  it("a will written when the process connected still says offline to a watcher started after the unit died", () => {
+    const t = new FleetTable();
+    const u = 'acme/north/u1';
+    const startedAt = T0 - 3_600_000;
+    // Retained: the dead process's will (its time is the connection's) and its last snapshot, later than that.
+    t.apply(msg(u, 'state', { ...state(u, false, startedAt), startedAt }), T0, true);
+    t.apply(msg(u, 'kpi', { ...kpi(u, T0 - 30_000), startedAt }), T0, true);
+    expect(row(t.rows(T0), u)?.status).toBe('offline');
+    // A snapshot of a new process: back.
+    t.apply(msg(u, 'kpi', { ...kpi(u, T0 + 5_000), startedAt: T0 }), T0 + 5_000, false);
+    expect(row(t.rows(T0 + 5_000), u)?.status).toBe('online');
+  });
+
   it('stale when the last kpi is older than 3× the unit\'s period (60 s until known), whatever its state says', () => {
     const t = new FleetTable();
     const u = 'acme/north/u1';
