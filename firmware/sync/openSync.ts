@@ -36,6 +36,9 @@ export interface OpenSyncParts {
   logger: Logger;
 }
 
+/** The highest seq the broker itself acknowledged (EventPublisher's `delivered`). */
+const DELIVERED_KEY = 'sync:delivered';
+
 /** How long a clean stop waits for the broker to take the `offline` state. */
 const OFFLINE_WAIT_MS = 2_000;
 
@@ -94,6 +97,7 @@ export function openSync(p: OpenSyncParts): SyncHost {
       setMeta: (k, v) => store.setMeta(k, v),
     },
     cursor,
+    delivered: { get: () => Number(store.getMeta(DELIVERED_KEY) ?? String(cursor.get())), set: (seq) => store.setMeta(DELIVERED_KEY, String(seq)) },
     committedSeq: store.lastEventSeq(),
     gateway: cloudFacade(gateway, () => p.reloadConfig()),
     runInput: (what, fn) => gateway.context.tx.run(what, fn),

@@ -131,6 +131,8 @@ describe('EventPublisher', () => {
     w.link.up();
     for (let i = 0; i < 3; i++) await settle();
     expect(w.batches().flatMap((b) => b.events.map((e) => e.seq))).toEqual([7, 8, 9, 10]);
+    // The first batch says what the cloud will never get; the next ones follow on.
+    expect(w.batches().map((b) => b.missing)).toEqual([{ fromSeq: 1, toSeq: 6 }, undefined]);
     w.clock.advance(1_000);
     expect(w.cursor.get()).toBe(10);
     expect(Math.min(...w.saves)).toBe(6);

@@ -24,6 +24,12 @@ export interface EventPublisherOptions {
   /** The event log's identity (ids are `log:seq`). */
   log: string;
   clock: Clock;
+  /**
+   * The highest seq the broker acknowledged in an unbroken run from the start
+   * (the cursor may be ahead of it where retention cut events the cloud never
+   * got): kept durably beside the cursor. Absent: the cursor.
+   */
+  delivered?: { get(): number; set(seq: number): void };
   /** Run a store write as an input of the core, so it is committed (the cursor). */
   runInput(what: string, fn: () => void): void;
   /** Batches published and not yet acknowledged; default 8. */
@@ -70,6 +76,10 @@ export class EventPublisher {
   /** Highest seq ever handed to the link by this process: below it a batch is a replay. */
   private sentHigh: number;
   private inflight: InFlight[] = [];
+  /** Highest seq acknowledged by the broker itself (never moved by retention). */
+  private delivered: number;
+  /** Last seq handed to the link on this connection, or `delivered` after a (re)connect: a batch starting further on says what the cloud will never get. */
+  private prevSent: number;
   /** Bumped on every connection: answers from an older one are ignored. */
   private generation = 0;
   private saveTimer: Timer | null = null;
@@ -86,6 +96,7 @@ export class EventPublisher {
     this.committedSeq = o.committedSeq;
     this.acked = this.saved = o.cursor.get();
     this.sentThrough = this.acked;
+    this.delivered = this.prevSent = o.delivered?.get() ?? this.acked;
     // Events after the saved cursor may have been sent before a restart.
     this.sentHigh = o.committedSeq;
   }
@@ -132,6 +143,7 @@ export class EventPublisher {
     // Retention may have moved the cursor past events it had to cut.
     this.acked = Math.max(this.acked, this.o.cursor.get());
     this.sentThrough = this.acked;
+    this.prevSent = this.delivered;
     this.pump();
   }
 
@@ -139,6 +151,7 @@ export class EventPublisher {
     this.generation++;
     this.inflight = [];
     this.sentThrough = this.acked;
+    this.prevSent = this.delivered;
   }
 
   private pump(): void {
@@ -174,12 +187,15 @@ export class EventPublisher {
     const first = events[0]!.seq;
     const last = events[events.length - 1]!.seq;
     const replay = first <= this.sentHigh;
+    // Events between the last one sent (or delivered) and this batch were cut by retention before the cloud had them.
+    const missing = first > this.prevSent + 1 ? { fromSeq: this.prevSent + 1, toSeq: first - 1 } : undefined;
+    this.prevSent = last;
     const entry: InFlight = { first, last, done: false };
     const gen = this.generation;
     this.inflight.push(entry);
     this.sentThrough = last;
     this.sentHigh = Math.max(this.sentHigh, last);
-    const payload = encodeBatch(this.o.unit, this.o.log, events, replay);
+    const payload = encodeBatch(this.o.unit, this.o.log, events, replay, missing);
     this.o.link.publish(this.o.topic, payload, { qos: 1 }).then(
       () => {
         if (gen !== this.generation) return;
@@ -196,7 +212,9 @@ export class EventPublisher {
   private advance(): void {
     let moved = false;
     while (this.inflight[0]?.done) {
-      this.markAcked(this.inflight.shift()!.last);
+      const last = this.inflight.shift()!.last;
+      this.delivered = Math.max(this.delivered, last);
+      this.markAcked(last);
       moved = true;
     }
     if (moved) this.pump();
@@ -213,6 +231,10 @@ export class EventPublisher {
     const to = Math.max(this.acked, this.o.cursor.get());
     if (to <= this.saved && to === this.o.cursor.get()) return;
     this.saved = to;
-    this.o.runInput('syncCursor', () => this.o.cursor.set(to));
+    const delivered = this.delivered;
+    this.o.runInput('syncCursor', () => {
+      this.o.cursor.set(to);
+      this.o.delivered?.set(delivered);
+    });
   }
 }

@@ -35,6 +35,8 @@ export interface SyncServiceOptions {
   store: EventSource & CommandLedger;
   /** The `cloud` durable cursor (registered so retention keeps what the cloud has not got). */
   cursor: DurableCursor;
+  /** The broker's own acknowledged position, kept durably (EventPublisherOptions.delivered). */
+  delivered?: { get(): number; set(seq: number): void };
   /** Highest committed seq at start. */
   committedSeq: number;
   gateway: CommandTarget & { kpis(): KpiSnapshot; snapshot(): GatewaySnapshot };
@@ -76,6 +78,7 @@ export class SyncService {
       link: o.link,
       source: o.store,
       cursor: o.cursor,
+      ...(o.delivered ? { delivered: o.delivered } : {}),
       committedSeq: o.committedSeq,
       topic: o.topics.evt,
       unit: this.unit,

@@ -24,6 +24,12 @@ export interface EventBatch {
   first: number;
   last: number;
   replay: boolean;
+  /**
+   * Seqs just before this batch the cloud will never get: a retention hard
+   * cap cut them before delivery (the `gap` events in the stream say when and
+   * why, unless they were cut too). Absent when nothing is missing.
+   */
+  missing?: { fromSeq: number; toSeq: number };
   events: WireEvent[];
 }
 
@@ -95,7 +101,7 @@ export function eventId(log: string, seq: number): string {
   return `${log}:${seq}`;
 }
 
-export function encodeBatch(unit: string, log: string, events: readonly StoredEvent[], replay: boolean): string {
+export function encodeBatch(unit: string, log: string, events: readonly StoredEvent[], replay: boolean, missing?: EventBatch['missing']): string {
   if (events.length === 0) throw new RangeError('an event batch needs at least one event');
   const batch: EventBatch = {
     v: PAYLOAD_VERSION,
@@ -104,6 +110,7 @@ export function encodeBatch(unit: string, log: string, events: readonly StoredEv
     first: events[0]!.seq,
     last: events[events.length - 1]!.seq,
     replay,
+    ...(missing ? { missing } : {}),
     events: events.map((e) => ({ ...e, id: eventId(log, e.seq) })),
   };
   return JSON.stringify(batch);
