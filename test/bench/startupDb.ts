@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORD_DAY_DEFAULTS, runRecordDay } from './recordDay.ts';
 import { QUEUE_LOG_CURSOR } from './recordDayWorld.ts';
@@ -112,6 +112,12 @@ export function buildThirtyDays(seedPath: string, parentDir: string, now: number
   const used = (db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close(); // the last connection: SQLite folds the WAL in and removes it
+  // Written with synchronous=OFF: flush the 1.7 GB now, or the daemon's first
+  // commit waits for the kernel to write the fixture back (ext4 orders data
+  // before the journal commit an fsync forces), which a unit never meets.
+  const fd = openSync(path, 'r+');
+  fsyncSync(fd);
+  closeSync(fd);
   return {
     path,
     dir,

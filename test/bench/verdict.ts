@@ -110,6 +110,12 @@ export function verdict(runs: readonly Run[]): { aims: AimVerdict[]; met: string
   const soakFrom = soakRan ? 'soak' : soak === undefined ? 'soak not run' : `soak ${typeof soak.skipped === 'string' ? `skipped: ${soak.skipped}` : 'failed'}`;
   aims.push({ aim: '5 soak: size and RSS flat after the retention horizon, no needed event pruned (benchmark)', limit: 0, value: null, met: soakMet, from: soakFrom, ...(soakRan ? { floor: get(soak, 'checks') as Record<string, unknown> } : {}) });
 
+  // The cloud sync issue's drain aims: a 24-hour backlog to mosquitto beside a bare MQTT.js loop, RSS within the footprint aim.
+  const drain = job('syncDrain');
+  const okDrain = ok(drain) ? drain : undefined;
+  aims.push(ratioAim('sync: drain of a 24 h backlog ≥ 0.8× a bare MQTT.js QoS 1 loop (events/s; inverse ratio shown)', 1 / 0.8, num(get(okDrain, 'reference', 'eventsPerSec')), num(okDrain?.eventsPerSec), 'syncDrain', { diagnosticSameBatches: okDrain?.diagnosticSameBatches }));
+  aims.push(valueAim('sync: peak RSS while draining ≤ 75 MB', AIMS.peakRssMB, okDrain ? Math.max(num(okDrain.peakRssMB) ?? 0, num(okDrain.maxRssMB) ?? 0) : null, 'syncDrain', { rssBeforeMB: okDrain?.rssBeforeMB, peakHeapUsedMB: okDrain?.peakHeapUsedMB, note: 'the bench process also holds the backlog store and a consumer client' }));
+
   return {
     aims,
     met: aims.filter((a) => a.met === true).map((a) => a.aim),
