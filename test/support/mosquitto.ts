@@ -7,9 +7,12 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { canConnect, freePort } from './ports.ts';
+
+/** Re-exported: the sync tests take their ports from here. */
+export { freePort };
 
 export interface MosquittoOptions {
   tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate: boolean };
@@ -58,16 +61,6 @@ export function mosquittoPath(): string {
   return execFileSync('sh', ['-c', 'command -v mosquitto'], { encoding: 'utf8' }).trim();
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function configLines(opts: MosquittoOptions, port: number, dir: string, logPath: string): string[] {
   const lines: string[] = [];
@@ -97,16 +90,6 @@ function tail(file: string, lines = 30): string {
   }
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 export async function startMosquitto(opts: MosquittoOptions = {}): Promise<TestMosquitto> {
   installExitHook();

@@ -7,10 +7,9 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './mosquitto.ts';
+import { canConnect, freePort } from './ports.ts';
 
 export interface TestNats {
   /** mqtt://127.0.0.1:port of the MQTT listener. */
@@ -34,16 +33,6 @@ export function natsServerPath(): string | null {
   }
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 export async function startNatsMqtt(): Promise<TestNats> {
   const bin = natsServerPath();

@@ -9,10 +9,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './mosquitto.ts';
+import { canConnect, freePort } from './ports.ts';
 import { natsServerPath } from './natsCluster.ts';
 
 export interface NatsNode {
@@ -37,16 +36,6 @@ process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 async function ports(n: number): Promise<number[]> {
   const out: number[] = [];
