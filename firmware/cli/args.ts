@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ApiClient } from '../api/ApiClient.ts';
+import { isCcgateError } from '../../gateway/core/errors.ts';
 import type { CliIo } from './clientCommands.ts';
 import { fromParseArgsError, UsageError } from './usage.ts';
 
@@ -60,4 +61,14 @@ export function required(command: string, values: Values, flag: string, what: st
 export function onlyFor(command: string, values: Values, flags: readonly string[], action: string): void {
   const stray = flags.find((k) => values[k] !== undefined);
   if (stray) throw new UsageError(`--${stray} only applies to \`${command} ${action}\``, command);
+}
+
+/** Run a core rule on a CLI argument; its refusal becomes a usage error (exit 2). */
+export function usageCheck<T>(command: string, prefix: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (isCcgateError(e)) throw new UsageError(`${prefix}${e.message}`, command);
+    throw e;
+  }
 }

@@ -5,21 +5,11 @@
  * broke before the daemon is contacted.
  */
 import { checkCounterName, checkCounterValue, checkMessageDuration, checkMessageText, DEFAULT_MESSAGE_MS, MAX_MESSAGE_MS, MIN_MESSAGE_MS } from '../../gateway/board/boardInput.ts';
-import { isCcgateError } from '../../gateway/core/errors.ts';
 import type { CounterReading } from '../../gateway/GatewayApi.ts';
 import { formatDuration, parseDuration } from '../config/duration.ts';
-import { onlyFor, parse, SOCKET, str, type CommandEnv, type Values } from './args.ts';
+import { onlyFor, parse, SOCKET, str, usageCheck, type CommandEnv, type Values } from './args.ts';
 import { UsageError } from './usage.ts';
 
-/** Run a core rule on a CLI argument; its refusal becomes a usage error (exit 2). */
-function usageCheck<T>(command: string, prefix: string, check: () => T): T {
-  try {
-    return check();
-  } catch (e) {
-    if (isCcgateError(e)) throw new UsageError(`${prefix}${e.message}`, command);
-    throw e;
-  }
-}
 
 /** `ccgate counter set NAME VALUE` and `ccgate counter list [--json]`. */
 export async function counterCommand(args: string[], env: CommandEnv): Promise<number> {

@@ -6,10 +6,9 @@
  * numbering plan.
  */
 import type { NumberingConfig } from '../../gateway/config/types.ts';
-import { isCcgateError } from '../../gateway/core/errors.ts';
 import type { VipInput, VipRecord } from '../../gateway/GatewayApi.ts';
 import { checkVipName, checkVipNumber, checkVipPriority } from '../../gateway/queue/vipInput.ts';
-import { onlyFor, parse, SOCKET, str, type CommandEnv } from './args.ts';
+import { onlyFor, parse, SOCKET, str, usageCheck, type CommandEnv } from './args.ts';
 import { UsageError } from './usage.ts';
 
 /**
@@ -18,15 +17,6 @@ import { UsageError } from './usage.ts';
  */
 const ANY_PLAN: NumberingConfig = { countryCode: null, trunkPrefix: '0', internationalPrefix: '00' };
 
-/** Run a core rule on a CLI argument; its refusal becomes a usage error (exit 2). */
-function usageCheck<T>(command: string, prefix: string, check: () => T): T {
-  try {
-    return check();
-  } catch (e) {
-    if (isCcgateError(e)) throw new UsageError(`${prefix}${e.message}`, command);
-    throw e;
-  }
-}
 
 /** `ccgate vip list [--json]`, `ccgate vip add NUMBER [--priority N] [--name TEXT]`, `ccgate vip remove NUMBER`. */
 export async function vipCommand(args: string[], env: CommandEnv): Promise<number> {

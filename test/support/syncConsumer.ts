@@ -11,6 +11,14 @@ import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import type { AckPayload, EventBatch, WireEvent } from '../../gateway/sync/payloads.ts';
 import { unitTopics, type UnitAddress, type UnitTopics } from '../../gateway/sync/topics.ts';
 
+/** The unit the daemon sync tests run. */
+export const TEST_UNIT: UnitAddress = { tenant: 'acme', site: 'thr', unit: 'pi1' };
+
+/** The YAML lines of a `sync:` section for TEST_UNIT on `brokerUrl` (MQTT 5), then `extra` lines. */
+export function syncYamlLines(brokerUrl: string, extra: readonly string[] = []): string[] {
+  return ['sync:', `  tenant: ${TEST_UNIT.tenant}`, `  site: ${TEST_UNIT.site}`, `  unit: ${TEST_UNIT.unit}`, `  brokers: ['${brokerUrl}']`, "  protocol: '5'", ...extra];
+}
+
 /** One batch as received, with the order it arrived in. */
 export interface ReceivedBatch {
   n: number;

@@ -16,9 +16,9 @@ import type { AckPayload } from '../../gateway/sync/payloads.ts';
 import { unitTopics } from '../../gateway/sync/topics.ts';
 import { DaemonProcess, describeResult, killAll, removeDir, runCli, tempDir, until } from '../e2e/helpers.ts';
 import { startMosquitto, type TestMosquitto } from '../support/mosquitto.ts';
-import { SyncConsumer } from '../support/syncConsumer.ts';
+import { SyncConsumer, syncYamlLines, TEST_UNIT } from '../support/syncConsumer.ts';
 
-const UNIT = { tenant: 'acme', site: 'thr', unit: 'pi1' };
+const UNIT = TEST_UNIT;
 const MAX_BYTES = 1024;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -45,13 +45,7 @@ function siteYaml(dir: string, brokerUrl: string, opts: { vip: string; siteName?
     'trunks:',
     '  - {id: sim1, type: sim, channels: 2}',
     'log: {level: info}',
-    'sync:',
-    `  tenant: ${UNIT.tenant}`,
-    `  site: ${UNIT.site}`,
-    `  unit: ${UNIT.unit}`,
-    `  brokers: ['${brokerUrl}']`,
-    "  protocol: '5'",
-    '  backoff: {initialMs: 200, maxMs: 1000}',
+    ...syncYamlLines(brokerUrl, ['  backoff: {initialMs: 200, maxMs: 1000}']),
     `  commands: {maxBytes: ${MAX_BYTES}}`,
     ...(opts.sync ?? []),
     '',

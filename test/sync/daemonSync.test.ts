@@ -22,9 +22,9 @@ import { CCGATE, DaemonProcess, describeResult, killAll, removeDir, runCli, temp
 import { unitTopics } from '../../gateway/sync/topics.ts';
 import { startMosquitto, type TestMosquitto } from '../support/mosquitto.ts';
 import { makeTlsCerts, type TlsCerts } from '../support/tlsCerts.ts';
-import { SyncConsumer } from '../support/syncConsumer.ts';
+import { SyncConsumer, syncYamlLines, TEST_UNIT } from '../support/syncConsumer.ts';
 
-const UNIT = { tenant: 'acme', site: 'thr', unit: 'pi1' };
+const UNIT = TEST_UNIT;
 
 /** A small site the demo can drive: calls on one simulated trunk, three agents. Every file lives in `dir`. */
 function writeSite(dir: string, brokerUrl: string, sync: string): { configPath: string; socketPath: string; storePath: string } {
@@ -51,12 +51,7 @@ function writeSite(dir: string, brokerUrl: string, sync: string): { configPath: 
       'trunks:',
       '  - {id: sim1, type: sim, channels: 10}',
       'log: {level: info}',
-      'sync:',
-      `  tenant: ${UNIT.tenant}`,
-      `  site: ${UNIT.site}`,
-      `  unit: ${UNIT.unit}`,
-      `  brokers: ['${brokerUrl}']`,
-      "  protocol: '5'",
+      ...syncYamlLines(brokerUrl),
       sync,
       '',
     ].join('\n'),
