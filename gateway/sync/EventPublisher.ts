@@ -3,7 +3,7 @@ import { silentLogger, type Logger } from '../core/Logger.ts';
 import type { StoredEvent } from '../events.ts';
 import type { DurableCursor } from '../retention/DurableCursors.ts';
 import type { SyncLink } from './link/SyncLink.ts';
-import { encodeBatch, type OutboxFigures } from './payloads.ts';
+import { encodeBatchOf, encodeEvent, type OutboxFigures } from './payloads.ts';
 
 /** What the publisher reads: the store's event log. */
 export interface EventSource {
@@ -168,22 +168,23 @@ export class EventPublisher {
     }
   }
 
-  private nextBatch(): StoredEvent[] {
+  /** The next committed events, each encoded once (its JSON sizes the batch and goes on the wire). */
+  private nextBatch(): Array<{ seq: number; json: string }> {
     const read = this.o.source.readEvents(this.sentThrough, this.batchEvents);
-    const out: StoredEvent[] = [];
+    const out: Array<{ seq: number; json: string }> = [];
     let bytes = 0;
     for (const ev of read) {
       if (ev.seq > this.committedSeq) break;
-      // An estimate is enough: the bound keeps messages well under brokers' limits.
-      const size = JSON.stringify(ev).length + 32;
-      if (out.length > 0 && bytes + size > this.batchBytes) break;
-      out.push(ev);
-      bytes += size;
+      const json = encodeEvent(this.o.log, ev);
+      // Characters, not bytes: close enough to keep messages well under brokers' limits.
+      if (out.length > 0 && bytes + json.length + 1 > this.batchBytes) break;
+      out.push({ seq: ev.seq, json });
+      bytes += json.length + 1;
     }
     return out;
   }
 
-  private send(events: StoredEvent[]): void {
+  private send(events: Array<{ seq: number; json: string }>): void {
     const first = events[0]!.seq;
     const last = events[events.length - 1]!.seq;
     const replay = first <= this.sentHigh;
@@ -195,7 +196,7 @@ export class EventPublisher {
     this.inflight.push(entry);
     this.sentThrough = last;
     this.sentHigh = Math.max(this.sentHigh, last);
-    const payload = encodeBatch(this.o.unit, this.o.log, events, replay, missing);
+    const payload = encodeBatchOf(this.o.unit, this.o.log, events, replay, missing);
     this.o.link.publish(this.o.topic, payload, { qos: 1 }).then(
       () => {
         if (gen !== this.generation) return;

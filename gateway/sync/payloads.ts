@@ -101,17 +101,21 @@ export function eventId(log: string, seq: number): string {
   return `${log}:${seq}`;
 }
 
-export function encodeBatch(unit: string, log: string, events: readonly StoredEvent[], replay: boolean, missing?: EventBatch['missing']): string {
+/** One event as it goes on the wire: the stored event and its id, as JSON. */
+export function encodeEvent(log: string, e: StoredEvent): string {
+  return JSON.stringify({ ...e, id: eventId(log, e.seq) });
+}
+
+/**
+ * A batch of events already encoded by {@link encodeEvent}, in seq order: the
+ * publisher encodes each event once, to size the batch and to send it.
+ */
+export function encodeBatchOf(unit: string, log: string, events: ReadonlyArray<{ seq: number; json: string }>, replay: boolean, missing?: EventBatch['missing']): string {
   if (events.length === 0) throw new RangeError('an event batch needs at least one event');
-  const batch: EventBatch = {
-    v: PAYLOAD_VERSION,
-    unit,
-    log,
-    first: events[0]!.seq,
-    last: events[events.length - 1]!.seq,
-    replay,
-    ...(missing ? { missing } : {}),
-    events: events.map((e) => ({ ...e, id: eventId(log, e.seq) })),
-  };
-  return JSON.stringify(batch);
+  const head: Omit<EventBatch, 'events'> = { v: PAYLOAD_VERSION, unit, log, first: events[0]!.seq, last: events[events.length - 1]!.seq, replay, ...(missing ? { missing } : {}) };
+  return `${JSON.stringify(head).slice(0, -1)},"events":[${events.map((e) => e.json).join(',')}]}`;
+}
+
+export function encodeBatch(unit: string, log: string, events: readonly StoredEvent[], replay: boolean, missing?: EventBatch['missing']): string {
+  return encodeBatchOf(unit, log, events.map((e) => ({ seq: e.seq, json: encodeEvent(log, e) })), replay, missing);
 }
