@@ -418,6 +418,11 @@ export class Gateway implements GatewayApi {
     return this.ctx;
   }
 
+  /** Run `fn` as one input of the core, committed durably before it returns (the cloud's commands, a reload). */
+  runDurable<T>(what: string, fn: () => T): T {
+    return this.mutate(what, fn);
+  }
+
   private mutate<T>(what: string, fn: () => T): T {
     const r = this.ctx.tx.run(what, fn);
     this.ctx.tx.durable();

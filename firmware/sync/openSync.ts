@@ -101,11 +101,7 @@ export function openSync(p: OpenSyncParts): SyncHost {
     committedSeq: store.lastEventSeq(),
     gateway: cloudFacade(gateway, () => p.reloadConfig()),
     runInput: (what, fn) => gateway.context.tx.run(what, fn),
-    runDurable: (what, fn) => {
-      const r = gateway.context.tx.run(what, fn);
-      gateway.context.tx.durable();
-      return r;
-    },
+    runDurable: (what, fn) => gateway.runDurable(what, fn),
     timeZone: p.timeZone,
     startedAt,
     clock,

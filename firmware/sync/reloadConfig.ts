@@ -24,8 +24,7 @@ export function reloadConfig(file: string, running: CcgateConfig, gateway: Gatew
   const changed = (Object.keys(next) as Array<keyof CcgateConfig>).filter((k) => !isDeepStrictEqual(next[k], running[k]));
   const applied = changed.filter((k) => (RELOADABLE as readonly string[]).includes(k));
   if (applied.includes('vip')) {
-    gateway.context.tx.run('reload vip', () => gateway.context.queues.vips.seed(next.vip));
-    gateway.context.tx.durable();
+    gateway.runDurable('reload vip', () => gateway.context.queues.vips.seed(next.vip));
     running.vip = next.vip;
   }
   return { applied, needsRestart: changed.filter((k) => !applied.includes(k)) };
