@@ -31,7 +31,7 @@ import { CLCC_POLL_MS, type Family, type ModemProfile } from './profiles/ModemPr
 import type { AtCommand, AtResponse } from './session/AtCommand.ts';
 import { AtSession } from './session/AtSession.ts';
 import type { AtTimeouts } from './session/timeouts.ts';
-import type { ByteTransport } from './transport/ByteTransport.ts';
+import type { ByteTransport } from '../serial/ByteTransport.ts';
 import { NoModemLines, type ModemLines } from './transport/ModemLines.ts';
 import type { LineHealth, ModemLine, ModemLineEvents } from './trunk/ModemLine.ts';
 

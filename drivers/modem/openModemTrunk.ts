@@ -5,7 +5,7 @@ import { GsmModem } from './GsmModem.ts';
 import type { ModemTimings } from './modem/timings.ts';
 import type { AtTimeouts } from './session/timeouts.ts';
 import { CommandHookLines, NoModemLines } from './transport/ModemLines.ts';
-import { SerialTransport } from './transport/SerialTransport.ts';
+import { SerialTransport } from '../serial/SerialTransport.ts';
 import { ModemTrunk } from './trunk/ModemTrunk.ts';
 
 /** Rates a modem is commonly left at (SIM800 factory 115200 or autobaud, others 9600 after AT+IPR), most likely first. */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SimNetwork } from '../../drivers/sim/SimNetwork.ts';
-import type { CcgateConfig } from '../config/CcgateConfig.ts';
+import type { CcgateConfig } from './CcgateConfig.ts';
 import { FakeClock } from '../../gateway/core/FakeClock.ts';
 import { capturingLogger, type LogRecord } from '../../gateway/core/Logger.ts';
 import { SeededRandom } from '../../gateway/core/Random.ts';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { PtyPair } from '../../drivers/modem/sim/PtyPair.ts';
+import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { recordDayRawConfig } from './benchConfig.ts';
 import { ccgateBin, DaemonProcess, READY_MSG, timeNode } from './daemonProcess.ts';
 import { round } from './rss.ts';

@@ -8,7 +8,7 @@ import { AtSession } from '../../drivers/modem/session/AtSession.ts';
 import { startFakeModemOnPty } from '../../drivers/modem/sim/startFakeModemOnPty.ts';
 import type { FakeModem } from '../../drivers/modem/sim/FakeModem.ts';
 import type { ModemFamily } from '../../drivers/modem/sim/state.ts';
-import { SerialTransport } from '../../drivers/modem/transport/SerialTransport.ts';
+import { SerialTransport } from '../../drivers/serial/SerialTransport.ts';
 import type { FakeChildReply, FakeChildRequest } from './fakeModemChild.ts';
 import { ptyRoundTrips } from './ptyRoundTrip.ts';
 import { maxRssMB, round } from './rss.ts';

@@ -1,5 +1,5 @@
-import { PtyPair } from '../../drivers/modem/sim/PtyPair.ts';
-import { SerialTransport } from '../../drivers/modem/transport/SerialTransport.ts';
+import { PtyPair } from '../../drivers/serial/PtyPair.ts';
+import { SerialTransport } from '../../drivers/serial/SerialTransport.ts';
 
 export interface RoundTripResult {
   roundTrips: number;

@@ -18,7 +18,7 @@ import { SeededRandom } from '../../gateway/core/Random.ts';
 import { Gateway } from '../../gateway/Gateway.ts';
 import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
 import { alphaBytesPerChange, openAlphaDisplay } from '../../drivers/display/alpha/index.ts';
-import { PtyPair } from '../../drivers/modem/sim/PtyPair.ts';
+import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { gatewayConfigSchema } from '../../firmware/config/schema.ts';
 import type { BoardConfig } from '../../wallboard/config/BoardConfig.ts';
 import { DEFAULT_THRESHOLDS } from '../../wallboard/figures/thresholds.ts';

@@ -1,6 +1,6 @@
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import { CcgateError } from '../../gateway/core/errors.ts';
-import { SerialTransport } from '../../drivers/modem/transport/SerialTransport.ts';
+import { SerialTransport } from '../../drivers/serial/SerialTransport.ts';
 
 /**
  * The host side of a PTY test, independent of the real AT driver: writes raw

@@ -8,7 +8,7 @@ import { GsmModem } from '../../drivers/modem/GsmModem.ts';
 import { decodeSubmit } from '../../drivers/modem/sms/pduSubmit.ts';
 import { startFakeModemOnPty, type FakeModemOnPty } from '../../drivers/modem/sim/startFakeModemOnPty.ts';
 import type { SmsReceived } from '../../drivers/modem/modem/SmsService.ts';
-import { SerialTransport } from '../../drivers/modem/transport/SerialTransport.ts';
+import { SerialTransport } from '../../drivers/serial/SerialTransport.ts';
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import { isCcgateError } from '../../gateway/core/errors.ts';
 import { capturingLogger } from '../../gateway/core/Logger.ts';

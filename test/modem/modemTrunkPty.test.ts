@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GsmModem } from '../../drivers/modem/GsmModem.ts';
 import { startFakeModemOnPty, type FakeModemOnPty } from '../../drivers/modem/sim/startFakeModemOnPty.ts';
-import { SerialTransport } from '../../drivers/modem/transport/SerialTransport.ts';
+import { SerialTransport } from '../../drivers/serial/SerialTransport.ts';
 import { ModemTrunk } from '../../drivers/modem/trunk/ModemTrunk.ts';
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import { SeededRandom } from '../../gateway/core/Random.ts';

@@ -10,7 +10,7 @@ import { GsmModem } from '../../drivers/modem/GsmModem.ts';
 import type { HealthState } from '../../drivers/modem/health/healthMachine.ts';
 import { noiseBurstMidCall } from '../../drivers/modem/sim/faults/noiseMidCall.ts';
 import { startFakeModemOnPty, type FakeModemOnPty } from '../../drivers/modem/sim/startFakeModemOnPty.ts';
-import { SerialTransport } from '../../drivers/modem/transport/SerialTransport.ts';
+import { SerialTransport } from '../../drivers/serial/SerialTransport.ts';
 import { ModemTrunk } from '../../drivers/modem/trunk/ModemTrunk.ts';
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import { capturingLogger } from '../../gateway/core/Logger.ts';

@@ -6,7 +6,7 @@ import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../gateway/core/FakeClock.ts';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
-import { PtyPair } from '../../modem/sim/PtyPair.ts';
+import { PtyPair } from '../../serial/PtyPair.ts';
 import type { AlphaCommand } from './commands/parse.ts';
 import { openAlphaDisplay } from './openAlphaDisplay.ts';
 import { AlphaSignSimulator, type ReceivedPacket } from './sim/AlphaSignSimulator.ts';

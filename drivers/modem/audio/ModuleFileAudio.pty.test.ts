@@ -4,7 +4,7 @@ import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import { GsmModem } from '../GsmModem.ts';
 import { latePlayDoneAfterStop } from '../sim/faults/latePlayDone.ts';
 import { startFakeModemOnPty } from '../sim/startFakeModemOnPty.ts';
-import { SerialTransport } from '../transport/SerialTransport.ts';
+import { SerialTransport } from '../../serial/SerialTransport.ts';
 import type { ModuleFileFamily } from './ModuleFileAudio.ts';
 
 /**

@@ -4,7 +4,7 @@ import type { Clock } from '../../../gateway/core/Clock.ts';
 import type { Logger } from '../../../gateway/core/Logger.ts';
 import type { PromptRef } from '../../../gateway/trunk/TrunkPort.ts';
 import type { AtCommand } from '../session/AtCommand.ts';
-import type { ByteTransport } from '../transport/ByteTransport.ts';
+import type { ByteTransport } from '../../serial/ByteTransport.ts';
 import type { AudioPath, SendAt } from './AudioPath.ts';
 import { PromptCatalog } from './PromptCatalog.ts';
 import { linkedAbort, waitOnClock } from './waits.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
-import { fsmRows, fsmStep } from './fsm.ts';
+import { fsmRows, fsmStep } from '../../common/fsm.ts';
 import { HealthMachine, healthTable, type HealthInput, type HealthState } from './healthMachine.ts';
 
 const table = healthTable({ unresponsiveAfter: 3 });

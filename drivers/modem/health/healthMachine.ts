@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../../../gateway/core/Logger.ts';
-import { fsmStep, type FsmStep, type FsmTable } from './fsm.ts';
+import { fsmStep, type FsmStep, type FsmTable } from '../../common/fsm.ts';
 import { isDialableStat } from './registrationStat.ts';
 
 /**

@@ -6,8 +6,8 @@ import { PcmStreamAudio } from '../audio/PcmStreamAudio.ts';
 import { PromptCatalog } from '../audio/PromptCatalog.ts';
 import { cid, clip, entry, ring, setup } from '../call/testSupport.ts';
 import { PROFILES } from '../profiles/detect.ts';
-import { PtyPair } from '../sim/PtyPair.ts';
-import { SerialTransport } from '../transport/SerialTransport.ts';
+import { PtyPair } from '../../serial/PtyPair.ts';
+import { SerialTransport } from '../../serial/SerialTransport.ts';
 import { InBandDtmf } from './InBandDtmf.ts';
 
 /**

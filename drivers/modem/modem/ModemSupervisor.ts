@@ -15,7 +15,7 @@ import type { Family } from '../profiles/ModemProfile.ts';
 import type { AtSession } from '../session/AtSession.ts';
 import type { AtCommand } from '../session/AtCommand.ts';
 import { isResyncCommand } from '../session/Job.ts';
-import type { ByteTransport } from '../transport/ByteTransport.ts';
+import type { ByteTransport } from '../../serial/ByteTransport.ts';
 import type { ModemLines } from '../transport/ModemLines.ts';
 import { failureReasonOf } from '../trunk/failureReason.ts';
 import type { LineHealth } from '../trunk/ModemLine.ts';

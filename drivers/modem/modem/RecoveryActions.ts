@@ -1,9 +1,9 @@
 import type { Clock } from '../../../gateway/core/Clock.ts';
 import type { Logger } from '../../../gateway/core/Logger.ts';
 import type { AtSession } from '../session/AtSession.ts';
-import type { ByteTransport } from '../transport/ByteTransport.ts';
+import type { ByteTransport } from '../../serial/ByteTransport.ts';
 import type { ModemLines } from '../transport/ModemLines.ts';
-import { reopenWithBackoff } from '../transport/reopen.ts';
+import { reopenWithBackoff } from '../../serial/reopen.ts';
 import type { ModemTimings } from './timings.ts';
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../gateway/core/FakeClock.ts';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import { PROFILES } from '../profiles/detect.ts';
-import type { ByteTransport, ByteTransportEvents } from '../transport/ByteTransport.ts';
+import type { ByteTransport, ByteTransportEvents } from '../../serial/ByteTransport.ts';
 import { audioFor, PlaybackDone } from './audioFor.ts';
 
 class NullTty extends EventEmitter<ByteTransportEvents> implements ByteTransport {

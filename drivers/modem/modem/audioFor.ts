@@ -6,7 +6,7 @@ import { PcmStreamAudio } from '../audio/PcmStreamAudio.ts';
 import { PromptCatalog } from '../audio/PromptCatalog.ts';
 import { SilentAudio } from '../audio/SilentAudio.ts';
 import type { ModemProfile } from '../profiles/ModemProfile.ts';
-import type { ByteTransport } from '../transport/ByteTransport.ts';
+import type { ByteTransport } from '../../serial/ByteTransport.ts';
 
 export interface AudioChoice {
   kind: 'auto' | 'module' | 'pcm' | 'silent';

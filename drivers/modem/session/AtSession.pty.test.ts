@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../../gateway/core/Clock.ts';
 import { silentLogger } from '../../../gateway/core/Logger.ts';
-import { PtyPair } from '../sim/PtyPair.ts';
-import { SerialTransport } from '../transport/SerialTransport.ts';
+import { PtyPair } from '../../serial/PtyPair.ts';
+import { SerialTransport } from '../../serial/SerialTransport.ts';
 import { AtSession } from './AtSession.ts';
 import { TEST_URCS } from './testing.ts';
 

@@ -4,7 +4,7 @@ import type { Logger } from '../../../gateway/core/Logger.ts';
 import type { AtDecoder } from '../framing/AtFrame.ts';
 import { AtLineDecoder } from '../framing/AtLineDecoder.ts';
 import { escapeBytes } from '../framing/latin1.ts';
-import type { ByteTransport } from '../transport/ByteTransport.ts';
+import type { ByteTransport } from '../../serial/ByteTransport.ts';
 import type { AtCommand, AtResponse } from './AtCommand.ts';
 import { AtCommandError, type DeviceCodeText } from './AtCommandError.ts';
 import type { AtSessionEvents } from './AtSessionEvents.ts';

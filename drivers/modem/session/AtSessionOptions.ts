@@ -1,7 +1,7 @@
 import type { Clock } from '../../../gateway/core/Clock.ts';
 import type { Logger } from '../../../gateway/core/Logger.ts';
 import type { AtDecoder } from '../framing/AtFrame.ts';
-import type { ByteTransport } from '../transport/ByteTransport.ts';
+import type { ByteTransport } from '../../serial/ByteTransport.ts';
 import type { DeviceCodeText } from './AtCommandError.ts';
 import type { UrcShape } from './AtSessionEvents.ts';
 import type { ResyncMarkerOptions } from './resyncMarker.ts';

@@ -21,7 +21,7 @@ import type { Clock } from '../../../gateway/core/Clock.ts';
 import { CcgateError } from '../../../gateway/core/errors.ts';
 import { silentLogger, type Logger } from '../../../gateway/core/Logger.ts';
 import type { TrunkPort } from '../../../gateway/trunk/TrunkPort.ts';
-import type { ByteTransport } from '../transport/ByteTransport.ts';
+import type { ByteTransport } from '../../serial/ByteTransport.ts';
 import { callBehaviors } from './behaviors/callCommands.ts';
 import { commonBehaviors } from './behaviors/common.ts';
 import { smsBehaviors } from './behaviors/smsCommands.ts';

@@ -6,7 +6,7 @@
  */
 export { FakeModem, type FakeModemConfig, type FakeModemEvents, type FakeModemOptions } from './FakeModem.ts';
 export { startFakeModemOnPty, type FakeModemOnPty } from './startFakeModemOnPty.ts';
-export { PtyPair } from './PtyPair.ts';
+export { PtyPair } from '../../serial/PtyPair.ts';
 export type { Behavior, CommandContext } from './dispatcher.ts';
 export type { AtCommand, AtCommandKind } from './commandLine.ts';
 export { parseCommandLine } from './commandLine.ts';

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../../gateway/core/Clock.ts';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import { GsmModem } from '../GsmModem.ts';
-import { SerialTransport } from '../transport/SerialTransport.ts';
+import { SerialTransport } from '../../serial/SerialTransport.ts';
 import { startFakeModemOnPty } from './startFakeModemOnPty.ts';
 import type { ModemFamily } from './state.ts';
 

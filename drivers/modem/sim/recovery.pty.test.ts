@@ -11,7 +11,7 @@ import { SystemClock } from '../../../gateway/core/Clock.ts';
 import { capturingLogger } from '../../../gateway/core/Logger.ts';
 import type { TrunkSignal } from '../../../gateway/trunk/TrunkPort.ts';
 import { GsmModem } from '../GsmModem.ts';
-import { SerialTransport } from '../transport/SerialTransport.ts';
+import { SerialTransport } from '../../serial/SerialTransport.ts';
 import { ModemTrunk } from '../trunk/ModemTrunk.ts';
 import type { FakeModem } from './FakeModem.ts';
 import { bootWhileDead } from './faults/bootWhileDead.ts';

@@ -1,9 +1,9 @@
 import type { Clock } from '../../../gateway/core/Clock.ts';
 import type { Logger } from '../../../gateway/core/Logger.ts';
 import type { TrunkPort } from '../../../gateway/trunk/TrunkPort.ts';
-import { SerialTransport } from '../transport/SerialTransport.ts';
+import { SerialTransport } from '../../serial/SerialTransport.ts';
 import { FakeModem, type FakeModemOptions } from './FakeModem.ts';
-import { PtyPair } from './PtyPair.ts';
+import { PtyPair } from '../../serial/PtyPair.ts';
 import type { ModemFamily } from './state.ts';
 
 export interface FakeModemOnPty {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { CcgateError } from '../../../gateway/core/errors.ts';
 import { latin1Decode, latin1Encode } from '../framing/latin1.ts';
-import type { ByteTransport, ByteTransportEvents } from './ByteTransport.ts';
+import type { ByteTransport, ByteTransportEvents } from '../../serial/ByteTransport.ts';
 
 /** Called with every host write; the test plays the modem (DCE) from here. */
 export type HostWriteHandler = (bytes: Uint8Array, text: string) => void;

@@ -13,7 +13,7 @@ import { GsmModem } from '../GsmModem.ts';
 import type { FakeModem } from '../sim/FakeModem.ts';
 import { startFakeModemOnPty } from '../sim/startFakeModemOnPty.ts';
 import { decodeSubmit } from '../sms/pduSubmit.ts';
-import { SerialTransport } from '../transport/SerialTransport.ts';
+import { SerialTransport } from '../../serial/SerialTransport.ts';
 import { ModemTrunk } from './ModemTrunk.ts';
 
 const PERSIAN = 'جای شما در صف محفوظ است؛ به زودی با شما تماس می‌گیریم. مرکز تماس';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
-import { CcgateError } from '../../../gateway/core/errors.ts';
+import { CcgateError } from '../../gateway/core/errors.ts';
 import type { ByteTransport, ByteTransportEvents } from './ByteTransport.ts';
 
 export interface SerialTransportOptions {

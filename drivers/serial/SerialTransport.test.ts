@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isCcgateError } from '../../../gateway/core/errors.ts';
-import { PtyPair } from '../sim/PtyPair.ts';
+import { isCcgateError } from '../../gateway/core/errors.ts';
+import { PtyPair } from './PtyPair.ts';
 import { SerialTransport } from './SerialTransport.ts';
 
 const text = (u: Uint8Array) => Buffer.from(u).toString('latin1');

@@ -9,10 +9,10 @@ export interface ByteTransportEvents {
 }
 
 /**
- * The lowest layer of a modem driver: a duplex byte pipe. The real one is
- * `SerialTransport` (the `serialport` binding, also on a PTY in tests); unit
- * tests of the session use an in-process fake. Nothing above this interface
- * knows about baud rates or device paths.
+ * The lowest layer of a serial driver (a GSM modem's AT port, an E1 board's
+ * D-channel link): a duplex byte pipe. The real one is `SerialTransport` (the
+ * `serialport` binding, also on a PTY in tests); unit tests use an in-process
+ * fake. Nothing above this interface knows about baud rates or device paths.
  */
 export interface ByteTransport extends EventEmitter<ByteTransportEvents> {
   readonly isOpen: boolean;

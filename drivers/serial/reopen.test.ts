@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SystemClock } from '../../../gateway/core/Clock.ts';
-import { FakeClock } from '../../../gateway/core/FakeClock.ts';
-import { isCcgateError } from '../../../gateway/core/errors.ts';
-import { capturingLogger } from '../../../gateway/core/Logger.ts';
-import { PtyPair } from '../sim/PtyPair.ts';
+import { SystemClock } from '../../gateway/core/Clock.ts';
+import { FakeClock } from '../../gateway/core/FakeClock.ts';
+import { isCcgateError } from '../../gateway/core/errors.ts';
+import { capturingLogger } from '../../gateway/core/Logger.ts';
+import { PtyPair } from './PtyPair.ts';
 import { SerialTransport } from './SerialTransport.ts';
 import { backoffDelay, reopenWithBackoff } from './reopen.ts';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CcgateError } from '../../../gateway/core/errors.ts';
+import { CcgateError } from '../../gateway/core/errors.ts';
 
 /**
  * A pseudo-terminal pair made by socat: whatever is written to one end comes

@@ -1,6 +1,6 @@
-import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
-import { CcgateError } from '../../../gateway/core/errors.ts';
-import type { Logger } from '../../../gateway/core/Logger.ts';
+import type { Clock, Timer } from '../../gateway/core/Clock.ts';
+import { CcgateError } from '../../gateway/core/errors.ts';
+import type { Logger } from '../../gateway/core/Logger.ts';
 import type { ByteTransport } from './ByteTransport.ts';
 
 /**
