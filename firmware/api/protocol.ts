@@ -60,6 +60,18 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   LED_BUS_WRITE_FAILED: 503,
   LED_BUS_CLOSED: 503,
   LED_BUS_BUSY: 503,
+  HDLC_ENCODE: 500,
+  Q931_ENCODE: 500,
+  Q931_DECODE: 502,
+  E1_LINK_DOWN: 503,
+  E1_NO_CHANNEL: 503,
+  E1_CALL_FAILED: 502,
+  E1_FRAMER_ACCESS: 503,
+  E1_HARNESS: 500,
+  GPIO_BACKEND_MISSING: 503,
+  GPIO_BACKEND_REFUSED: 503,
+  GPIO_LINE_UNKNOWN: 500,
+  GPIO_MONITOR_FAILED: 503,
 };
 
 /** True if `code` is one of ccgate's error codes (the client trusts nothing else from the wire). */

@@ -43,7 +43,24 @@ export type ErrorCode =
   | 'LED_BUS_OPEN_FAILED'
   | 'LED_BUS_WRITE_FAILED'
   | 'LED_BUS_CLOSED'
-  | 'LED_BUS_BUSY';
+  | 'LED_BUS_BUSY'
+  // E1 PRI (drivers/e1): a frame the codec cannot build, a Q.931 message it cannot
+  // parse (the Q.850 cause to answer travels in `context.cause`), the D-channel
+  // link down, a call refused by the span, a framer register access failing.
+  | 'HDLC_ENCODE'
+  | 'Q931_ENCODE'
+  | 'Q931_DECODE'
+  | 'E1_LINK_DOWN'
+  | 'E1_NO_CHANNEL'
+  | 'E1_CALL_FAILED'
+  | 'E1_FRAMER_ACCESS'
+  | 'E1_HARNESS'
+  // GPIO (drivers/gpio): a backend missing or refusing to run (rpio on a Pi 5),
+  // a line name not found, a monitor process that died.
+  | 'GPIO_BACKEND_MISSING'
+  | 'GPIO_BACKEND_REFUSED'
+  | 'GPIO_LINE_UNKNOWN'
+  | 'GPIO_MONITOR_FAILED';
 
 /**
  * An error with a stable code and the facts behind it. The core's errors
