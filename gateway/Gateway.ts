@@ -28,7 +28,7 @@ import type { Random } from './core/Random.ts';
 import { TransactionalClock } from './core/TransactionalClock.ts';
 import { Transactor } from './core/Transactor.ts';
 import type { CounterSource, EventConsumer, StoredEvent } from './events.ts';
-import type { BoardMessageOptions, CallHistory, CampaignSpec, GatewayApi, GatewaySnapshot, StorageSummary, VipInput, VipRecord } from './GatewayApi.ts';
+import type { BoardMessageOptions, CallHistory, CampaignSpec, CloudStatus, GatewayApi, GatewaySnapshot, StorageSummary, VipInput, VipRecord } from './GatewayApi.ts';
 import { IvrService } from './ivr/IvrService.ts';
 import { KpiAggregator, rebuildFromMs } from './kpi/KpiAggregator.ts';
 import { warmUpKpis } from './kpi/warmUp.ts';
@@ -50,6 +50,7 @@ import type { TrunkPort, TrunkSignal } from './trunk/TrunkPort.ts';
 import { HealthLog } from './trunk/HealthLog.ts';
 import { TrunkSet } from './trunk/TrunkSet.ts';
 import type { SyncStatus } from './sync/SyncService.ts';
+import { CLOUD_CURSOR, GAP_ALARM_MS } from './sync/alarms.ts';
 
 /** How often the store heartbeat is written when nothing else was. */
 const HEARTBEAT_MS = 60_000;
@@ -386,6 +387,18 @@ export class Gateway implements GatewayApi {
       storage: { ...storageSummary(this.ctx, this.cursors, this.retention), ...this.storageProbe?.() },
       sync: this.syncProbe?.() ?? null,
     };
+  }
+
+  /**
+   * The cloud link for the boards, without building a whole snapshot (they
+   * read it every second): null without `sync:`.
+   */
+  cloudStatus(): CloudStatus | null {
+    const sync = this.syncProbe?.();
+    if (!sync) return null;
+    const now = this.ctx.clock.now();
+    const cut = this.retention.gaps().filter((g) => g.consumer === CLOUD_CURSOR && now - g.at <= GAP_ALARM_MS).at(-1);
+    return { ...sync, lost: cut ? { fromSeq: cut.fromSeq, toSeq: cut.toSeq, at: cut.at } : null };
   }
 
   /** The cloud link's state, outbox and last command for the snapshot (the daemon sets it when `sync:` is configured). */

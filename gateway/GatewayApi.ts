@@ -153,6 +153,15 @@ export interface GatewaySnapshot {
   sync?: SyncStatus | null;
 }
 
+/**
+ * The cloud link as the wallboards show it: the sync status, and the newest
+ * events a retention hard cap cut before the cloud got them, while that is
+ * still an alarm (a day).
+ */
+export interface CloudStatus extends SyncStatus {
+  lost: { fromSeq: number; toSeq: number; at: number } | null;
+}
+
 /** What the data takes and how long it is kept, for `ccgate status`. */
 export interface StorageSummary {
   /** Bytes of the database's pages that hold data, and of its files on disk (0 in memory). */

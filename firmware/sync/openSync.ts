@@ -11,6 +11,7 @@ import { PAYLOAD_VERSION, type StatePayload } from '../../gateway/sync/payloads.
 import type { SyncConfig } from '../../gateway/sync/SyncConfig.ts';
 import { SyncService, type SyncStatus } from '../../gateway/sync/SyncService.ts';
 import { unitTopics } from '../../gateway/sync/topics.ts';
+import { CLOUD_CURSOR } from '../../gateway/sync/alarms.ts';
 
 /** The cloud link of a running daemon. */
 export interface SyncHost {
@@ -84,7 +85,7 @@ export function openSync(p: OpenSyncParts): SyncHost {
     clock: p.linkClock ?? clock,
     logger: p.logger,
   });
-  const cursor = gateway.cursors.register('cloud');
+  const cursor = gateway.cursors.register(CLOUD_CURSOR);
   const service = new SyncService({
     config: sync,
     topics,
@@ -108,7 +109,7 @@ export function openSync(p: OpenSyncParts): SyncHost {
     random: p.random,
     logger: p.logger,
   });
-  gateway.addConsumer({ name: 'cloud', consume: (ev) => service.committed(ev.seq) });
+  gateway.addConsumer({ name: CLOUD_CURSOR, consume: (ev) => service.committed(ev.seq) });
   const log = p.logger.child({ component: 'sync' });
   link.on('up', (u) => log.info({ broker: u.broker, protocol: u.protocol }, 'cloud link up'));
   link.on('down', (d) => log.warn({ reason: d.reason, detail: d.detail }, 'cloud link down; events wait in the store'));

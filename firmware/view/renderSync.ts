@@ -7,11 +7,8 @@
  */
 import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import type { LinkStatus } from '../../gateway/sync/link/SyncLink.ts';
-import { duration, level, type Level } from './text.ts';
-
-/** The outbox is late from a minute, critical from ten (events wait in the store meanwhile, none is lost). */
-const OUTBOX_WARN_MS = 60_000;
-const OUTBOX_CRIT_MS = 10 * 60_000;
+import { outboxLevel } from '../../wallboard/figures/thresholds.ts';
+import { duration, level } from './text.ts';
 
 export function renderSync(snapshot: GatewaySnapshot, color: boolean, timeZone?: string): string {
   const s = snapshot.sync;
@@ -30,8 +27,7 @@ export function renderSync(snapshot: GatewaySnapshot, color: boolean, timeZone?:
   const o = s.outbox;
   if (o.depth === 0) lines.push('  outbox empty: every event delivered');
   else {
-    const lvl: Level = o.oldestAgeMs >= OUTBOX_CRIT_MS ? 'crit' : o.oldestAgeMs >= OUTBOX_WARN_MS ? 'warn' : 'ok';
-    lines.push(`  outbox ${level(`${o.depth} event${o.depth === 1 ? '' : 's'} waiting, oldest ${duration(o.oldestAgeMs)} old`, lvl, color)}`);
+    lines.push(`  outbox ${level(`${o.depth} event${o.depth === 1 ? '' : 's'} waiting, oldest ${duration(o.oldestAgeMs)} old`, outboxLevel(o.oldestAgeMs), color)}`);
   }
   const c = s.lastCommand;
   if (c) {

@@ -1,7 +1,10 @@
 import type { GatewaySnapshot } from '../GatewayApi.ts';
 
+/** The durable cursor the cloud outbox reads the event log by (its gaps are the cloud's lost events). */
+export const CLOUD_CURSOR = 'cloud';
+
 /** How long a retention cut that passed a consumer stays an alarm. */
-const GAP_ALARM_MS = 24 * 3600_000;
+export const GAP_ALARM_MS = 24 * 3600_000;
 
 /**
  * Open alarms of a unit for headquarters (the `…/kpi` snapshot and the fleet

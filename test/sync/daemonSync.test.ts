@@ -27,7 +27,7 @@ import { SyncConsumer, syncYamlLines, TEST_UNIT } from '../support/syncConsumer.
 const UNIT = TEST_UNIT;
 
 /** A small site the demo can drive: calls on one simulated trunk, three agents. Every file lives in `dir`. */
-function writeSite(dir: string, brokerUrl: string, sync: string): { configPath: string; socketPath: string; storePath: string } {
+function writeSite(dir: string, brokerUrl: string, sync: string, extra: readonly string[] = []): { configPath: string; socketPath: string; storePath: string } {
   const paths = { configPath: join(dir, 'ccgate.yaml'), socketPath: join(dir, 'ccgate.sock'), storePath: join(dir, 'ccgate.db') };
   writeFileSync(
     paths.configPath,
@@ -51,6 +51,7 @@ function writeSite(dir: string, brokerUrl: string, sync: string): { configPath: 
       'trunks:',
       '  - {id: sim1, type: sim, channels: 10}',
       'log: {level: info}',
+      ...extra,
       ...syncYamlLines(brokerUrl),
       sync,
       '',
@@ -203,10 +204,13 @@ describe('the daemon publishing its event log to a real broker', () => {
     await broker.stop();
     const dir = tempDir('ccgate-sync-');
     dirs.push(dir);
-    const site = writeSite(dir, broker.url, '  backoff: {initialMs: 200, maxMs: 500}\n  kpiEveryMs: 1s');
+    // A web board for the technician: the cloud link and the outbox on the wall.
+    const board = ['wallboard:', '  web: {host: 127.0.0.1, port: 0}', '  boards:', '    - {id: hq, kind: web, minIntervalMs: 0, items: [cloudLink, outboxDepth, outboxAge, lastCommand]}'];
+    const site = writeSite(dir, broker.url, '  backoff: {initialMs: 200, maxMs: 500}\n  kpiEveryMs: 1s', board);
     const daemon = new DaemonProcess(site.configPath, dir);
     await daemon.waitReady(site.socketPath);
     const api = new ApiClient(site.socketPath, { timeoutMs: 2_000 });
+    const boardItems = async () => Object.fromEntries(((await api.wallboard())[0]?.view?.items ?? []).map((i) => [i.id, i]));
 
     const down = await until('the link down', () => api.snapshot(), (s) => s.sync?.link.state === 'down' && s.sync.link.attempts >= 1, 10_000);
     expect(down.sync!.link.reason).toBe('refused');
@@ -226,10 +230,16 @@ describe('the daemon publishing its event log to a real broker', () => {
     expect(viaCli.outbox.depth).toBeGreaterThan(depth0);
     expect(viaCli.outbox.oldestAgeMs).toBeGreaterThan(0);
     expect(consumer.batches).toEqual([]);
+    // The board says so too, on its own tick (no event needed).
+    const onWall = await until('the board showing the link down', boardItems, (i) => i.cloudLink?.latin === 'DOWN' && Number(i.outboxDepth?.latin) > depth0, 10_000);
+    expect(onWall.cloudLink).toMatchObject({ value: 'down', level: 'crit' });
+    expect(onWall.lastCommand).toMatchObject({ value: '--' });
 
     // The cloud comes back: the link reconnects by itself and the outbox drains to the consumer.
     await broker.start();
     await until('the link up and the outbox empty', () => api.snapshot(), (s) => s.sync?.link.state === 'up' && s.sync.outbox.depth === 0, 15_000);
+    const cleared = await until('the board showing the link up', boardItems, (i) => i.cloudLink?.latin === 'UP' && i.outboxDepth?.latin === '0', 10_000);
+    expect(cleared).toMatchObject({ cloudLink: { value: 'up', level: 'ok' }, outboxDepth: { level: 'ok' }, outboxAge: { value: '00:00' } });
     const lastSeq = readDb(site.storePath).lastSeq;
     await until('every seq at the consumer', async () => consumer!.contiguousThrough(), (n) => n >= lastSeq, 15_000);
     expect(consumer.missing(lastSeq)).toEqual([]);

@@ -52,6 +52,10 @@ describe('retention hard cap during a long cloud outage', () => {
     const snap = w.gw.snapshot();
     expect(snap.storage?.gaps.some((g) => g.consumer === 'cloud')).toBe(true);
     expect(alarmsOf(snap).map((a) => a.code)).toContain('EVENTS_LOST');
+    // The boards' view of the link names the newest cut (their outbox figure turns red on it).
+    w.gw.setSyncProbe(() => host!.status());
+    const newest = gaps.at(-1)!;
+    expect(w.gw.cloudStatus()).toMatchObject({ link: { state: expect.not.stringMatching(/^up$/) }, lost: { fromSeq: newest.fromSeq, toSeq: newest.toSeq } });
 
     // The broker comes: everything not cut arrives, and the gap events say what was.
     broker = await startMosquitto({ port });

@@ -6,16 +6,13 @@
  */
 import type { FigureId, ItemId, ItemView, Lang, Level } from '../model/BoardView.ts';
 import { toLocalDigits } from '../text/digits.ts';
+import { CLOUD_FIGURES } from './cloudFigures.ts';
+import type { Figure } from './Figure.ts';
 import { mmss, percent } from './format.ts';
 import { counterShort, COUNTER_LABELS, FIGURE_LABELS, PLACEHOLDER } from './labels.ts';
 import type { ScopeFigures } from './scope.ts';
 import { abandonLevel, agentsFreeLevel, atLeast, slLevel, type Thresholds } from './thresholds.ts';
 
-interface Figure {
-  /** The value in Western digits, or null for "no data". */
-  value(f: ScopeFigures): string | null;
-  level(f: ScopeFigures, t: Thresholds): Level;
-}
 
 const count = (pick: (f: ScopeFigures) => number): Figure['value'] => (f) => String(pick(f));
 const ok = (): Level => 'ok';
@@ -38,7 +35,13 @@ export const FIGURES: Readonly<Record<FigureId, Figure>> = {
     value: (f) => (f.agentsNeeded === null ? null : String(f.agentsNeeded)),
     level: (f) => (f.agentsNeeded !== null && f.agentsNeeded > f.agents.loggedIn - f.agents.paused ? 'warn' : 'ok'),
   },
+  ...CLOUD_FIGURES,
 };
+
+/** Items that read the cloud link: the runtime reads it only for boards that show one. */
+export function isCloudItem(id: string): boolean {
+  return Object.hasOwn(CLOUD_FIGURES, id);
+}
 
 export function isFigureId(id: string): id is FigureId {
   return Object.hasOwn(FIGURES, id);
@@ -73,9 +76,10 @@ function label(id: ItemId, ctx: ItemContext): { label: string; short: string } {
   return { label: own ?? l[ctx.lang], short: l.short };
 }
 
-function view(id: ItemId, latin: string | null, level: Level, stale: boolean, ctx: ItemContext): ItemView {
+function view(id: ItemId, latin: string | null, level: Level, stale: boolean, ctx: ItemContext, text?: string | null): ItemView {
   const shown = latin ?? PLACEHOLDER;
-  return { id, ...label(id, ctx), value: toLocalDigits(shown, ctx.lang), latin: shown, level: latin === null ? 'ok' : level, stale };
+  const value = latin !== null && text != null ? text : toLocalDigits(shown, ctx.lang);
+  return { id, ...label(id, ctx), value, latin: shown, level: latin === null ? 'ok' : level, stale };
 }
 
 /** One item for a board; `figures` null means no live figures at all (placeholder board). */
@@ -87,5 +91,5 @@ export function itemView(id: ItemId, figures: ScopeFigures | null, ctx: ItemCont
   }
   if (figures === null) return view(id, null, 'ok', true, ctx);
   const fig = FIGURES[id as FigureId];
-  return view(id, fig.value(figures), fig.level(figures, ctx.thresholds), false, ctx);
+  return view(id, fig.value(figures), fig.level(figures, ctx.thresholds), false, ctx, fig.text?.(figures, ctx.lang));
 }

@@ -25,6 +25,32 @@ export const FIGURE_LABELS: Readonly<Record<FigureId, Label>> = {
   callbacksPending: { en: 'Callbacks', fa: 'تماس برگشتی', zh: '回拨', short: 'CB' },
   surveyMean: { en: 'Survey', fa: 'نظرسنجی', zh: '满意度', short: 'SURV' },
   agentsNeeded: { en: 'Agents needed', fa: 'کارشناس لازم', zh: '需要座席', short: 'NEED' },
+  cloudLink: { en: 'Cloud link', fa: 'اتصال ابری', zh: '云连接', short: 'LINK' },
+  outboxDepth: { en: 'Unsent events', fa: 'رویداد ارسال‌نشده', zh: '待发送事件', short: 'OUTB' },
+  outboxAge: { en: 'Oldest unsent', fa: 'قدیمی‌ترین ارسال‌نشده', zh: '最早未发送', short: 'LAG' },
+  lastCommand: { en: 'Last command', fa: 'آخرین فرمان', zh: '最近指令', short: 'CMD' },
+};
+
+/** A word shown as a value, per language; `latin` is what segment displays and 7-bit signs spell. */
+export interface ValueWord {
+  en: string;
+  fa: string;
+  zh: string;
+  latin: string;
+}
+
+/** The cloud link's states as a board writes them. */
+export const LINK_WORDS: Readonly<Record<'up' | 'connecting' | 'down' | 'stopped', ValueWord>> = {
+  up: { en: 'up', fa: 'وصل', zh: '在线', latin: 'UP' },
+  connecting: { en: 'connecting', fa: 'در حال اتصال', zh: '连接中', latin: 'CONN' },
+  down: { en: 'down', fa: 'قطع', zh: '断开', latin: 'DOWN' },
+  stopped: { en: 'stopped', fa: 'متوقف', zh: '停止', latin: 'OFF' },
+};
+
+/** A cloud command's outcome, after its name. */
+export const OUTCOME_WORDS: Readonly<Record<'ok' | 'failed', ValueWord>> = {
+  ok: { en: 'ok', fa: 'انجام شد', zh: '成功', latin: 'OK' },
+  failed: { en: 'refused', fa: 'رد شد', zh: '失败', latin: 'ERR' },
 };
 
 /** Labels of the external counters other systems commonly feed; any other name shows as itself. */

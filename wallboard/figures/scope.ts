@@ -4,7 +4,7 @@
  * the sums (never averaged), the longest wait is the longest of any, and
  * agents are counted once however many of the queues they serve.
  */
-import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { CloudStatus, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import { period, staffingHint } from '../../gateway/kpi/derive.ts';
 import { emptyCounters, sumCounters } from '../../gateway/kpi/KpiCounters.ts';
 import type { KpiPeriod, KpiSet, KpiSnapshot } from '../../gateway/kpi/types.ts';
@@ -18,6 +18,8 @@ export interface ScopeFigures {
   hour: KpiPeriod;
   /** Erlang C agents needed at last hour's load; null without data. */
   agentsNeeded: number | null;
+  /** The cloud link, site-wide whatever the scope; null without `sync:` (or not read: no board shows it). */
+  cloud: CloudStatus | null;
 }
 
 type SnapshotAgents = GatewaySnapshot['agents'];
@@ -45,6 +47,7 @@ function fromSet(set: KpiSet, agents: ScopeFigures['agents']): ScopeFigures {
     today: set.today,
     hour: set.currentHour,
     agentsNeeded: set.staffing.agentsNeededForTarget,
+    cloud: null,
   };
 }
 
@@ -69,5 +72,6 @@ export function scopeFigures(kpis: KpiSnapshot, snapshot: Pick<GatewaySnapshot, 
     today: sum((s) => s.today),
     hour: sum((s) => s.currentHour),
     agentsNeeded: staffingHint(basedOn, hourCounters, def).agentsNeededForTarget,
+    cloud: null,
   };
 }

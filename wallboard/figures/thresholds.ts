@@ -57,6 +57,18 @@ export function agentsFreeLevel(ready: number, waiting: number, t: Thresholds): 
   return ready <= t.agentsFreeWarnAtMost ? 'warn' : 'ok';
 }
 
+/**
+ * The cloud outbox is late from a minute and critical from ten (`ccgate
+ * status` uses the same bounds); nothing is lost meanwhile, the events wait
+ * in the store.
+ */
+export const OUTBOX_WARN_MS = 60_000;
+export const OUTBOX_CRIT_MS = 10 * 60_000;
+
+export function outboxLevel(oldestAgeMs: number): Level {
+  return oldestAgeMs >= OUTBOX_CRIT_MS ? 'crit' : oldestAgeMs >= OUTBOX_WARN_MS ? 'warn' : 'ok';
+}
+
 /** Abandoned share of offered today; no offered calls = no alarm. */
 export function abandonLevel(abandoned: number, offered: number, t: Thresholds): Level {
   return offered > 0 ? atLeast(abandoned / offered, t.abandonedShare) : 'ok';

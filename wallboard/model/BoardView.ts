@@ -28,7 +28,12 @@ export type FigureId =
   | 'abandoned'
   | 'callbacksPending'
   | 'surveyMean'
-  | 'agentsNeeded';
+  | 'agentsNeeded'
+  // The cloud link (a unit with `sync:`): its state, events not yet delivered, the oldest one's age, the last command.
+  | 'cloudLink'
+  | 'outboxDepth'
+  | 'outboxAge'
+  | 'lastCommand';
 export type ItemId = FigureId | `counter:${string}`;
 
 /** One figure, formatted for the board's language. */

@@ -13,6 +13,10 @@
  * (the core emits one for every change), as the KPIs are: the status also
  * counts the SMS outbox and the database, work a board has no use for.
  *
+ * The cloud link is the exception: it changes without events (the link
+ * drops, the broker acknowledges), so it is read once a tick, and only when
+ * some board shows a cloud item.
+ *
  * Stale data is never shown as live: boards show the placeholder from the
  * moment they open until the first figures are read after the core started,
  * and again on a clean stop before they are released.
@@ -21,10 +25,10 @@ import type { GatewayConfig } from '../../gateway/config/types.ts';
 import type { Clock, Timer } from '../../gateway/core/Clock.ts';
 import { localHourStart } from '../../gateway/core/localTime.ts';
 import type { Logger } from '../../gateway/core/Logger.ts';
-import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { CloudStatus, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import type { BoardConfig, WallboardConfig } from '../config/BoardConfig.ts';
 import type { Display, DisplayHealth } from '../display/Display.ts';
-import type { CounterValue } from '../figures/figures.ts';
+import { isCloudItem, type CounterValue } from '../figures/figures.ts';
 import { scopeFigures, type ScopeFigures } from '../figures/scope.ts';
 import type { BoardView } from '../model/BoardView.ts';
 import { buildView, pageCapacityOf, type ViewInputs } from '../model/buildView.ts';
@@ -63,12 +67,16 @@ export class WallboardRuntime {
   /** Every configured agent's state and queues, as the committed events leave them; null until first read. */
   private agents: AgentStates | null = null;
   private seq = 0;
+  /** The cloud link as read at `at` (once per instant, for every board); unused when no board shows it. */
+  private cloud: { at: number; status: CloudStatus | null } | null = null;
+  private readonly showsCloud: boolean;
   private readonly log: Logger;
   private readonly queueNames: Readonly<Record<string, string>>;
 
   constructor(private readonly o: WallboardRuntimeOptions) {
     this.log = o.logger.child({ component: 'wallboard' });
     this.queueNames = Object.fromEntries(Object.entries(o.site.queues).map(([id, q]) => [id, q.name]));
+    this.showsCloud = o.wallboard.boards.some((b) => b.items.some(isCloudItem));
     for (const board of o.wallboard.boards) {
       const display = o.displays.get(board.id);
       if (!display) throw new Error(`no display for board ${board.id}`);
@@ -175,7 +183,22 @@ export class WallboardRuntime {
       reading.scopes.set(queues, f);
     }
     // The same callers still wait (any change would be an event): each has waited `now - at` longer.
-    return f.callsWaiting > 0 && now !== reading.at ? { ...f, longestWaitMs: f.longestWaitMs + (now - reading.at) } : f;
+    const waited = f.callsWaiting > 0 && now !== reading.at ? { ...f, longestWaitMs: f.longestWaitMs + (now - reading.at) } : f;
+    return this.showsCloud ? { ...waited, cloud: this.cloudAt(now) } : waited;
+  }
+
+  private cloudAt(now: number): CloudStatus | null {
+    if (this.cloud?.at !== now) {
+      let status: CloudStatus | null = null;
+      try {
+        status = this.o.source.cloudStatus?.() ?? null;
+      } catch (e) {
+        // A failing read shows the placeholder on the cloud items, never stops the boards.
+        this.log.warn({ err: String(e) }, 'cloud link status could not be read');
+      }
+      this.cloud = { at: now, status };
+    }
+    return this.cloud.status;
   }
 
   private inputs(queues: readonly string[]): ViewInputs {

@@ -1,5 +1,5 @@
 import type { GatewayEvent } from '../../gateway/events.ts';
-import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { CloudStatus, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 import type { BoardMessage } from '../model/BoardView.ts';
 
@@ -12,6 +12,12 @@ export interface WallboardSource {
   snapshot(): GatewaySnapshot;
   counters(): ReadonlyArray<{ name: string; value: number; at: number }>;
   boardMessage(): BoardMessage | null;
+  /**
+   * The cloud link (null without `sync:`): it changes without events (the
+   * link drops, the broker acknowledges), so boards showing it read it on
+   * their tick. Optional: sources without a cloud leave it out.
+   */
+  cloudStatus?(): CloudStatus | null;
   /** Committed events; returns an unsubscribe function. */
   subscribe(fn: (ev: GatewayEvent & { seq: number }) => void): () => void;
 }

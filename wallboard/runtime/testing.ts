@@ -4,7 +4,7 @@
  * displays are tested against their simulators and hardware harnesses.
  */
 import type { GatewayEvent } from '../../gateway/events.ts';
-import type { GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { CloudStatus, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 import type { BoardConfig } from '../config/BoardConfig.ts';
 import type { Display, DisplayHealth } from '../display/Display.ts';
@@ -49,6 +49,9 @@ export class ManualSource implements WallboardSource {
   reads = 0;
   message: BoardMessage | null = null;
   counterList: Array<{ name: string; value: number; at: number }> = [];
+  /** The cloud link a test sets; `cloudReads` counts how often the runtime asked. */
+  cloud: CloudStatus | null = null;
+  cloudReads = 0;
   constructor(
     public kpiSnapshot: KpiSnapshot,
     public gatewaySnapshot: GatewaySnapshot,
@@ -65,6 +68,10 @@ export class ManualSource implements WallboardSource {
   }
   boardMessage(): BoardMessage | null {
     return this.message;
+  }
+  cloudStatus(): CloudStatus | null {
+    this.cloudReads += 1;
+    return this.cloud;
   }
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);

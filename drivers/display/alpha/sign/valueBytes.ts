@@ -32,6 +32,10 @@ const WIDEST: Partial<Record<ItemId, number>> = {
   callbacksPending: 3,
   surveyMean: 3, // 4.5
   agentsNeeded: 3,
+  cloudLink: 4, // DOWN
+  outboxDepth: 5,
+  outboxAge: 5,
+  lastCommand: 18, // campaign_submit OK
 };
 const COUNTER_WIDEST = 5;
 
