@@ -203,6 +203,12 @@ export class MemoryStore implements Store {
     return out;
   }
 
+  readEventRows(afterSeq: number, limit: number): Array<{ seq: number; data: string }> {
+    this.live('readEventRows');
+    const from = Math.max(0, afterSeq - this.base);
+    return this.events.slice(from, from + Math.max(0, limit)).map((data, i) => ({ seq: this.base + from + i + 1, data }));
+  }
+
   readEventsSince(fromMs: number): StoredEvent[] {
     this.live('readEventsSince');
     return this.events.map((d, i) => stored(d, this.base + i + 1)).filter((e) => e.at >= fromMs);

@@ -183,6 +183,10 @@ export class ResilientStore implements Store {
     return this.inner.readEvents(afterSeq, limit, types);
   }
 
+  readEventRows(afterSeq: number, limit: number): Array<{ seq: number; data: string }> {
+    return this.inner.readEventRows(afterSeq, limit);
+  }
+
   readEventsSince(fromMs: number): StoredEvent[] {
     return this.inner.readEventsSince(fromMs);
   }

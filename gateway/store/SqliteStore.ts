@@ -250,6 +250,10 @@ export class SqliteStore implements Store {
     return { ...ev, seq };
   }
 
+  readEventRows(afterSeq: number, limit: number): EventRow[] {
+    return this.guard('readEventRows', () => this.s.readEvents.all(afterSeq, limit));
+  }
+
   readEvents(afterSeq: number, limit: number, types?: readonly GatewayEvent['type'][]): StoredEvent[] {
     if (!types) return this.guard('readEvents', () => this.s.readEvents.all(afterSeq, limit).map(toStored));
     return this.guard('readEvents', () => this.typed(types).all(afterSeq, ...types, limit).map(toStored));

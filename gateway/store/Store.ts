@@ -23,6 +23,11 @@ export interface Store {
   appendEvent(ev: GatewayEvent): StoredEvent;
   /** Events with seq > afterSeq, oldest first, at most `limit`; only those of `types` when given. */
   readEvents(afterSeq: number, limit: number, types?: readonly GatewayEvent['type'][]): StoredEvent[];
+  /**
+   * Events with seq > afterSeq as stored: each one's JSON without `seq`,
+   * unparsed (the cloud outbox sends them on without rebuilding them).
+   */
+  readEventRows(afterSeq: number, limit: number): Array<{ seq: number; data: string }>;
   /** Events with at >= fromMs, oldest first. Loads them all: for a long span, page with {@link firstSeqSince}. */
   readEventsSince(fromMs: number): StoredEvent[];
   /**

@@ -107,6 +107,18 @@ export function encodeEvent(log: string, e: StoredEvent): string {
 }
 
 /**
+ * {@link encodeEvent} from the event's stored JSON (the store keeps each
+ * event as `JSON.stringify(event)`, without `seq`), without parsing it: the
+ * same text, since `seq` and `id` are appended last either way and no event
+ * has fields of those names.
+ */
+export function encodeStoredJson(log: string, seq: number, data: string): string {
+  const tail = `"seq":${seq},"id":${JSON.stringify(eventId(log, seq))}}`;
+  // `{}` cannot be a stored event (every event has its type), but stays valid JSON if it were.
+  return data.length > 2 ? `${data.slice(0, -1)},${tail}` : `{${tail}`;
+}
+
+/**
  * A batch of events already encoded by {@link encodeEvent}, in seq order: the
  * publisher encodes each event once, to size the batch and to send it.
  */

@@ -8,34 +8,34 @@
  * and consumer. Aim: the drain's events/s at least 0.8× the bare loop's.
  *
  * The bench build compiles test/bench/ only, so mosquitto is started by
- * benchMosquitto.ts rather than test/support/mosquitto.ts. The consumer lives in this
- * process (its cost is in both figures) and reads only the batch header or
- * the event's seq, never the whole JSON.
+ * benchMosquitto.ts rather than test/support/mosquitto.ts. The unit drains in
+ * its own process with the deployment node flags (syncDrainUnit.ts), so its
+ * peak RSS is a unit's, not the bench's. The consumer lives in this process
+ * (its cost is in both figures) and reads only the batch header or the
+ * event's seq, never the whole JSON.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { syncSection } from '../../firmware/config/syncSchema.ts';
-import { SystemClock } from '../../gateway/core/Clock.ts';
+import { DEPLOY_NODE_FLAGS } from '../../firmware/runtime/nodeFlags.ts';
 import type { GatewayEvent, StoredEvent } from '../../gateway/events.ts';
-import { DurableCursors } from '../../gateway/retention/DurableCursors.ts';
 import { SqliteStore } from '../../gateway/store/SqliteStore.ts';
-import { EventPublisher } from '../../gateway/sync/EventPublisher.ts';
-import { seededRandom } from '../../gateway/sync/link/backoff.ts';
-import { MqttLink } from '../../gateway/sync/link/MqttLink.ts';
 import { encodeBatch, eventId } from '../../gateway/sync/payloads.ts';
 import { unitTopics } from '../../gateway/sync/topics.ts';
 import { mosquittoBin, startBroker } from './benchMosquitto.ts';
-import { maxRssMB, MB, round, RssSampler } from './rss.ts';
+import { MB, round } from './rss.ts';
 import { siblingScript } from './sibling.ts';
+import { DRAIN_LOG_ID, type UnitDrainResult } from './syncDrainUnit.ts';
 
 export const SYNC_DRAIN_DEFAULTS = { events: 250_000, hours: 24, aimRatio: 0.8 } as const;
 
 const DAY_START = Date.UTC(2026, 0, 5, 0, 0);
-const LOG_ID = 'benchlog1';
+const LOG_ID = DRAIN_LOG_ID;
 
 /** The events of call `n` (eight, seven when the caller gives up), as the core writes them, from `at`. */
 function callEvents(n: number, at: number): GatewayEvent[] {
@@ -130,54 +130,31 @@ interface DrainFigures {
   messages: number;
 }
 
-/** EventPublisher + MqttLink from the store's cursor to the end of the backlog. */
-async function drain(store: SqliteStore, url: string, consumer: Consumer, window: number, batchEvents: number): Promise<DrainFigures & { ackedWallSec: number; peakRssMB: number; peakHeapUsedMB: number }> {
-  const clock = new SystemClock();
-  const topics = unitTopics({ tenant: 'bench', site: 'drain', unit: 'u1' });
-  const link = new MqttLink({
-    brokers: [url],
-    protocol: 'auto',
-    clientId: 'ccgate-bench-drain-u1',
-    will: { topic: topics.state, payload: '{"v":1,"online":false}', qos: 1, retain: true },
-    birth: () => ({ topic: topics.state, payload: '{"v":1,"online":true}' }),
-    subscriptions: [topics.cmdFilter],
-    random: seededRandom(1),
-    clock,
-  });
-  const publisher = new EventPublisher({
-    link,
-    source: store,
-    cursor: new DurableCursors(store).register('cloud'),
-    committedSeq: store.lastEventSeq(),
-    topic: topics.evt,
-    unit: 'bench/drain/u1',
-    log: LOG_ID,
-    clock,
-    runInput: (_what, fn) => {
-      store.batch(fn);
-      store.commit();
-    },
-    window,
-    batchEvents,
-  });
-  const events = store.lastEventSeq();
+/**
+ * The drain by the unit in its own process (syncDrainUnit.ts, deployment node
+ * flags), to the consumer here: the wall time runs from the unit's link up to
+ * the consumer holding every event, as for the reference.
+ */
+async function drain(dbPath: string, url: string, consumer: Consumer, events: number, window: number, batchEvents: number): Promise<DrainFigures & { unit: UnitDrainResult }> {
   const all = consumer.expect(events);
-  const rss = new RssSampler(100);
-  rss.start();
+  const child = spawn(process.execPath, [...new Set([...DEPLOY_NODE_FLAGS, ...process.execArgv]), siblingScript(import.meta.url, 'syncDrainUnit'), dbPath, url, String(window), String(batchEvents)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let t0 = 0;
-  // Registered before the publisher's, so the clock starts as it begins to pump.
-  link.once('up', () => (t0 = performance.now()));
-  publisher.start();
-  link.start();
-  await all;
+  let unit: UnitDrainResult | null = null;
+  const lines = createInterface({ input: child.stdout! });
+  lines.on('line', (line) => {
+    const msg = JSON.parse(line) as { up?: true; result?: UnitDrainResult };
+    if (msg.up) t0 = performance.now();
+    if (msg.result) unit = msg.result;
+  });
+  const failed = exited.then((code) => {
+    if (!unit) throw new Error(`the drain process exited (${code}) before every event was acknowledged`);
+  });
+  await Promise.race([all, failed]);
   const wall = (performance.now() - t0) / 1000;
-  while (publisher.figures().depth > 0) await new Promise((r) => setTimeout(r, 5));
-  const acked = (performance.now() - t0) / 1000;
-  rss.stop();
-  publisher.stop();
-  await link.stop();
-  clock.dispose();
-  return { wallSec: round(wall, 2), ackedWallSec: round(acked, 2), eventsPerSec: Math.round(events / wall), messages: consumer.messages, peakRssMB: round(rss.peakRss / MB, 1), peakHeapUsedMB: round(rss.peakHeapUsed / MB, 1) };
+  const code = await exited;
+  if (!unit || code !== 0) throw new Error(`the drain process failed (exit ${code})`);
+  return { wallSec: round(wall, 2), eventsPerSec: Math.round(events / wall), messages: consumer.messages, unit };
 }
 
 /**
@@ -241,16 +218,14 @@ export async function syncDrainJob(err: (line: string) => void, o: { events: num
     const t = performance.now();
     buildBacklogApart(join(dir, 'backlog.db'), o.events, o.hours);
     const buildSec = round((performance.now() - t) / 1000, 2);
-    store = new SqliteStore(join(dir, 'backlog.db'));
-    const rssBeforeMB = round(process.memoryUsage().rss / MB, 1);
     const b = await startBroker(bin, dir);
     broker = b.child;
     consumerClient = await connectAsync(b.url, { protocolVersion: 5, clientId: 'bench-cloud', reconnectPeriod: 0, clean: true });
     const consumer = new Consumer(consumerClient);
     await consumerClient.subscribeAsync('cc/v1/+/+/+/evt', { qos: 1 });
     err(`  syncDrain: backlog built in ${buildSec} s; draining with EventPublisher + MqttLink (window ${window}, ${batchEvents} events a batch) …`);
-    const d = await drain(store, b.url, consumer, window, batchEvents);
-    const kernelMaxRss = maxRssMB();
+    store = new SqliteStore(join(dir, 'backlog.db'));
+    const d = await drain(join(dir, 'backlog.db'), b.url, consumer, store.lastEventSeq(), window, batchEvents);
     err(`  syncDrain: ${d.eventsPerSec} events/s, ${d.wallSec} s; bare QoS 1 loop, one message per event, ${window} in flight …`);
     const ref = await bareLoop(store, b.url, consumer, window, 1);
     const ratio = round(d.eventsPerSec / ref.eventsPerSec, 2);
@@ -263,13 +238,14 @@ export async function syncDrainJob(err: (line: string) => void, o: { events: num
       databaseMB: round(store.diagnostics().pageCount * store.diagnostics().pageSize / MB, 1),
       eventsPerSec: d.eventsPerSec,
       wallSec: d.wallSec,
-      ackedWallSec: d.ackedWallSec,
+      ackedWallSec: d.unit.ackedWallSec,
       batches: d.messages,
-      rssBeforeMB,
-      peakRssMB: d.peakRssMB,
-      peakHeapUsedMB: d.peakHeapUsedMB,
-      // The kernel's lifetime peak, taken before the reference runs.
-      maxRssMB: kernelMaxRss,
+      // The unit's process (deployment node flags): before the link, sampled peak, and the kernel's high-water mark.
+      unitProcess: { nodeFlags: DEPLOY_NODE_FLAGS.join(' '), rssBeforeMB: d.unit.rssBeforeMB, peakHeapUsedMB: d.unit.peakHeapUsedMB },
+      rssBeforeMB: d.unit.rssBeforeMB,
+      peakRssMB: d.unit.peakRssMB,
+      peakHeapUsedMB: d.unit.peakHeapUsedMB,
+      maxRssMB: d.unit.vmHwmMB,
       reference: { what: `bare MQTT.js QoS 1 loop, one message per event, ${window} in flight, same broker and consumer`, ...ref },
       ratio,
       // Not an aim: MQTT.js alone sending the same batches, so the drain's own cost shows beside the wire's.
