@@ -28,6 +28,7 @@ export function renderSync(snapshot: GatewaySnapshot, color: boolean, timeZone?:
   if (o.depth === 0) lines.push('  outbox empty: every event delivered');
   else {
     lines.push(`  outbox ${level(`${o.depth} event${o.depth === 1 ? '' : 's'} waiting, oldest ${duration(o.oldestAgeMs)} old`, outboxLevel(o.oldestAgeMs), color)}`);
+    if (o.refused) lines.push(`  ${level(`refused by the broker: ${o.refused.detail}`, 'warn', color)} · sent again ${time(o.refused.retryAt)} (check the unit's ACL on the broker)`);
   }
   const c = s.lastCommand;
   if (c) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../core/FakeClock.ts';
 import type { StoredEvent } from '../events.ts';
 import type { DurableCursor } from '../retention/DurableCursors.ts';
-import { EventPublisher } from './EventPublisher.ts';
+import { EventPublisher, REFUSED_RETRY } from './EventPublisher.ts';
 import { FakeLink } from './link/FakeLink.ts';
 import type { EventBatch } from './payloads.ts';
 
@@ -136,6 +136,55 @@ describe('EventPublisher', () => {
     w.clock.advance(1_000);
     expect(w.cursor.get()).toBe(10);
     expect(Math.min(...w.saves)).toBe(6);
+  });
+
+  it('a batch the broker refuses while connected keeps every event and is sent again after a growing pause', async () => {
+    const w = world({ events: 9, window: 2, batchEvents: 3 });
+    w.pub.start();
+    w.link.up();
+    w.link.held[0]!.ack();
+    await settle();
+    // Not authorized (an ACL): the broker answers the second batch with a failure reason code.
+    w.link.held[0]!.fail(new Error('Publish error: Not authorized'));
+    await settle();
+    w.clock.advance(0);
+    const sent = w.link.published.length;
+    expect(w.pub.figures()).toMatchObject({ depth: 6, refused: { detail: 'Publish error: Not authorized', retryAt: w.clock.now() + REFUSED_RETRY.initialMs } });
+    // The third batch's answer, late, changes nothing; nothing more goes out during the pause.
+    w.link.held.at(-1)!.ack();
+    w.link.held.splice(0);
+    await settle();
+    w.clock.advance(REFUSED_RETRY.initialMs - 1);
+    expect(w.link.published.length).toBe(sent);
+    expect(w.cursor.get()).toBe(3);
+    // Resent from the first unacknowledged event; refused again: the pause doubles.
+    w.clock.advance(1);
+    expect(w.batches().slice(sent).map((b) => [b.first, b.last, b.replay])).toEqual([[4, 6, true], [7, 9, true]]);
+    w.link.held.splice(0).forEach((h) => h.fail(new Error('Publish error: Not authorized')));
+    await settle();
+    w.clock.advance(0);
+    expect(w.pub.figures().refused!.retryAt).toBe(w.clock.now() + 2 * REFUSED_RETRY.initialMs);
+    // The operator fixes the ACL: everything goes, the refusal clears, the pause starts again from 5 s.
+    w.link.autoAck = true;
+    w.clock.advance(2 * REFUSED_RETRY.initialMs);
+    for (let i = 0; i < 3; i++) await settle();
+    w.clock.advance(1_000);
+    expect(w.cursor.get()).toBe(9);
+    expect(w.pub.figures()).toEqual({ depth: 0, oldestAgeMs: 0 });
+  });
+
+  it('a publish failing because the connection dropped is not a refusal', async () => {
+    const w = world({ events: 3, window: 1, batchEvents: 3 });
+    w.pub.start();
+    w.link.up();
+    w.link.down();
+    await settle();
+    w.clock.advance(0);
+    expect(w.pub.figures().refused).toBeUndefined();
+    w.link.autoAck = true;
+    w.link.up();
+    await settle();
+    expect(w.batches().map((b) => [b.first, b.last])).toEqual([[1, 3], [1, 3]]);
   });
 
   it('ignores acknowledgements from a connection that has since dropped', async () => {

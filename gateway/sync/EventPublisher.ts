@@ -49,6 +49,15 @@ export interface EventPublisherOptions {
   logger?: Logger;
 }
 
+/**
+ * A batch the broker refused while the connection stayed up (an MQTT 5
+ * PUBACK with a failure reason code: the unit's ACL, a quota, a payload
+ * limit) is sent again after this pause, doubling up to the maximum: the
+ * events wait in the store until an operator fixes the broker, and go as
+ * soon as it accepts them.
+ */
+export const REFUSED_RETRY = { initialMs: 5_000, maxMs: 300_000 } as const;
+
 interface InFlight {
   first: number;
   last: number;
@@ -89,6 +98,9 @@ export class EventPublisher {
   /** Bumped on every connection: answers from an older one are ignored. */
   private generation = 0;
   private saveTimer: Timer | null = null;
+  /** The pause after a refused batch, and why; null while the broker accepts. */
+  private refusal: { detail: string; at: number; retryAt: number; timer: Timer } | null = null;
+  private refusedDelayMs: number = REFUSED_RETRY.initialMs;
   private running = false;
   private readonly onUp = (): void => this.connected();
   private readonly onDown = (): void => this.disconnected();
@@ -124,6 +136,8 @@ export class EventPublisher {
     this.generation++;
     this.inflight = [];
     this.saveTimer?.clear();
+    this.refusal?.timer.clear();
+    this.refusal = null;
     this.save();
   }
 
@@ -140,10 +154,13 @@ export class EventPublisher {
     const depth = Math.max(0, this.committedSeq - from);
     if (depth === 0) return { depth: 0, oldestAgeMs: 0 };
     const oldest = this.o.source.readEvents(from, 1)[0];
-    return { depth, oldestAgeMs: oldest ? Math.max(0, this.o.clock.now() - oldest.at) : 0 };
+    const refused = this.refusal ? { refused: { detail: this.refusal.detail, at: this.refusal.at, retryAt: this.refusal.retryAt } } : {};
+    return { depth, oldestAgeMs: oldest ? Math.max(0, this.o.clock.now() - oldest.at) : 0, ...refused };
   }
 
   private connected(): void {
+    this.refusal?.timer.clear();
+    this.refusal = null;
     this.generation++;
     this.inflight = [];
     // Retention may have moved the cursor past events it had to cut.
@@ -161,7 +178,7 @@ export class EventPublisher {
   }
 
   private pump(): void {
-    if (!this.running || this.o.link.status.state !== 'up') return;
+    if (!this.running || this.refusal || this.o.link.status.state !== 'up') return;
     while (this.inflight.length < this.window && this.sentThrough < this.committedSeq) {
       const events = this.nextBatch();
       if (events.length === 0) {
@@ -212,14 +229,38 @@ export class EventPublisher {
         this.advance();
       },
       (e: unknown) => {
-        // The connection is gone: `down` resets and the batch goes again after `up`.
-        if (gen === this.generation) this.log.debug({ first, last, err: String(e) }, 'event batch not acknowledged');
+        if (gen !== this.generation) return;
+        // The connection is gone (`down` resets, the batch goes again after `up`), or, if the link is
+        // still up once the link has had its say, the broker refused the batch.
+        this.log.debug({ first, last, err: String(e) }, 'event batch not acknowledged');
+        this.o.clock.setTimer('sync-refusal-check', 0, () => {
+          if (gen === this.generation && this.running && this.o.link.status.state === 'up') this.refused(first, last, e);
+        });
       },
     );
   }
 
+  /** Stop sending, keep every event, and send again from the first unacknowledged one after a pause. */
+  private refused(first: number, last: number, e: unknown): void {
+    const now = this.o.clock.now();
+    const delay = this.refusedDelayMs;
+    this.refusedDelayMs = Math.min(REFUSED_RETRY.maxMs, delay * 2);
+    const detail = e instanceof Error ? e.message : String(e);
+    this.log.warn({ first, last, err: detail, retryInMs: delay }, 'the broker refused an event batch: the events stay in the outbox and are sent again later');
+    this.generation++;
+    this.inflight = [];
+    this.sentThrough = this.acked;
+    this.prevSent = this.delivered;
+    const timer = this.o.clock.setTimer('sync-refused-retry', delay, () => {
+      this.refusal = null;
+      this.pump();
+    });
+    this.refusal = { detail, at: now, retryAt: now + delay, timer };
+  }
+
   private advance(): void {
     let moved = false;
+    this.refusedDelayMs = REFUSED_RETRY.initialMs;
     while (this.inflight[0]?.done) {
       const last = this.inflight.shift()!.last;
       this.delivered = Math.max(this.delivered, last);

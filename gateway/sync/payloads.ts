@@ -79,6 +79,8 @@ export interface OutboxFigures {
   depth: number;
   /** Age (ms) of the oldest of them; 0 when none. */
   oldestAgeMs: number;
+  /** The broker refused a batch while connected (its ACL, a quota): why, when, and when it is sent again. */
+  refused?: { detail: string; at: number; retryAt: number };
 }
 
 /** `…/ack`: the answer to one command. */

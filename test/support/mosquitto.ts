@@ -41,6 +41,8 @@ export interface TestMosquitto {
   kill(): Promise<void>;
   /** Start again on the same port, with the same config, after stop() or kill(). */
   start(): Promise<void>;
+  /** SIGHUP: mosquitto reads its ACL and password files again, keeping every connection. */
+  reload(): void;
   /** Stop it and remove its folder. */
   dispose(): Promise<void>;
 }
@@ -146,6 +148,10 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<TestM
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
     start,
+    reload: () => {
+      if (!child) throw new Error('mosquitto is not running');
+      child.kill('SIGHUP');
+    },
     dispose: async () => {
       await end('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -313,4 +313,39 @@ describe('with an ACL that confines each unit to its own topics', () => {
     expect((await api.snapshot()).sync?.link).toMatchObject({ state: 'up', reason: null });
     await until('pi1 events at the cloud', async () => hq!.contiguousThrough(), (n) => n > 0, 10_000);
   });
+
+  it('an ACL that forgets the unit’s evt topic: the outbox keeps every event and says why; fixed and reloaded, all arrive without a reconnect', async () => {
+    dir = tempDir('ccgate-acl-');
+    const passwd = join(dir, 'passwd');
+    writeFileSync(passwd, '');
+    for (const [user, pass] of [['hq', 'hq-secret'], ['pi1', 'pi1-secret']] as const) execFileSync('mosquitto_passwd', ['-b', passwd, user, pass]);
+    writeFileSync(join(dir, 'acl'), ACL.replace('pattern write cc/v1/acme/+/%u/evt\n', ''));
+    writeFileSync(join(dir, 'pi1.password'), 'pi1-secret\n');
+    broker = await startMosquitto({ passwordFile: passwd, aclFile: join(dir, 'acl') });
+    hq = await SyncConsumer.open(broker.url, UNIT, { mqtt: { username: 'hq', password: 'hq-secret' } });
+    started = await startSite(broker.url, ['  username: pi1', `  passwordFile: '${join(dir, 'pi1.password')}'`]);
+    const { api } = started;
+    for (const a of ['a1', 'a2']) await api.agentLogin(a);
+
+    // MQTT 5: mosquitto answers each denied batch with PUBACK "Not authorized"; the link stays up.
+    const refused = await until('the refusal in status', () => api.snapshot(), (s) => s.sync?.outbox.refused !== undefined, 10_000);
+    expect(refused.sync!.link.state).toBe('up');
+    expect(refused.sync!.outbox.refused!.detail).toMatch(/not authori[sz]ed/i);
+    expect(refused.sync!.outbox.depth).toBeGreaterThan(0);
+    const since = refused.sync!.link.since;
+    const status = await runCli(['status', '--socket', started.site.socketPath], { cwd: started.site.dir, timeoutMs: 20_000 });
+    expect(status.stdout).toMatch(/refused by the broker: .*not authori[sz]ed/i);
+    expect(hq.firstSeen).toEqual([]);
+
+    // The operator adds the line and reloads mosquitto (SIGHUP): the next retry goes through.
+    writeFileSync(join(dir, 'acl'), ACL);
+    broker.reload();
+    const drained = await until('the outbox delivered', () => api.snapshot(), (s) => s.sync?.outbox.depth === 0, 20_000);
+    expect(drained.sync!.outbox.refused).toBeUndefined();
+    expect(drained.sync!.link.since).toBe(since);
+    const lastSeq = drained.storage!.lastSeq;
+    await until('every event at the cloud', async () => hq!.contiguousThrough(), (n) => n >= lastSeq, 10_000);
+    expect(hq.missing(lastSeq)).toEqual([]);
+    expect(hq.idConflicts).toEqual([]);
+  }, 60_000);
 });
