@@ -47,6 +47,12 @@ export interface DaemonParts {
   boardClock?: Clock;
   /** The configuration file, re-read by a reload (`config_reload` from the cloud); absent: reloads are refused. */
   configFile?: string;
+  /**
+   * What the daemon changed in the file's configuration before running it
+   * (the demo's own store, queue_log and socket paths), done again to a
+   * reloaded file so only the user's changes count.
+   */
+  configOverrides?: (loaded: CcgateConfig) => CcgateConfig;
 }
 
 /**
@@ -135,7 +141,7 @@ export class Daemon {
           timeZone: config.site.timeZone,
           reloadConfig: () => {
             if (!file) throw new CcgateError('CONFIG_NOT_FOUND', 'this daemon was not started from a configuration file: nothing to reload');
-            return reloadConfig(file, config, gateway);
+            return reloadConfig(file, config, gateway, parts.configOverrides);
           },
           clock: parts.clock,
           random: parts.random,

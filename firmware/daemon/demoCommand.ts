@@ -4,6 +4,7 @@ import { localParts } from '../../gateway/core/localTime.ts';
 import { SeededRandom } from '../../gateway/core/Random.ts';
 import { DEFAULT_SOCKET_PATH } from '../api/protocol.ts';
 import type { DemoOptions } from '../cli/commands.ts';
+import type { CcgateConfig } from '../config/CcgateConfig.ts';
 import { demoConfig } from '../config/demoConfig.ts';
 import { loadConfig } from '../config/loadConfig.ts';
 import { DemoSite } from '../demo/DemoSite.ts';
@@ -39,7 +40,9 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const paths = demoPaths(opts.dataDir, DEFAULT_SOCKET_PATH);
   const work = paths.dir;
   const base = opts.configPath ? loadConfig(opts.configPath) : demoConfig(paths);
-  const config = { ...base, store: { ...base.store, path: paths.storePath }, queueLog: { ...base.queueLog, path: paths.queueLogPath }, api: { socketPath: paths.socketPath } };
+  // The demo keeps its data in its own folder, whatever the file says (again on a reload).
+  const inDemoFolder = (c: CcgateConfig): CcgateConfig => ({ ...c, store: { ...c.store, path: paths.storePath }, queueLog: { ...c.queueLog, path: paths.queueLogPath }, api: { socketPath: paths.socketPath } });
+  const config = inDemoFolder(base);
   const logFile = paths.logFile;
   const logger = jsonLogger(createWriteStream(logFile, { flags: 'a' }), config.log.level);
   // Before the store is read or any trunk opened: a second demo on this folder stops here.
@@ -55,7 +58,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   if (fakeModems) config.trunks = fakeModems.trunks;
   const built = await buildTrunks(config, clock, random, logger, network);
   const { trunks } = built;
-  const daemon = await Daemon.start({ config, trunks, clock, random, logger, simulatedBoards: true, boardClock: new RealTimersClock(clock) });
+  const daemon = await Daemon.start({ config, trunks, clock, random, logger, simulatedBoards: true, boardClock: new RealTimersClock(clock), ...(opts.configPath ? { configFile: opts.configPath, configOverrides: inDemoFolder } : {}) });
   const site = new DemoSite(daemon.gateway, config, network, clock, random, { emails: true, smsSurveyReplyShare: 0.2 });
   const recent: string[] = [];
   daemon.gateway.subscribe((ev: StoredEvent) => {

@@ -19,8 +19,8 @@ export const RELOADABLE = ['vip'] as const;
  * throws its ConfigError), apply the reloadable keys, and say which changed
  * keys wait for a restart.
  */
-export function reloadConfig(file: string, running: CcgateConfig, gateway: Gateway): ReloadResult {
-  const next = loadConfig(file);
+export function reloadConfig(file: string, running: CcgateConfig, gateway: Gateway, overrides: (loaded: CcgateConfig) => CcgateConfig = (c) => c): ReloadResult {
+  const next = overrides(loadConfig(file));
   const changed = (Object.keys(next) as Array<keyof CcgateConfig>).filter((k) => !isDeepStrictEqual(next[k], running[k]));
   const applied = changed.filter((k) => (RELOADABLE as readonly string[]).includes(k));
   if (applied.includes('vip')) {

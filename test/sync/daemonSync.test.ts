@@ -169,6 +169,8 @@ describe('the daemon publishing its event log to a real broker', () => {
     });
     // The restarted unit said it was back (its birth), and a clean stop says it left.
     expect(states().some((m, i) => i > 0 && m.online && states()[i - 1]!.online === false)).toBe(true);
+    // The demo reloads its --config file like `run` does; the data paths it sets itself are not changes.
+    expect(await consumer.command('config_reload', { v: 1, id: 'demo-reload' })).toMatchObject({ ok: true, result: { applied: [], needsRestart: [] } });
     await second.stop();
     await until('the offline state of the clean stop', async () => states(), (l) => l.at(-1)?.online === false, 5_000);
 
