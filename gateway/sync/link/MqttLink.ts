@@ -1,33 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { connect, ReasonCodes, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { connect, ReasonCodes, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Clock, Timer } from '../../core/Clock.ts';
 import { silentLogger, type Logger } from '../../core/Logger.ts';
 import { nextBackoffMs, type BackoffConfig, type RandomSource } from './backoff.ts';
 import { classifyLinkError, isProtocolVersionRefusal, LinkError, type ClassifiedFailure } from './linkErrors.ts';
+import { clientOptions, type MqttLinkOptions } from './mqttClientOptions.ts';
 import type { InboundMessage, LinkEvents, LinkState, LinkStatus, MqttProtocol, PublishOptions, SyncLink } from './SyncLink.ts';
 
-export interface MqttLinkOptions {
-  /** mqtt:// or mqtts:// URLs, tried in turn: a failed attempt moves on to the next. */
-  brokers: string[];
-  /** `auto`: MQTT 5, and 3.1.1 for a broker that refuses 5 (remembered for that broker while this link lives). */
-  protocol: MqttProtocol | 'auto';
-  clientId: string;
-  username?: string;
-  password?: string;
-  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean };
-  keepaliveSec?: number;
-  connectTimeoutMs?: number;
-  will: { topic: string; payload: string; qos: 1; retain: true };
-  /** Published retained at QoS 1 once subscribed, before `up`. */
-  birth: () => { topic: string; payload: string };
-  /** Subscribed at QoS 1 on every connection (clean sessions keep nothing). */
-  subscriptions: string[];
-  backoff?: Partial<BackoffConfig>;
-  random: RandomSource;
-  /** Time and timers: gateway/ never reads the wall clock or sets timers itself (architecture.test.ts). */
-  clock: Clock;
-  logger?: Logger;
-}
+export type { MqttLinkOptions } from './mqttClientOptions.ts';
 
 /** One connection attempt: one MqttClient, thrown away when its connection ends. */
 interface Attempt {
@@ -179,27 +159,7 @@ export class MqttLink extends EventEmitter<LinkEvents> implements SyncLink {
     this.current.attempts += 1;
     this.setState('connecting', { broker, protocol: null, nextAttemptAt: null });
     this.log.debug({ broker, protocol, attempt: this.current.attempts }, 'mqtt connecting');
-    const o = this.opts;
-    const options: IClientOptions = {
-      protocolVersion: protocol === '5' ? 5 : 4,
-      clientId: o.clientId,
-      keepalive: o.keepaliveSec ?? 30,
-      connectTimeout: o.connectTimeoutMs ?? 10_000,
-      reconnectPeriod: 0,
-      clean: true,
-      queueQoSZero: false,
-      resubscribe: false,
-      will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: o.will.qos, retain: o.will.retain },
-    };
-    if (o.username !== undefined) options.username = o.username;
-    if (o.password !== undefined) options.password = o.password;
-    if (o.tls) {
-      if (o.tls.ca) options.ca = o.tls.ca;
-      if (o.tls.cert) options.cert = o.tls.cert;
-      if (o.tls.key) options.key = o.tls.key;
-      options.rejectUnauthorized = o.tls.rejectUnauthorized ?? true;
-    }
-    const client = connect(broker, options);
+    const client = connect(broker, clientOptions(this.opts, protocol));
     const a: Attempt = { client, broker, protocol, transportUp: false, connacked: false, closed: false, error: undefined, early: [] };
     this.attempt = a;
     // Errors end the attempt through 'close'; the first one says why. The
