@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { connect, ReasonCodes, type IClientPublishOptions, type MqttClient } from 'mqtt';
-import type { Clock, Timer } from '../../core/Clock.ts';
+import type { Timer } from '../../core/Clock.ts';
 import { silentLogger, type Logger } from '../../core/Logger.ts';
-import { nextBackoffMs, type BackoffConfig, type RandomSource } from './backoff.ts';
+import { nextBackoffMs, type BackoffConfig } from './backoff.ts';
 import { classifyLinkError, isProtocolVersionRefusal, LinkError, type ClassifiedFailure } from './linkErrors.ts';
 import { clientOptions, type MqttLinkOptions } from './mqttClientOptions.ts';
 import type { InboundMessage, LinkEvents, LinkState, LinkStatus, MqttProtocol, PublishOptions, SyncLink } from './SyncLink.ts';
