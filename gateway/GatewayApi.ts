@@ -137,7 +137,7 @@ export interface GatewaySnapshot {
   calls: Array<{ callId: string; direction: 'inbound' | 'outbound'; phase: string; callerId: CallerId | null; number: string; queue: string | null; agent: string | null; sinceMs: number }>;
   callbacks: { pending: number; dialling: number };
   campaigns: Array<{ id: string; name: string; status: string; done: number; total: number }>;
-  trunks: Array<{ id: string; up: boolean; detail: string; busyChannels: number; channels: number; stats?: Readonly<Record<string, unknown>> }>;
+  trunks: Array<{ id: string; up: boolean; detail: string; busyChannels: number; channels: number; inServiceChannels?: number; stats?: Readonly<Record<string, unknown>> }>;
   store: { ok: boolean; detail: string };
   /**
    * External counters and the supervisor message. Always filled by Gateway;

@@ -48,7 +48,7 @@ export function buildSnapshot(ctx: Ctx): GatewaySnapshot {
     campaigns: ctx.campaigns.progress(),
     trunks: ctx.trunks.all().map((t) => {
       const h = t.health();
-      return { id: t.id, up: h.up, detail: h.detail, busyChannels: h.busyChannels, channels: t.channels, ...(h.stats ? { stats: h.stats } : {}) };
+      return { id: t.id, up: h.up, detail: h.detail, busyChannels: h.busyChannels, channels: t.channels, ...(h.inServiceChannels !== undefined ? { inServiceChannels: h.inServiceChannels } : {}), ...(h.stats ? { stats: h.stats } : {}) };
     }),
     store: ctx.tx.health,
   };

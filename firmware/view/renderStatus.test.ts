@@ -20,6 +20,14 @@ describe('renderStatus', () => {
     expect(text).toContain('gsm2 down*: SIM not inserted');
   });
 
+  it('counts an E1 span by its channels in service and says how many are out', () => {
+    const s = sampleSnapshot();
+    s.trunks = s.trunks.map((t) => (t.id === 'e1' ? { ...t, detail: 'RESTART on 17-31', inServiceChannels: 15 } : t));
+    const out = renderStatusText(s, sampleKpis(), { timeZone: TZ });
+    expect(out.split('\n')[0]).toContain('5/16 channels busy');
+    expect(out).toContain('e1 15 of 30 channels out of service*: RESTART on 17-31');
+  });
+
   it('shows the per-queue figures with thresholds marked', () => {
     const sales = lineOf(text, 'Sales').split(/\s+/);
     // name, waiting, longest wait (≥ 120 s critical), ready (≤ 1 warning), on call, wrap-up, paused,

@@ -108,7 +108,7 @@ export function renderStatusText(snapshot: GatewaySnapshot, kpis: KpiSnapshot | 
 function header(s: GatewaySnapshot, c: boolean, timeZone: string | undefined, width: number): string[] {
   const up = s.trunks.filter((tr) => tr.up);
   const busy = up.reduce((n, tr) => n + tr.busyChannels, 0);
-  const channels = up.reduce((n, tr) => n + tr.channels, 0);
+  const channels = up.reduce((n, tr) => n + (tr.inServiceChannels ?? tr.channels), 0);
   const trunkLvl: Level = s.trunks.length > 0 && up.length === 0 ? 'crit' : up.length < s.trunks.length ? 'warn' : 'ok';
   const parts = [
     paint(s.site, 'bold', c),
@@ -126,7 +126,12 @@ function header(s: GatewaySnapshot, c: boolean, timeZone: string | undefined, wi
     } else cur = cur === '' ? p : `${cur}  ${p}`;
   }
   out.push(cur);
-  for (const tr of s.trunks) if (!tr.up) out.push(`  ${level(`${tr.id} down`, 'warn', c)}: ${tr.detail}`);
+  for (const tr of s.trunks) {
+    if (!tr.up) out.push(`  ${level(`${tr.id} down`, 'warn', c)}: ${tr.detail}`);
+    else if (tr.inServiceChannels !== undefined && tr.inServiceChannels < tr.channels) {
+      out.push(`  ${level(`${tr.id} ${tr.channels - tr.inServiceChannels} of ${tr.channels} channels out of service`, 'warn', c)}: ${tr.detail}`);
+    }
+  }
   return out;
 }
 

@@ -70,6 +70,13 @@ export interface TrunkHealth {
   /** Channels currently carrying legs. */
   busyChannels: number;
   /**
+   * Channels usable now, busy or idle: an E1 span takes channels out of
+   * service under a framer alarm, a RESTART or after a failed clearing, and
+   * never offers them for a leg. Absent: all `channels` (a modem is wholly
+   * up or down).
+   */
+  inServiceChannels?: number;
+  /**
    * Driver figures for status and the cloud (plain JSON): a modem's signal,
    * registration, command and recovery counters; an E1 span's alarms.
    */

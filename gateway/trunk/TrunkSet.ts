@@ -1,5 +1,5 @@
 import type { Logger } from '../core/Logger.ts';
-import type { TrunkPort } from './TrunkPort.ts';
+import type { TrunkHealth, TrunkPort } from './TrunkPort.ts';
 
 /**
  * The gateway's trunks, counted as one pool of lines for the site. Outbound
@@ -27,10 +27,10 @@ export class TrunkSet {
     return this.byId.get(id);
   }
 
-  /** Channels of `t` free for a new leg now (down trunks have none). */
+  /** Channels of `t` free for a new leg now (down trunks have none, nor channels out of service). */
   free(t: TrunkPort): number {
     const h = t.health();
-    return h.up ? Math.max(0, t.channels - h.busyChannels - (this.claimed.get(t.id) ?? 0)) : 0;
+    return h.up ? Math.max(0, inService(t, h) - h.busyChannels - (this.claimed.get(t.id) ?? 0)) : 0;
   }
 
   /** Free lines across the site. */
@@ -40,10 +40,13 @@ export class TrunkSet {
     return n;
   }
 
-  /** Channels of every trunk that is up, busy or not. */
+  /** Channels in service on every trunk that is up, busy or not. */
   totalChannels(): number {
     let n = 0;
-    for (const t of this.byId.values()) if (t.health().up) n += t.channels;
+    for (const t of this.byId.values()) {
+      const h = t.health();
+      if (h.up) n += inService(t, h);
+    }
     return n;
   }
 
@@ -79,4 +82,9 @@ export class TrunkSet {
   settled(): void {
     if (this.claimed.size > 0) this.claimed.clear();
   }
+}
+
+/** Channels of `t` in service now: all of them unless the driver says fewer (never more than it has). */
+function inService(t: TrunkPort, h: TrunkHealth): number {
+  return Math.min(t.channels, Math.max(0, h.inServiceChannels ?? t.channels));
 }
