@@ -53,6 +53,9 @@ export function crossCheck(c: ParsedConfig, report: Report): void {
 
   if (c.ivr) {
     if (!menus.includes(c.ivr.entry)) report(['ivr', 'entry'], unknown('menu', c.ivr.entry, menus));
+    for (const [number, menu] of Object.entries(c.ivr.entryByNumber ?? {})) {
+      if (!menus.includes(menu)) report(['ivr', 'entryByNumber', number], unknown('menu', menu, menus));
+    }
     for (const [name, m] of Object.entries(c.ivr.menus)) {
       const at = ['ivr', 'menus', name];
       needSchedule([...at, 'schedule'], m.schedule);

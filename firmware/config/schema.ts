@@ -252,6 +252,8 @@ const base = obj({
   }).prefault({}),
   ivr: obj({
     entry: text('a menu name').default('main'),
+    // Digits as the line delivers the dialled number (a DID: often the last few digits); `+` allowed.
+    entryByNumber: z.record(z.string({ error: expected('a dialled number of digits') }).regex(/^\+?[0-9*#]{1,32}$/, { error: expected('a dialled number of digits (a DID such as 4455 or 2188776655)') }), text('a menu name'), { error: expected('a mapping of dialled numbers to menu names') }).optional(),
     menus: z.record(text('a menu name'), menu, { error: expected('a mapping of menu names') }).default(() => ({})),
   }).optional(),
   queues: z

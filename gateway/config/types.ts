@@ -158,6 +158,12 @@ export interface KpiConfig {
 export interface IvrConfig {
   /** Menu a new call starts in. */
   entry: string;
+  /**
+   * The entry menu per number dialled (DID, as an E1 span's called party
+   * number delivers it, or the modem's own number): digits → menu. A call to
+   * a number not listed starts in `entry`. See {@link entryMenuFor}.
+   */
+  entryByNumber?: Readonly<Record<string, string>>;
   menus: Record<string, IvrMenu>;
 }
 

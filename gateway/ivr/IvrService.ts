@@ -4,6 +4,7 @@ import type { Ctx } from '../core/Context.ts';
 import { normaliseNumber } from '../numbers/normalise.ts';
 import { Prompts } from '../prompts.ts';
 import { isOpen } from './schedule.ts';
+import { entryMenuFor } from './entryMenu.ts';
 
 /** Digit wait after the agent-callback offer. */
 const AGENT_CALLBACK_DIGIT_MS = 5_000;
@@ -20,7 +21,7 @@ export class IvrService {
   /** An inbound call was answered. */
   begin(call: Call): void {
     if (this.offerAgentCallback(call)) return;
-    this.enterMenu(call, this.ctx.config.ivr.entry);
+    this.enterMenu(call, entryMenuFor(this.ctx.config.ivr, call.record.dialled));
   }
 
   private offerAgentCallback(call: Call): boolean {
@@ -58,7 +59,7 @@ export class IvrService {
         );
         return;
       }
-      this.enterMenu(call, ctx.config.ivr.entry);
+      this.enterMenu(call, entryMenuFor(ctx.config.ivr, call.record.dialled));
     });
     return true;
   }
