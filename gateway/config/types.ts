@@ -327,6 +327,46 @@ export interface ModemTrunkConfig {
   powerCycle: string[] | null;
 }
 
+/**
+ * One E1 ISDN PRI span, user side (drivers/e1): 30 B-channels, the
+ * D-channel's frames over a serial link, framer alarms on the board's
+ * management bus, in-band DTMF from a pool of MT8870 decoders on GPIO.
+ */
+export interface E1TrunkConfig {
+  id: string;
+  type: 'e1';
+  /** Number of B-channels: the timeslots provisioned. */
+  channels: number;
+  /** Timeslots the carrier provisioned (1-15, 17-31). */
+  timeslots: number[];
+  /** The serial link carrying the D-channel (timeslot 16) as async HDLC. */
+  dchannel: { port: string; baudRate: number };
+  /** Overlap receiving: digits after SETUP ACKNOWLEDGE until sending complete, `digits` of them, or `timeoutMs` of silence. */
+  overlap: { enabled: boolean; digits: number | null; timeoutMs: number };
+  /** Presented on outgoing calls (callbacks, campaigns); null: the carrier's default. */
+  callingNumber: string | null;
+  /** Framer alarm registers (DS26521) over SPI, or over I2C through an SC18IS602 bridge; null: no framer access (alarms unknown). */
+  framer:
+    | null
+    | { kind: 'spi'; bus: number; device: number; speedHz: number }
+    | { kind: 'sc18is602'; bus: number; address: number; slaveSelect: number; speedHz: number };
+  /** Poll period and alarm integration (raise after, clear after). */
+  alarms: { pollMs: number; raiseMs: number; clearMs: number };
+  /** The MT8870 decoder pool: null without decoders (no in-band DTMF). */
+  dtmf: null | {
+    backend: 'libgpiod' | 'onoff' | 'rpio';
+    /** Shared data lines Q1..Q4, by name (GPIO5 …). */
+    q: [string, string, string, string];
+    /** One per decoder: its StD line and its output enable (TOE). */
+    decoders: Array<{ std: string; toe: string }>;
+    minToneMs: number;
+  };
+  /** B-channel switching and prompts; only the simulated board exists in this release. */
+  board: { kind: 'sim' };
+  /** Q.931 timer overrides (ms); absent ones keep the standard defaults. */
+  timers: Partial<Record<'t303' | 't305' | 't308' | 't309' | 't310' | 't313' | 't316' | 't322', number>>;
+}
+
 export interface CampaignDefaults {
   maxConcurrent: number;
   callsPerMinute: number;
