@@ -11,6 +11,7 @@ import { Lapd } from '../../drivers/e1/lapd/Lapd.ts';
 import { SerialHdlcTransport } from '../../drivers/e1/transport/SerialHdlcTransport.ts';
 import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { SerialTransport } from '../../drivers/serial/SerialTransport.ts';
+import { decodeWithTshark, tsharkMissing } from '../support/tshark.ts';
 import { LibpriPeer, libpriMissing } from './libpri/libpriPeer.ts';
 
 const missing = libpriMissing();
@@ -80,6 +81,15 @@ describe.skipIf(missing !== null)('the D-channel against libpri (network side, E
     expect(r.lapd.counters.iRx).toBeGreaterThanOrEqual(2);
     // libpri got our acknowledgements: it never had to poll us into retransmitting.
     expect(r.peer.events.some((e) => e.ev === 'dchan_down')).toBe(false);
+    // Every frame we sent, as libpri received it, read by Wireshark: SAPI 0, TEI 0, nothing malformed.
+    if (tsharkMissing() === null) {
+      const ours = r.peer.frames('rx');
+      expect(ours.length).toBeGreaterThan(2);
+      for (const t of decodeWithTshark(ours, ['lapd.sapi', 'lapd.tei'])) {
+        expect(t).toMatchObject({ 'lapd.sapi': '0', 'lapd.tei': '0' });
+        expect(t['_ws.malformed']).toBeUndefined();
+      }
+    }
   }, 30_000);
 
   it('a far end that goes silent is found by T203 and T200 and the link is re-established when it is back', async () => {
