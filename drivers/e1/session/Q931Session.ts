@@ -1,0 +1,363 @@
+/**
+ * Q.931 call control of the user side of one PRI (ETSI EN 300 403, e1-pri
+ * §5), above the LAPD link:
+ *
+ *   Lapd ─(info)─► Q931Session ─(typed events)─► E1Span (the trunk façade)
+ *
+ * Each call is a small state machine of the standard user states (U0 … U25,
+ * the numbers the call state IE carries); the global call reference carries
+ * RESTART. Channels come from the span's ChannelTable and go back to it when
+ * a call is released, restarted, or put in maintenance after clearing failed.
+ */
+import { EventEmitter } from 'node:events';
+import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
+import { silentLogger, type Logger } from '../../../gateway/core/Logger.ts';
+import type { ChannelTable } from '../call/ChannelTable.ts';
+import { CAUSE, LOCATION } from '../q931/causes.ts';
+import type { PartyNumber } from '../q931/ies.ts';
+import { decodeQ931, encodeQ931, type Q931Message } from '../q931/q931Codec.ts';
+import type { MessageType } from '../q931/messageTypes.ts';
+import { Q931_DEFAULTS, type Q931Timers } from './q931Timers.ts';
+
+/** User-side call states (Q.931 §2.1.1); the number is what the call state IE says. */
+export const CALL_STATE = { null: 0, callInitiated: 1, outgoingProceeding: 3, callDelivered: 4, callPresent: 6, callReceived: 7, connectRequest: 8, incomingProceeding: 9, active: 10, disconnectRequest: 11, disconnectIndication: 12, releaseRequest: 19, overlapReceiving: 25 } as const;
+export type CallState = keyof typeof CALL_STATE;
+
+export interface PriCall {
+  id: string;
+  callRef: number;
+  /** True when we allocated the call reference (our outgoing call). */
+  ours: boolean;
+  channel: number;
+  state: CallState;
+  calling: PartyNumber | null;
+  called: string;
+  timer: Timer | null;
+  /** Retries of the running timer (T303, T308). */
+  retries: number;
+  cause: number | null;
+}
+
+export interface Q931SessionEvents {
+  /** A SETUP from the network on a free channel; answer with {@link Q931Session.proceed}/{@link Q931Session.answer} or reject. */
+  incoming: [call: PriCall];
+  alerting: [call: PriCall];
+  progress: [call: PriCall, inband: boolean];
+  /** Our outgoing call was answered (CONNECT), or the network acknowledged our answer (CONNECT ACKNOWLEDGE). */
+  active: [call: PriCall];
+  /** The call is gone; its channel is back in the table (or in maintenance). */
+  cleared: [call: PriCall, cause: number];
+  /** Channels a RESTART freed (from the network, or acknowledged ours). */
+  restarted: [channels: number[] | 'all'];
+}
+
+export interface Q931SessionOptions {
+  send: (info: Uint8Array) => void;
+  channels: ChannelTable;
+  clock: Clock;
+  timers?: Partial<Q931Timers>;
+  logger?: Logger;
+}
+
+export class Q931Session extends EventEmitter<Q931SessionEvents> {
+  private readonly calls = new Map<string, PriCall>();
+  private readonly t: Q931Timers;
+  private readonly log: Logger;
+  private nextRef = 1;
+  private seq = 0;
+  private restartTimer: Timer | null = null;
+
+  constructor(private readonly o: Q931SessionOptions) {
+    super();
+    this.t = { ...Q931_DEFAULTS, ...o.timers };
+    this.log = (o.logger ?? silentLogger).child({ component: 'q931' });
+  }
+
+  get active(): PriCall[] {
+    return [...this.calls.values()];
+  }
+
+  /** The link came up for the first time (or again after being down): restart every channel not carrying an active call. */
+  linkUp(): void {
+    const busy = new Set([...this.calls.values()].filter((c) => c.state === 'active').map((c) => c.channel));
+    if (busy.size > 0) {
+      // Active calls survived the outage (T309): ask the network how it sees each (Q.931 §5.8.9).
+      for (const c of this.calls.values()) if (busy.has(c.channel)) this.sendMsg(c, 'STATUS_ENQUIRY', {});
+      return;
+    }
+    this.o.channels.takeOut('restarting');
+    this.sendRestart();
+  }
+
+  /**
+   * The link was re-established while up (the peer's SABME, or ours after an
+   * error): frames not yet acknowledged are gone, so whatever was under way
+   * is asked again: the RESTART, or the state of each active call.
+   */
+  linkReset(): void {
+    if (this.restartTimer?.pending || [...this.calls.values()].some((c) => c.state === 'active')) this.linkUp();
+  }
+
+  /** The link is down: calls not yet active are cleared at once, active ones wait T309 (Q.931 §5.8.8). */
+  linkDown(): void {
+    for (const c of [...this.calls.values()]) {
+      if (c.state !== 'active') this.finish(c, CAUSE.temporaryFailure);
+      else this.arm(c, 't309', this.t.t309, () => this.finish(c, CAUSE.temporaryFailure));
+    }
+  }
+
+  /** Our outgoing call on `channel` (picked by the span). */
+  setup(req: { channel: number; number: string; callingNumber: string | null }): PriCall {
+    const call = this.newCall(this.allocRef(), true, req.channel, req.number, null);
+    call.state = 'callInitiated';
+    this.o.channels.reserve(req.channel, call.id);
+    this.sendMsg(call, 'SETUP', {
+      bearer: { capability: 0, layer1: 0x23 },
+      channel: { channel: req.channel, exclusive: true },
+      ...(req.callingNumber ? { calling: { digits: req.callingNumber, type: 'unknown', plan: 1, presentation: 'allowed', screening: 0 } } : {}),
+      called: { digits: req.number.replace(/^\+/, ''), type: req.number.startsWith('+') ? 'international' : 'unknown', plan: 1 },
+      sendingComplete: true,
+    });
+    this.armT303(call);
+    return call;
+  }
+
+  /** CALL PROCEEDING for an incoming call (U9): the network stops waiting, the channel is confirmed. */
+  proceed(call: PriCall): void {
+    if (call.state !== 'callPresent') return;
+    call.state = 'incomingProceeding';
+    this.sendMsg(call, 'CALL_PROCEEDING', { channel: { channel: call.channel, exclusive: true } });
+  }
+
+  /** CONNECT (U8, T313). */
+  answer(call: PriCall): void {
+    if (call.state === 'callPresent') this.proceed(call);
+    if (call.state !== 'incomingProceeding' && call.state !== 'callReceived') return;
+    call.state = 'connectRequest';
+    this.sendMsg(call, 'CONNECT', {});
+    this.arm(call, 't313', this.t.t313, () => this.disconnect(call, CAUSE.recoveryOnTimerExpiry));
+  }
+
+  /** Clear a call from our side with `cause`. */
+  disconnect(call: PriCall, cause: number = CAUSE.normalClearing): void {
+    if (!this.calls.has(call.id)) return;
+    call.cause = cause;
+    // The first answer to a SETUP may be RELEASE COMPLETE (Q.931 §5.2.5.1).
+    if (call.state === 'callPresent') {
+      this.sendMsg(call, 'RELEASE_COMPLETE', { cause: { location: LOCATION.user, value: cause } });
+      return this.finish(call, cause);
+    }
+    if (call.state === 'disconnectRequest' || call.state === 'releaseRequest') return;
+    call.state = 'disconnectRequest';
+    this.sendMsg(call, 'DISCONNECT', { cause: { location: LOCATION.user, value: cause } });
+    this.arm(call, 't305', this.t.t305, () => this.release(call, cause));
+  }
+
+  /** One Q.931 message from the link. */
+  receive(info: Uint8Array): void {
+    const r = decodeQ931(info);
+    if (!r.ok) {
+      this.log.warn({ cause: r.cause, detail: r.detail }, 'Q.931 message not understood');
+      // An unknown message type on a call we know: STATUS cause 97 (§5.8.4).
+      if (r.cause === 97 && r.callRef !== undefined) {
+        const c = this.find(r.callRef, !r.fromDestination);
+        if (c) this.sendMsg(c, 'STATUS', { cause: { location: LOCATION.user, value: 97 }, callState: CALL_STATE[c.state] });
+      }
+      return;
+    }
+    const m = r.message;
+    if (m.callRef === 0) return this.global(m);
+    // The network's flag is 0 on calls it allocated; 1 on ours.
+    const call = this.find(m.callRef, m.fromDestination);
+    if (!call) return this.unknownCallRef(m);
+    if (r.problems.missing.length > 0 || r.problems.unknownRequired.length > 0) {
+      this.log.warn({ call: call.id, type: m.type, problems: r.problems }, 'mandatory information missing');
+      if (m.type !== 'DISCONNECT' && m.type !== 'RELEASE' && m.type !== 'RELEASE_COMPLETE') {
+        return this.sendMsg(call, 'STATUS', { cause: { location: LOCATION.user, value: CAUSE.mandatoryIeMissing }, callState: CALL_STATE[call.state] });
+      }
+    }
+    this.onCallMessage(call, m);
+  }
+
+  private onCallMessage(c: PriCall, m: Q931Message): void {
+    const cause = m.cause?.value ?? CAUSE.normalUnspecified;
+    switch (m.type) {
+      case 'CALL_PROCEEDING':
+        if (c.state !== 'callInitiated') return this.wrongState(c, m.type);
+        c.state = 'outgoingProceeding';
+        return this.arm(c, 't310', this.t.t310, () => this.disconnect(c, CAUSE.recoveryOnTimerExpiry));
+      case 'ALERTING':
+        if (c.state !== 'callInitiated' && c.state !== 'outgoingProceeding') return this.wrongState(c, m.type);
+        c.state = 'callDelivered';
+        this.stop(c);
+        return void this.emit('alerting', c);
+      case 'PROGRESS':
+        return void this.emit('progress', c, m.progress?.description === 8);
+      case 'CONNECT':
+        if (!c.ours || c.state === 'active') return this.wrongState(c, m.type);
+        this.stop(c);
+        c.state = 'active';
+        this.o.channels.use(c.channel, c.id);
+        this.sendMsg(c, 'CONNECT_ACKNOWLEDGE', {});
+        return void this.emit('active', c);
+      case 'CONNECT_ACKNOWLEDGE':
+        if (c.state !== 'connectRequest') return;
+        this.stop(c);
+        c.state = 'active';
+        this.o.channels.use(c.channel, c.id);
+        return void this.emit('active', c);
+      case 'DISCONNECT':
+        c.cause = cause;
+        c.state = 'disconnectIndication';
+        return this.release(c, cause);
+      case 'RELEASE':
+        this.sendMsg(c, 'RELEASE_COMPLETE', {});
+        return this.finish(c, c.cause ?? cause);
+      case 'RELEASE_COMPLETE':
+        return this.finish(c, c.cause ?? cause);
+      case 'STATUS_ENQUIRY':
+        return this.sendMsg(c, 'STATUS', { cause: { location: LOCATION.user, value: CAUSE.responseToStatusEnquiry }, callState: CALL_STATE[c.state] });
+      case 'STATUS':
+        // The network sees the call as gone: so be it (Q.931 §5.8.11).
+        if (m.callState === 0) return this.finish(c, cause);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private global(m: Q931Message): void {
+    if (m.type === 'RESTART') {
+      const channels = m.restartClass === 0 && m.channel?.channel ? [m.channel.channel] : 'all';
+      for (const c of [...this.calls.values()]) if (channels === 'all' || channels.includes(c.channel)) this.finish(c, CAUSE.temporaryFailure);
+      this.o.channels.putBack('restarting', channels === 'all' ? undefined : channels);
+      this.o.channels.putBack('maintenance', channels === 'all' ? undefined : channels);
+      this.sendRaw({ callRef: 0, fromDestination: true, type: 'RESTART_ACKNOWLEDGE', ...(m.channel ? { channel: m.channel } : {}), restartClass: m.restartClass ?? 7 });
+      return void this.emit('restarted', channels);
+    }
+    if (m.type === 'RESTART_ACKNOWLEDGE') {
+      this.restartTimer?.clear();
+      const channels = m.restartClass === 0 && m.channel?.channel ? [m.channel.channel] : undefined;
+      this.o.channels.putBack('restarting', channels);
+      return void this.emit('restarted', channels ?? 'all');
+    }
+    if (m.type === 'STATUS_ENQUIRY') this.sendRaw({ callRef: 0, fromDestination: true, type: 'STATUS', cause: { location: LOCATION.user, value: CAUSE.responseToStatusEnquiry }, callState: 0 });
+  }
+
+  /** Q.931 §5.8.3.2: a message for a call reference we do not know. */
+  private unknownCallRef(m: Q931Message): void {
+    const back = { callRef: m.callRef, fromDestination: !m.fromDestination };
+    if (m.type === 'SETUP' && !m.fromDestination) return this.incoming(m);
+    if (m.type === 'RELEASE_COMPLETE') return;
+    if (m.type === 'STATUS_ENQUIRY') return this.sendRaw({ ...back, type: 'STATUS', cause: { location: LOCATION.user, value: CAUSE.responseToStatusEnquiry }, callState: 0 });
+    if (m.type === 'STATUS') return;
+    this.sendRaw({ ...back, type: 'RELEASE_COMPLETE', cause: { location: LOCATION.user, value: CAUSE.invalidCallReference } });
+  }
+
+  private incoming(m: Q931Message): void {
+    const refuse = (cause: number): void => this.sendRaw({ callRef: m.callRef, fromDestination: true, type: 'RELEASE_COMPLETE', cause: { location: LOCATION.user, value: cause } });
+    if (!m.bearer) return refuse(CAUSE.mandatoryIeMissing);
+    if (m.bearer.capability !== 0 && m.bearer.capability !== 0x10) return refuse(CAUSE.bearerNotImplemented);
+    const pick = this.o.channels.pickIncoming(m.channel?.channel ?? null, m.channel?.exclusive ?? false);
+    if ('refuse' in pick) return refuse(pick.refuse);
+    const call = this.newCall(m.callRef, false, pick.ts, m.called?.digits ?? '', m.calling ?? null);
+    call.state = 'callPresent';
+    this.o.channels.reserve(pick.ts, call.id);
+    this.emit('incoming', call);
+  }
+
+  private release(c: PriCall, cause: number): void {
+    c.state = 'releaseRequest';
+    this.sendMsg(c, 'RELEASE', c.ours || c.cause === null ? { cause: { location: LOCATION.user, value: cause } } : {});
+    c.retries = 0;
+    const again = (): void => {
+      if (c.retries++ === 0) {
+        this.sendMsg(c, 'RELEASE', { cause: { location: LOCATION.user, value: cause } });
+        return this.arm(c, 't308', this.t.t308, again, true);
+      }
+      // Twice without an answer: the channel is suspect until a RESTART frees it (Q.931 §5.3.4.3).
+      this.o.channels.takeOut('maintenance', [c.channel]);
+      this.finish(c, cause);
+      this.sendRestart([c.channel]);
+    };
+    this.arm(c, 't308', this.t.t308, again, true);
+  }
+
+  private armT303(c: PriCall): void {
+    this.arm(c, 't303', this.t.t303, () => {
+      if (c.retries++ === 0) {
+        this.sendMsg(c, 'SETUP', {});
+        return this.armT303(c);
+      }
+      this.finish(c, CAUSE.recoveryOnTimerExpiry);
+    }, true);
+  }
+
+  private sendRestart(channels?: number[]): void {
+    const m: Q931Message = channels
+      ? { callRef: 0, fromDestination: false, type: 'RESTART', channel: { channel: channels[0]!, exclusive: true }, restartClass: 0 }
+      : { callRef: 0, fromDestination: false, type: 'RESTART', restartClass: 7 };
+    this.sendRaw(m);
+    this.restartTimer?.clear();
+    this.restartTimer = this.o.clock.setTimer('q931-t316', this.t.t316, () => this.sendRestart(channels));
+  }
+
+  private finish(c: PriCall, cause: number): void {
+    this.stop(c);
+    if (!this.calls.delete(c.id)) return;
+    this.o.channels.free(c.channel);
+    c.state = 'null';
+    this.emit('cleared', c, cause);
+  }
+
+  private wrongState(c: PriCall, type: MessageType): void {
+    this.log.warn({ call: c.id, state: c.state, type }, 'message not compatible with the call state');
+    this.sendMsg(c, 'STATUS', { cause: { location: LOCATION.user, value: CAUSE.messageNotCompatibleWithCallState }, callState: CALL_STATE[c.state] });
+  }
+
+  private newCall(callRef: number, ours: boolean, channel: number, called: string, calling: PartyNumber | null): PriCall {
+    const call: PriCall = { id: `pri${++this.seq}`, callRef, ours, channel, state: 'null', calling, called, timer: null, retries: 0, cause: null };
+    this.calls.set(call.id, call);
+    return call;
+  }
+
+  private find(callRef: number, fromDestination: boolean): PriCall | undefined {
+    // fromDestination set: the sender is not the allocator, i.e. the call is ours.
+    for (const c of this.calls.values()) if (c.callRef === callRef && c.ours === fromDestination) return c;
+    return undefined;
+  }
+
+  private allocRef(): number {
+    for (;;) {
+      const ref = this.nextRef;
+      this.nextRef = this.nextRef >= 0x7fff ? 1 : this.nextRef + 1;
+      if (![...this.calls.values()].some((c) => c.ours && c.callRef === ref)) return ref;
+    }
+  }
+
+  private sendMsg(c: PriCall, type: MessageType, ies: Omit<Q931Message, 'callRef' | 'fromDestination' | 'type'>): void {
+    // The SETUP resent by T303 is the same SETUP: keep what was sent first.
+    if (type === 'SETUP' && Object.keys(ies).length === 0 && this.lastSetup.has(c.id)) return this.o.send(this.lastSetup.get(c.id)!);
+    const bytes = encodeQ931({ callRef: c.callRef, fromDestination: !c.ours, type, ...ies });
+    if (type === 'SETUP') this.lastSetup.set(c.id, bytes);
+    this.o.send(bytes);
+  }
+
+  private readonly lastSetup = new Map<string, Uint8Array>();
+
+  private sendRaw(m: Q931Message): void {
+    this.o.send(encodeQ931(m));
+  }
+
+  private arm(c: PriCall, name: string, ms: number, fn: () => void, keepRetries = false): void {
+    c.timer?.clear();
+    if (!keepRetries) c.retries = 0;
+    c.timer = this.o.clock.setTimer(`q931-${name}`, ms, fn);
+  }
+
+  private stop(c: PriCall): void {
+    c.timer?.clear();
+    c.timer = null;
+    this.lastSetup.delete(c.id);
+  }
+}
