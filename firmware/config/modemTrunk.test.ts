@@ -46,7 +46,7 @@ describe('modem trunks in the config', () => {
       ].join('\n'),
     );
     const by = Object.fromEntries(got.map((i) => [i.path, i.expected]));
-    expect(by['trunks[0].type']).toMatch(/expected type 'sim' or 'modem', got 'modm'/);
+    expect(by['trunks[0].type']).toMatch(/expected type 'sim', 'modem' or 'e1', got 'modm'/);
     expect(by['trunks[1].baudRate']).toMatch(/baud rate: one of .*115200.*got 1234/);
     expect(by['trunks[1].family']).toMatch(/one of 'auto', 'sim800', 'sim7600', 'quectel', 'huawei', 'generic'/);
     expect(by['trunks[1].connect']).toMatch(/one of 'conference', 'transfer'/);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { e1Trunk } from './e1Schema.ts';
 import type { IvrAction, EmptyRule, IvrConfig, QueueConfig, Strategy } from '../../gateway/config/types.ts';
 import { isValidTimeZone } from '../../gateway/core/localTime.ts';
 import { parseInterval } from '../../gateway/ivr/schedule.ts';
@@ -184,10 +185,10 @@ const modemTrunk = obj({
 /** `type` picks the shape; a mapping without `type` is a simulated trunk. */
 const trunk = z.preprocess(
   (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) && !('type' in v) ? { ...v, type: 'sim' } : v),
-  z.discriminatedUnion('type', [simTrunk, modemTrunk], {
+  z.discriminatedUnion('type', [simTrunk, modemTrunk, e1Trunk], {
     error: (iss) =>
       iss.code === 'invalid_union' && iss.note === 'No matching discriminator'
-        ? `expected type 'sim' or 'modem', got ${show((iss.input as Record<string, unknown> | undefined)?.['type'])}`
+        ? `expected type 'sim', 'modem' or 'e1', got ${show((iss.input as Record<string, unknown> | undefined)?.['type'])}`
         : `expected a trunk mapping, got ${show(iss.input)}`,
   }),
 );

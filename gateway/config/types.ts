@@ -281,7 +281,7 @@ export interface VipEntry {
  * A trunk as configured. The core only uses `id` (and the TrunkPort's own
  * `channels`); the rest is driver settings that firmware/ hands to the driver.
  */
-export type TrunkConfig = SimTrunkConfig | ModemTrunkConfig;
+export type TrunkConfig = SimTrunkConfig | ModemTrunkConfig | E1TrunkConfig;
 
 /** The in-process telephone network simulator (demo, tests, `ccgate simulate`). */
 export interface SimTrunkConfig {

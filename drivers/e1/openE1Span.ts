@@ -1,0 +1,74 @@
+/**
+ * A configured E1 span as a trunk: the D-channel serial link, LAPD, Q.931,
+ * the channel table and the board. The link comes up in the background, so a
+ * span whose line or board is not there does not stop the daemon: its trunk
+ * reports down (no channel in service) and LAPD keeps trying, and a serial
+ * port that will not open is retried with back-off.
+ */
+import type { E1TrunkConfig } from '../../gateway/config/types.ts';
+import type { Clock, Timer } from '../../gateway/core/Clock.ts';
+import type { Logger } from '../../gateway/core/Logger.ts';
+import { SerialTransport } from '../serial/SerialTransport.ts';
+import { SimBoard } from './board/SimBoard.ts';
+import { ChannelTable } from './call/ChannelTable.ts';
+import { Lapd } from './lapd/Lapd.ts';
+import { Q931Session } from './session/Q931Session.ts';
+import { E1Span } from './span/E1Span.ts';
+import { SerialHdlcTransport } from './transport/SerialHdlcTransport.ts';
+
+export interface OpenedE1Span {
+  trunk: E1Span;
+  lapd: Lapd;
+  close(): Promise<void>;
+}
+
+export async function openE1Span(cfg: E1TrunkConfig, deps: { clock: Clock; logger: Logger }): Promise<OpenedE1Span> {
+  const logger = deps.logger.child({ trunk: cfg.id });
+  const dchan = new SerialHdlcTransport(new SerialTransport({ path: cfg.dchannel.port, baudRate: cfg.dchannel.baudRate }));
+  const channels = new ChannelTable(cfg.timeslots);
+  const lapd = new Lapd({ clock: deps.clock, logger, send: (b) => void dchan.send(b).catch((e: unknown) => logger.debug({ err: String(e) }, 'D-channel frame not sent')) });
+  const q931 = new Q931Session({ send: (b) => lapd.sendInfo(b), channels, clock: deps.clock, timers: cfg.timers, logger });
+  const trunk = new E1Span({ id: cfg.id, q931, channels, board: new SimBoard(deps.clock), clock: deps.clock, linkUp: () => lapd.isUp, callingNumber: cfg.callingNumber, logger });
+  dchan.on('frame', (f) => lapd.receive(f));
+  lapd.on('info', (b) => q931.receive(b));
+  lapd.on('linkUp', () => (q931.linkUp(), trunk.healthChanged()));
+  lapd.on('linkReset', () => q931.linkReset());
+  lapd.on('linkDown', () => (q931.linkDown(), trunk.healthChanged()));
+  q931.on('restarted', () => trunk.healthChanged());
+
+  let retry: Timer | null = null;
+  let closed = false;
+  let wait = 1_000;
+  const open = async (): Promise<void> => {
+    try {
+      await dchan.open();
+      wait = 1_000;
+      lapd.start();
+    } catch (e) {
+      logger.warn({ port: cfg.dchannel.port, err: String(e), retryInMs: wait }, 'D-channel serial link did not open');
+      if (!closed) retry = deps.clock.setTimer('e1-reopen', wait, () => void open());
+      wait = Math.min(30_000, wait * 2);
+    }
+  };
+  // The serial link closing under us (a USB adapter unplugged): the link is down; open it again.
+  dchan.on('closed', (err) => {
+    if (closed || err === null) return;
+    lapd.halt();
+    q931.linkDown();
+    trunk.healthChanged();
+    retry = deps.clock.setTimer('e1-reopen', wait, () => void open());
+  });
+  await open();
+  return {
+    trunk,
+    lapd,
+    close: async () => {
+      closed = true;
+      retry?.clear();
+      lapd.stop();
+      lapd.halt();
+      dchan.dispose();
+      await dchan.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * One E1 PRI span as the core's trunk: 30 B-channels behind one TrunkPort.
+ *
+ *   serial link ─► SerialHdlcTransport ─► Lapd (Q.921) ─► Q931Session ─► E1Span ─► gateway
+ *                                                        ChannelTable ┘     │
+ *                                 BoardPort (prompts, cross-connects, DTMF decoder routes) ┘
+ *
+ * A leg is one Q.931 call on one B-channel. An agent reached by `connect` is
+ * an outgoing call on another channel, cross-connected on the board when it
+ * answers. In-band DTMF comes from the MT8870 pool through {@link digit}.
+ */
+import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
+import { silentLogger, type Logger } from '../../../gateway/core/Logger.ts';
+import type { CallerId } from '../../../gateway/events.ts';
+import type { ConnectOutcome, DialOutcome, DialRequest, PromptRef, TrunkHealth, TrunkPort, TrunkSignal } from '../../../gateway/trunk/TrunkPort.ts';
+import type { BoardPort } from '../board/BoardPort.ts';
+import type { ChannelTable } from '../call/ChannelTable.ts';
+import { CAUSE } from '../q931/causes.ts';
+import type { PartyNumber } from '../q931/ies.ts';
+import type { PriCall, Q931Session } from '../session/Q931Session.ts';
+
+interface Leg {
+  id: string;
+  call: PriCall;
+  kind: 'inbound' | 'outbound' | 'agent';
+  /** The caller's leg, for an agent leg; the agent leg, for a caller being connected. */
+  peer: string | null;
+  play: AbortController | null;
+  ringTimer: Timer | null;
+  answered: boolean;
+  endedBy: 'local' | null;
+}
+
+export interface E1SpanOptions {
+  id: string;
+  q931: Q931Session;
+  channels: ChannelTable;
+  board: BoardPort;
+  clock: Clock;
+  /** Is the D-channel up (LAPD multiple frame established)? */
+  linkUp: () => boolean;
+  callingNumber: string | null;
+  logger?: Logger;
+}
+
+export function callerIdOf(n: PartyNumber | null): CallerId {
+  if (!n || (n.presentation === 'unavailable' && n.digits === '')) return { kind: 'unavailable' };
+  if (n.presentation === 'restricted') return { kind: 'withheld' };
+  if (n.digits === '') return { kind: 'unavailable' };
+  // International numbers come without their '+' (the type of number says so).
+  return { kind: 'number', number: n.type === 'international' ? `+${n.digits}` : n.digits };
+}
+
+const dialOutcome = (cause: number): DialOutcome =>
+  cause === CAUSE.userBusy ? 'busy' : cause === CAUSE.noUserResponding || cause === CAUSE.noAnswer ? 'noAnswer' : cause === CAUSE.noCircuitAvailable || cause === CAUSE.requestedChannelNotAvailable ? 'noChannel' : 'failed';
+
+export class E1Span implements TrunkPort {
+  readonly id: string;
+  readonly channels: number;
+  private listener: (s: TrunkSignal) => void = () => {};
+  private readonly legs = new Map<string, Leg>();
+  private readonly byCall = new Map<string, Leg>();
+  private seq = 0;
+  private readonly log: Logger;
+
+  constructor(private readonly o: E1SpanOptions) {
+    this.id = o.id;
+    this.channels = o.channels.size;
+    this.log = (o.logger ?? silentLogger).child({ component: 'e1', trunk: o.id });
+    o.q931.on('incoming', (call) => this.onIncoming(call));
+    o.q931.on('active', (call) => this.onActive(call));
+    o.q931.on('cleared', (call, cause) => this.onCleared(call, cause));
+  }
+
+  setListener(listener: (signal: TrunkSignal) => void): void {
+    this.listener = listener;
+  }
+
+  /** The span's state changed (link, alarms, restart): the core re-reads health. */
+  healthChanged(): void {
+    this.listener({ kind: 'health', health: this.health() });
+  }
+
+  answer(legId: string): void {
+    const leg = this.legs.get(legId);
+    if (leg) this.o.q931.answer(leg.call);
+  }
+
+  play(legId: string, prompt: PromptRef): void {
+    const leg = this.legs.get(legId);
+    if (!leg) return;
+    leg.play?.abort();
+    const ctl = new AbortController();
+    leg.play = ctl;
+    void this.o.board.play(leg.call.channel, prompt, ctl.signal).then((r) => {
+      if (leg.play === ctl) leg.play = null;
+      if (this.legs.has(legId)) this.listener({ kind: 'playDone', legId, prompt: prompt.id, interrupted: r.interrupted });
+    });
+  }
+
+  stopPlay(legId: string): void {
+    this.legs.get(legId)?.play?.abort();
+  }
+
+  dial(req: DialRequest): string {
+    const id = this.newLegId();
+    const channel = this.o.linkUp() ? this.o.channels.pickOutgoing() : null;
+    if (channel === null) {
+      this.o.clock.setTimer('e1-no-channel', 0, () => this.listener({ kind: 'dialResult', legId: id, outcome: 'noChannel' }));
+      return id;
+    }
+    const call = this.o.q931.setup({ channel, number: req.number, callingNumber: req.callerId ?? this.o.callingNumber });
+    const leg = this.addLeg(id, call, 'outbound', null);
+    leg.ringTimer = this.o.clock.setTimer('e1-ring', req.ringTimeoutMs, () => this.o.q931.disconnect(call, CAUSE.noAnswer));
+    return id;
+  }
+
+  connect(legId: string, endpoint: string, opts: { ringTimeoutMs: number; callerId?: string }): void {
+    const caller = this.legs.get(legId);
+    const channel = this.o.linkUp() ? this.o.channels.pickOutgoing() : null;
+    if (!caller || channel === null) {
+      this.o.clock.setTimer('e1-no-channel', 0, () => this.listener({ kind: 'connectResult', legId, outcome: 'failed' }));
+      return;
+    }
+    const call = this.o.q931.setup({ channel, number: endpoint, callingNumber: opts.callerId ?? this.o.callingNumber });
+    const agent = this.addLeg(this.newLegId(), call, 'agent', legId);
+    caller.peer = agent.id;
+    agent.ringTimer = this.o.clock.setTimer('e1-agent-ring', opts.ringTimeoutMs, () => this.o.q931.disconnect(call, CAUSE.noAnswer));
+  }
+
+  cancelConnect(legId: string): void {
+    const caller = this.legs.get(legId);
+    const agent = caller?.peer ? this.legs.get(caller.peer) : undefined;
+    if (agent && !agent.answered) this.o.q931.disconnect(agent.call, CAUSE.normalClearing);
+  }
+
+  hangup(legId: string): void {
+    const leg = this.legs.get(legId);
+    if (!leg) return;
+    leg.endedBy = 'local';
+    this.o.q931.disconnect(leg.call, CAUSE.normalClearing);
+  }
+
+  /** A DTMF digit the decoder pool read on timeslot `channel`. */
+  digit(channel: number, digit: string): void {
+    for (const leg of this.legs.values()) {
+      if (leg.call.channel === channel && leg.kind !== 'agent') return this.listener({ kind: 'dtmf', legId: leg.id, digit });
+    }
+  }
+
+  health(): TrunkHealth {
+    const up = this.o.linkUp();
+    const inService = up ? this.o.channels.inService() : 0;
+    return {
+      up,
+      detail: up ? (inService < this.channels ? `D-channel up, ${this.channels - inService} channels out of service` : 'D-channel up') : 'D-channel down',
+      busyChannels: this.o.channels.busy(),
+      inServiceChannels: inService,
+    };
+  }
+
+  private onIncoming(call: PriCall): void {
+    this.o.q931.proceed(call);
+    const leg = this.addLeg(this.newLegId(), call, 'inbound', null);
+    this.listener({ kind: 'offered', legId: leg.id, channel: call.channel, callerId: callerIdOf(call.calling), dialled: call.called });
+  }
+
+  private onActive(call: PriCall): void {
+    const leg = this.byCall.get(call.id);
+    if (!leg) return;
+    leg.answered = true;
+    leg.ringTimer?.clear();
+    if (leg.kind === 'inbound') return this.listener({ kind: 'answered', legId: leg.id });
+    if (leg.kind === 'outbound') return this.listener({ kind: 'dialResult', legId: leg.id, outcome: 'answered' });
+    const caller = leg.peer ? this.legs.get(leg.peer) : undefined;
+    if (!caller) return this.o.q931.disconnect(call, CAUSE.normalClearing);
+    caller.play?.abort();
+    this.o.board.bridge(caller.call.channel, call.channel);
+    this.listener({ kind: 'connectResult', legId: caller.id, outcome: 'answered' });
+  }
+
+  private onCleared(call: PriCall, cause: number): void {
+    const leg = this.byCall.get(call.id);
+    if (!leg) return;
+    this.byCall.delete(call.id);
+    this.legs.delete(leg.id);
+    leg.ringTimer?.clear();
+    leg.play?.abort();
+    this.o.board.unbridge(call.channel);
+    this.o.board.routeToDecoder(call.channel, null);
+    this.log.debug({ leg: leg.id, channel: call.channel, cause }, 'call cleared');
+    if (leg.kind === 'agent') {
+      const caller = leg.peer ? this.legs.get(leg.peer) : undefined;
+      if (!caller) return;
+      caller.peer = null;
+      if (leg.answered) return this.listener({ kind: 'bridgeEnded', legId: caller.id, by: 'agent' });
+      const outcome: ConnectOutcome = cause === CAUSE.userBusy ? 'busy' : cause === CAUSE.noAnswer || cause === CAUSE.noUserResponding ? 'noAnswer' : 'failed';
+      return this.listener({ kind: 'connectResult', legId: caller.id, outcome });
+    }
+    if (leg.kind === 'outbound' && !leg.answered) {
+      return this.listener({ kind: 'dialResult', legId: leg.id, outcome: leg.endedBy === 'local' ? 'failed' : dialOutcome(cause) });
+    }
+    const agent = leg.peer ? this.legs.get(leg.peer) : undefined;
+    if (agent) {
+      if (agent.answered) this.listener({ kind: 'bridgeEnded', legId: leg.id, by: 'caller' });
+      this.o.q931.disconnect(agent.call, CAUSE.normalClearing);
+    }
+    this.listener({ kind: 'ended', legId: leg.id, cause: leg.endedBy === 'local' ? 'local' : 'remote' });
+  }
+
+  private addLeg(id: string, call: PriCall, kind: Leg['kind'], peer: string | null): Leg {
+    const leg: Leg = { id, call, kind, peer, play: null, ringTimer: null, answered: false, endedBy: null };
+    this.legs.set(id, leg);
+    this.byCall.set(call.id, leg);
+    return leg;
+  }
+
+  private newLegId(): string {
+    return `${this.id}-${++this.seq}`;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The E1 span as the core sees it (a TrunkPort), built from its config by
+ * openE1Span, against libpri as the network on a PTY: calls offered with and
+ * without caller ID, answered, a prompt and a digit, an agent reached on a
+ * second channel and cross-connected, clearing from either side, a callback
+ * dial that rings out.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { openE1Span, type OpenedE1Span } from '../../drivers/e1/openE1Span.ts';
+import { PtyPair } from '../../drivers/serial/PtyPair.ts';
+import { e1Trunk } from '../../firmware/config/e1Schema.ts';
+import { SystemClock } from '../../gateway/core/Clock.ts';
+import { silentLogger } from '../../gateway/core/Logger.ts';
+import type { TrunkSignal } from '../../gateway/trunk/TrunkPort.ts';
+import { LibpriPeer, libpriMissing } from './libpri/libpriPeer.ts';
+
+const missing = libpriMissing();
+let cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const f of cleanup.reverse()) await f();
+  cleanup = [];
+});
+
+async function until<T>(what: string, probe: () => T | undefined | false, ms = 8_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.skipIf(missing !== null)('an E1 span trunk against libpri', () => {
+  it('offers, answers, plays, hears a digit, connects an agent, clears both ways, and dials out', async () => {
+    const pty = await PtyPair.open({ name: 'span' });
+    cleanup.push(() => pty.close());
+    const peer = await LibpriPeer.start(pty.devicePath);
+    cleanup.push(() => peer.stop());
+    const clock = new SystemClock();
+    cleanup.push(() => clock.dispose());
+    const cfg = e1Trunk.parse({ id: 'e1a', type: 'e1', dchannel: { port: pty.hostPath }, callingNumber: '2188776655' });
+    const span: OpenedE1Span = await openE1Span(cfg, { clock, logger: silentLogger });
+    cleanup.push(() => span.close());
+    const signals: TrunkSignal[] = [];
+    span.trunk.setListener((s) => signals.push(s));
+    const signal = <K extends TrunkSignal['kind']>(kind: K, match: (s: Extract<TrunkSignal, { kind: K }>) => boolean = () => true) =>
+      until(`signal ${kind}`, () => signals.find((s): s is Extract<TrunkSignal, { kind: K }> => s.kind === kind && match(s as Extract<TrunkSignal, { kind: K }>)));
+
+    await until('the span up with every channel in service', () => span.trunk.health().up && span.trunk.health().inServiceChannels === 30);
+    expect(span.trunk.channels).toBe(30);
+
+    peer.send('call 5 1111105 2222205 allowed 1');
+    const offered = await signal('offered');
+    expect(offered).toMatchObject({ channel: 5, callerId: { kind: 'number', number: '2222205' }, dialled: '1111105' });
+    span.trunk.answer(offered.legId);
+    await signal('answered', (s) => s.legId === offered.legId);
+    await peer.waitFor((e) => e.ev === 'answer' && e.channel === 5);
+    span.trunk.play(offered.legId, { id: 'welcome' });
+    span.trunk.digit(5, '1');
+    await signal('dtmf', (s) => s.legId === offered.legId && s.digit === '1');
+    await signal('playDone', (s) => s.legId === offered.legId && !s.interrupted);
+    expect(span.trunk.health().busyChannels).toBe(1);
+
+    // The agent on the top channel: libpri rings it and answers; then the agent hangs up.
+    span.trunk.connect(offered.legId, '09120000001', { ringTimeoutMs: 10_000 });
+    const ring = await peer.waitFor((e) => e.ev === 'ring' && e.called === '09120000001');
+    expect(ring).toMatchObject({ channel: 31, calling: '2188776655' });
+    peer.send('answer 31');
+    await signal('connectResult', (s) => s.legId === offered.legId && s.outcome === 'answered');
+    expect(span.trunk.health().busyChannels).toBe(2);
+    peer.send('hangup 31 16');
+    await signal('bridgeEnded', (s) => s.legId === offered.legId && s.by === 'agent');
+    // The caller hangs up.
+    peer.send('hangup 5 16');
+    await signal('ended', (s) => s.legId === offered.legId && s.cause === 'remote');
+
+    // A withheld caller, hung up by us.
+    peer.send('call 6 1111105 2222206 restricted 1');
+    const withheld = await signal('offered', (s) => s.channel === 6);
+    expect(withheld.callerId).toEqual({ kind: 'withheld' });
+    span.trunk.hangup(withheld.legId);
+    await signal('ended', (s) => s.legId === withheld.legId && s.cause === 'local');
+    await peer.waitFor((e) => e.ev === 'hangup_req' && e.channel === 6 && e.cause === 16);
+
+    // A callback that nobody answers: no answer after the ring timeout, the channel freed.
+    const legId = span.trunk.dial({ number: '09121234567', ringTimeoutMs: 1_500 });
+    await peer.waitFor((e) => e.ev === 'ring' && e.called === '09121234567');
+    await signal('dialResult', (s) => s.legId === legId && s.outcome === 'noAnswer');
+    await until('every channel free', () => span.trunk.health().busyChannels === 0);
+  }, 60_000);
+});
