@@ -27,7 +27,7 @@ export async function openE1Span(cfg: E1TrunkConfig, deps: { clock: Clock; logge
   const dchan = new SerialHdlcTransport(new SerialTransport({ path: cfg.dchannel.port, baudRate: cfg.dchannel.baudRate }));
   const channels = new ChannelTable(cfg.timeslots);
   const lapd = new Lapd({ clock: deps.clock, logger, send: (b) => void dchan.send(b).catch((e: unknown) => logger.debug({ err: String(e) }, 'D-channel frame not sent')) });
-  const q931 = new Q931Session({ send: (b) => lapd.sendInfo(b), channels, clock: deps.clock, timers: cfg.timers, logger });
+  const q931 = new Q931Session({ send: (b) => lapd.sendInfo(b), channels, clock: deps.clock, timers: cfg.timers, overlap: cfg.overlap, logger });
   const trunk = new E1Span({ id: cfg.id, q931, channels, board: new SimBoard(deps.clock), clock: deps.clock, linkUp: () => lapd.isUp, callingNumber: cfg.callingNumber, logger });
   dchan.on('frame', (f) => lapd.receive(f));
   lapd.on('info', (b) => q931.receive(b));

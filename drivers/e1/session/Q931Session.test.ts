@@ -5,11 +5,11 @@ import { decodeQ931, encodeQ931, type Q931Message } from '../q931/q931Codec.ts';
 import { Q931Session } from './Q931Session.ts';
 
 /** A session with a scripted network: `net(msg)` delivers a message, `sent()` lists what we sent. */
-function world() {
+function world(overlap?: { enabled: boolean; digits: number | null; timeoutMs: number }) {
   const clock = new FakeClock(0);
   const channels = new ChannelTable();
   const out: Q931Message[] = [];
-  const q = new Q931Session({ clock, channels, send: (b) => {
+  const q = new Q931Session({ clock, channels, ...(overlap ? { overlap } : {}), send: (b) => {
     const r = decodeQ931(b);
     if (!r.ok) throw new Error(r.detail);
     out.push(r.message);
@@ -114,6 +114,28 @@ describe('Q931Session', () => {
     expect(w.sent()).toEqual(['RESTART', 'RESTART']);
     w.net({ callRef: 0, fromDestination: true, type: 'RESTART_ACKNOWLEDGE', restartClass: 7 });
     expect(w.channels.inService()).toBe(30);
+  });
+
+  it('overlap receiving: SETUP ACKNOWLEDGE, digits from INFORMATION until sending complete, the digit count or the timeout', () => {
+    const w = world({ enabled: true, digits: 7, timeoutMs: 5_000 });
+    w.net({ callRef: 7, type: 'SETUP', bearer: { capability: 0, layer1: 0x23 }, channel: { channel: 3, exclusive: true }, called: { digits: '21', type: 'national', plan: 1 } });
+    expect(w.sent()).toEqual(['SETUP_ACKNOWLEDGE']);
+    expect(w.log).toEqual([]);
+    w.net({ callRef: 7, type: 'INFORMATION', called: { digits: '88', type: 'national', plan: 1 } });
+    w.clock.advance(4_000);
+    w.net({ callRef: 7, type: 'INFORMATION', called: { digits: '7', type: 'national', plan: 1 }, sendingComplete: true });
+    expect(w.log).toEqual(['incoming 3']);
+    expect(w.q.active[0]!.called).toBe('21887');
+    // Seven digits end the number; silence for the timeout ends it too.
+    w.net({ callRef: 8, type: 'SETUP', bearer: { capability: 0, layer1: 0x23 }, channel: { channel: 4, exclusive: true }, called: { digits: '218877', type: 'national', plan: 1 } });
+    w.net({ callRef: 8, type: 'INFORMATION', called: { digits: '4', type: 'national', plan: 1 } });
+    w.net({ callRef: 9, type: 'SETUP', bearer: { capability: 0, layer1: 0x23 }, channel: { channel: 5, exclusive: true }, called: { digits: '44', type: 'national', plan: 1 } });
+    w.clock.advance(5_000);
+    expect(w.log).toEqual(['incoming 3', 'incoming 4', 'incoming 5']);
+    expect(w.q.active.map((c) => c.called)).toEqual(['21887', '2188774', '44']);
+    // A SETUP with sending complete is not overlap.
+    w.net({ callRef: 10, type: 'SETUP', bearer: { capability: 0, layer1: 0x23 }, channel: { channel: 6, exclusive: true }, called: { digits: '1', type: 'national', plan: 1 }, sendingComplete: true });
+    expect(w.log.at(-1)).toBe('incoming 6');
   });
 
   it('a message not compatible with the call state gets STATUS 101; a missing mandatory IE STATUS 96', () => {

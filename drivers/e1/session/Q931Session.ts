@@ -56,6 +56,12 @@ export interface Q931SessionOptions {
   channels: ChannelTable;
   clock: Clock;
   timers?: Partial<Q931Timers>;
+  /**
+   * Overlap receiving (Q.931 §5.2.4): a SETUP without sending complete gets
+   * SETUP ACKNOWLEDGE and the number is collected from INFORMATION messages
+   * until sending complete, `digits` of them, or `timeoutMs` without one.
+   */
+  overlap?: { enabled: boolean; digits: number | null; timeoutMs: number };
   logger?: Logger;
 }
 
@@ -143,6 +149,12 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
     if (!this.calls.has(call.id)) return;
     call.cause = cause;
     // The first answer to a SETUP may be RELEASE COMPLETE (Q.931 §5.2.5.1).
+    if (call.state === 'overlapReceiving') {
+      this.stop(call);
+      call.state = 'disconnectRequest';
+      this.sendMsg(call, 'DISCONNECT', { cause: { location: LOCATION.user, value: cause } });
+      return this.arm(call, 't305', this.t.t305, () => this.release(call, cause));
+    }
     if (call.state === 'callPresent') {
       this.sendMsg(call, 'RELEASE_COMPLETE', { cause: { location: LOCATION.user, value: cause } });
       return this.finish(call, cause);
@@ -215,6 +227,9 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
         return this.finish(c, c.cause ?? cause);
       case 'RELEASE_COMPLETE':
         return this.finish(c, c.cause ?? cause);
+      case 'INFORMATION':
+        if (c.state === 'overlapReceiving') return this.moreDigits(c, m);
+        return;
       case 'STATUS_ENQUIRY':
         return this.sendMsg(c, 'STATUS', { cause: { location: LOCATION.user, value: CAUSE.responseToStatusEnquiry }, callState: CALL_STATE[c.state] });
       case 'STATUS':
@@ -261,9 +276,33 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
     const pick = this.o.channels.pickIncoming(m.channel?.channel ?? null, m.channel?.exclusive ?? false);
     if ('refuse' in pick) return refuse(pick.refuse);
     const call = this.newCall(m.callRef, false, pick.ts, m.called?.digits ?? '', m.calling ?? null);
-    call.state = 'callPresent';
     this.o.channels.reserve(pick.ts, call.id);
+    const ov = this.o.overlap;
+    if (ov?.enabled && !m.sendingComplete && (ov.digits === null || call.called.length < ov.digits)) {
+      call.state = 'overlapReceiving';
+      this.sendMsg(call, 'SETUP_ACKNOWLEDGE', { channel: { channel: pick.ts, exclusive: true } });
+      return this.armOverlap(call);
+    }
+    call.state = 'callPresent';
     this.emit('incoming', call);
+  }
+
+  /** More digits of an overlap-received number (INFORMATION). */
+  private moreDigits(c: PriCall, m: Q931Message): void {
+    const ov = this.o.overlap!;
+    c.called += m.called?.digits ?? m.keypad ?? '';
+    if (m.sendingComplete || (ov.digits !== null && c.called.length >= ov.digits)) return this.numberComplete(c);
+    this.armOverlap(c);
+  }
+
+  private armOverlap(c: PriCall): void {
+    this.arm(c, 'overlap', this.o.overlap!.timeoutMs, () => this.numberComplete(c));
+  }
+
+  private numberComplete(c: PriCall): void {
+    this.stop(c);
+    c.state = 'callPresent';
+    this.emit('incoming', c);
   }
 
   private release(c: PriCall, cause: number): void {

@@ -224,6 +224,8 @@ int main(int argc, char **argv) {
 	struct pri *pri = pri_new_cb(fd, node, PRI_SWITCH_EUROISDN_E1, io_read, io_write, NULL);
 	if (!pri) { fprintf(stderr, "pri_new_cb failed\n"); return 1; }
 	if (debug) pri_set_debug(pri, PRI_DEBUG_Q921_STATE | PRI_DEBUG_Q931_DUMP);
+	/* Without it libpri marks every SETUP sending complete; `call … 0` is overlap sending. */
+	pri_set_overlapdial(pri, 1);
 	emit("{\"ev\":\"ready\",\"node\":\"%s\"}", node == PRI_NETWORK ? "network" : "cpe");
 	char line[512];
 	int linelen = 0;
