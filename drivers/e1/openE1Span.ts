@@ -24,6 +24,7 @@ export interface OpenedE1Span {
 
 export async function openE1Span(cfg: E1TrunkConfig, deps: { clock: Clock; logger: Logger }): Promise<OpenedE1Span> {
   const logger = deps.logger.child({ trunk: cfg.id });
+  if (cfg.framer || cfg.dtmf) logger.warn({ framer: cfg.framer !== null, dtmf: cfg.dtmf !== null }, 'this release does not drive the framer alarms or the MT8870 decoders yet: configured, not used');
   const dchan = new SerialHdlcTransport(new SerialTransport({ path: cfg.dchannel.port, baudRate: cfg.dchannel.baudRate }));
   const channels = new ChannelTable(cfg.timeslots);
   const lapd = new Lapd({ clock: deps.clock, logger, send: (b) => void dchan.send(b).catch((e: unknown) => logger.debug({ err: String(e) }, 'D-channel frame not sent')) });
