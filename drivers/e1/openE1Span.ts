@@ -10,6 +10,7 @@ import type { Clock, Timer } from '../../gateway/core/Clock.ts';
 import type { Logger } from '../../gateway/core/Logger.ts';
 import { SerialTransport } from '../serial/SerialTransport.ts';
 import { SimBoard } from './board/SimBoard.ts';
+import { DecoderPool, type GpioBus } from '../dtmf/DecoderPool.ts';
 import { ChannelTable } from './call/ChannelTable.ts';
 import { Lapd } from './lapd/Lapd.ts';
 import { Q931Session } from './session/Q931Session.ts';
@@ -19,17 +20,23 @@ import { SerialHdlcTransport } from './transport/SerialHdlcTransport.ts';
 export interface OpenedE1Span {
   trunk: E1Span;
   lapd: Lapd;
+  board: SimBoard;
+  dtmf: DecoderPool | null;
   close(): Promise<void>;
 }
 
-export async function openE1Span(cfg: E1TrunkConfig, deps: { clock: Clock; logger: Logger }): Promise<OpenedE1Span> {
+export async function openE1Span(cfg: E1TrunkConfig, deps: { clock: Clock; logger: Logger; dtmfBus?: GpioBus }): Promise<OpenedE1Span> {
   const logger = deps.logger.child({ trunk: cfg.id });
-  if (cfg.framer || cfg.dtmf) logger.warn({ framer: cfg.framer !== null, dtmf: cfg.dtmf !== null }, 'this release does not drive the framer alarms or the MT8870 decoders yet: configured, not used');
+  if (cfg.framer) logger.warn({}, 'this release does not read the framer alarm registers yet: configured, not used');
+  // The decoders on GPIO: the simulated bank in tests and the demo; the GPIO backends come with the next release.
+  if (cfg.dtmf && !deps.dtmfBus) logger.warn({}, 'this release has no GPIO backend for the MT8870 decoders yet: configured, not used');
+  const pool = cfg.dtmf && deps.dtmfBus ? new DecoderPool(cfg.dtmf, deps.dtmfBus) : null;
+  const board = new SimBoard(deps.clock);
   const dchan = new SerialHdlcTransport(new SerialTransport({ path: cfg.dchannel.port, baudRate: cfg.dchannel.baudRate }));
   const channels = new ChannelTable(cfg.timeslots);
   const lapd = new Lapd({ clock: deps.clock, logger, send: (b) => void dchan.send(b).catch((e: unknown) => logger.debug({ err: String(e) }, 'D-channel frame not sent')) });
   const q931 = new Q931Session({ send: (b) => lapd.sendInfo(b), channels, clock: deps.clock, timers: cfg.timers, overlap: cfg.overlap, logger });
-  const trunk = new E1Span({ id: cfg.id, q931, channels, board: new SimBoard(deps.clock), clock: deps.clock, linkUp: () => lapd.isUp, callingNumber: cfg.callingNumber, logger });
+  const trunk = new E1Span({ id: cfg.id, q931, channels, board, dtmf: pool, clock: deps.clock, linkUp: () => lapd.isUp, callingNumber: cfg.callingNumber, logger });
   dchan.on('frame', (f) => lapd.receive(f));
   lapd.on('info', (b) => q931.receive(b));
   lapd.on('linkUp', () => (q931.linkUp(), trunk.healthChanged()));
@@ -63,6 +70,8 @@ export async function openE1Span(cfg: E1TrunkConfig, deps: { clock: Clock; logge
   return {
     trunk,
     lapd,
+    board,
+    dtmf: pool,
     close: async () => {
       closed = true;
       retry?.clear();

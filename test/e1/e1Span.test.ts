@@ -12,6 +12,7 @@ import { e1Trunk } from '../../firmware/config/e1Schema.ts';
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import { silentLogger } from '../../gateway/core/Logger.ts';
 import type { TrunkSignal } from '../../gateway/trunk/TrunkPort.ts';
+import { SimDecoderBank } from '../../drivers/dtmf/SimDecoderBank.ts';
 import { LibpriPeer, libpriMissing } from './libpri/libpriPeer.ts';
 
 const missing = libpriMissing();
@@ -39,8 +40,13 @@ describe.skipIf(missing !== null)('an E1 span trunk against libpri', () => {
     cleanup.push(() => peer.stop());
     const clock = new SystemClock();
     cleanup.push(() => clock.dispose());
-    const cfg = e1Trunk.parse({ id: 'e1a', type: 'e1', dchannel: { port: pty.hostPath }, callingNumber: '2188776655' });
-    const span: OpenedE1Span = await openE1Span(cfg, { clock, logger: silentLogger });
+    // One MT8870 for the whole span: a call holds it only while it may press keys.
+    const dtmf = { q: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'], decoders: [{ std: 'GPIO26', toe: 'GPIO20' }] };
+    const cfg = e1Trunk.parse({ id: 'e1a', type: 'e1', dchannel: { port: pty.hostPath }, callingNumber: '2188776655', dtmf });
+    const bank = new SimDecoderBank(cfg.dtmf!, clock);
+    const span: OpenedE1Span = await openE1Span(cfg, { clock, logger: silentLogger, dtmfBus: bank });
+    bank.onEdge = (line, rising, t) => span.dtmf!.edge(line, rising, t);
+    span.board.onDecoderKey = (d, key) => bank.press(d, key as '1');
     cleanup.push(() => span.close());
     const signals: TrunkSignal[] = [];
     span.trunk.setListener((s) => signals.push(s));
@@ -57,7 +63,9 @@ describe.skipIf(missing !== null)('an E1 span trunk against libpri', () => {
     await signal('answered', (s) => s.legId === offered.legId);
     await peer.waitFor((e) => e.ev === 'answer' && e.channel === 5);
     span.trunk.play(offered.legId, { id: 'welcome' });
-    span.trunk.digit(5, '1');
+    // The caller's key, heard by the decoder the board routed channel 5 to.
+    expect(span.dtmf!.ownerOf(0)).toBe(offered.legId);
+    expect(span.board.press(5, '1')).toBe(true);
     await signal('dtmf', (s) => s.legId === offered.legId && s.digit === '1');
     await signal('playDone', (s) => s.legId === offered.legId && !s.interrupted);
     expect(span.trunk.health().busyChannels).toBe(1);
@@ -69,8 +77,14 @@ describe.skipIf(missing !== null)('an E1 span trunk against libpri', () => {
     peer.send('answer 31');
     await signal('connectResult', (s) => s.legId === offered.legId && s.outcome === 'answered');
     expect(span.trunk.health().busyChannels).toBe(2);
+    // Talking to the agent: the decoder is free for other calls.
+    expect(span.dtmf!.ownerOf(0)).toBeNull();
     peer.send('hangup 31 16');
     await signal('bridgeEnded', (s) => s.legId === offered.legId && s.by === 'agent');
+    // Back to the caller alone (the survey): a decoder again.
+    expect(span.dtmf!.ownerOf(0)).toBe(offered.legId);
+    span.board.press(5, '4');
+    await signal('dtmf', (s) => s.legId === offered.legId && s.digit === '4');
     // The caller hangs up.
     peer.send('hangup 5 16');
     await signal('ended', (s) => s.legId === offered.legId && s.cause === 'remote');

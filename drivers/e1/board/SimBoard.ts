@@ -55,6 +55,21 @@ export class SimBoard implements BoardPort {
     else this.decoders.set(ts, decoder);
   }
 
+  /** Where a simulated decoder hears a key: the demo's and tests' decoder bank. */
+  onDecoderKey: (decoder: number, key: string) => void = () => {};
+
+  /**
+   * The caller on timeslot `ts` presses `key`: the decoder routed to it hears
+   * the tone; with none routed (the pool was exhausted) the key is lost, as on
+   * the real board.
+   */
+  press(ts: number, key: string): boolean {
+    const d = this.decoders.get(ts);
+    if (d === undefined) return false;
+    this.onDecoderKey(d, key);
+    return true;
+  }
+
   /** The timeslot decoder `decoder` hears, if any. */
   channelOf(decoder: number): number | null {
     for (const [ts, d] of this.decoders) if (d === decoder) return ts;

@@ -18,6 +18,7 @@ import type { ChannelTable } from '../call/ChannelTable.ts';
 import { CAUSE } from '../q931/causes.ts';
 import type { PartyNumber } from '../q931/ies.ts';
 import type { PriCall, Q931Session } from '../session/Q931Session.ts';
+import type { DecoderPool } from '../../dtmf/DecoderPool.ts';
 
 interface Leg {
   id: string;
@@ -40,6 +41,8 @@ export interface E1SpanOptions {
   /** Is the D-channel up (LAPD multiple frame established)? */
   linkUp: () => boolean;
   callingNumber: string | null;
+  /** The MT8870 pool: a call holds a decoder while it may press keys (not while talking to an agent). */
+  dtmf?: DecoderPool | null;
   logger?: Logger;
 }
 
@@ -70,6 +73,24 @@ export class E1Span implements TrunkPort {
     o.q931.on('incoming', (call) => this.onIncoming(call));
     o.q931.on('active', (call) => this.onActive(call));
     o.q931.on('cleared', (call, cause) => this.onCleared(call, cause));
+    o.dtmf?.on('granted', (owner, decoder) => {
+      const leg = this.legs.get(owner);
+      if (leg) o.board.routeToDecoder(leg.call.channel, decoder);
+    });
+    o.dtmf?.on('key', (owner, k) => {
+      if (this.legs.has(owner)) this.listener({ kind: 'dtmf', legId: owner, digit: k.key });
+    });
+  }
+
+  /** Give the leg a decoder (now, or when one is free) and route its audio to it. */
+  private listen(leg: Leg): void {
+    const d = this.o.dtmf?.acquire(leg.id);
+    if (d !== undefined && d !== null) this.o.board.routeToDecoder(leg.call.channel, d);
+  }
+
+  private unlisten(leg: Leg): void {
+    this.o.dtmf?.release(leg.id);
+    this.o.board.routeToDecoder(leg.call.channel, null);
   }
 
   setListener(listener: (signal: TrunkSignal) => void): void {
@@ -170,11 +191,19 @@ export class E1Span implements TrunkPort {
     if (!leg) return;
     leg.answered = true;
     leg.ringTimer?.clear();
-    if (leg.kind === 'inbound') return this.listener({ kind: 'answered', legId: leg.id });
-    if (leg.kind === 'outbound') return this.listener({ kind: 'dialResult', legId: leg.id, outcome: 'answered' });
+    if (leg.kind === 'inbound') {
+      this.listen(leg);
+      return this.listener({ kind: 'answered', legId: leg.id });
+    }
+    if (leg.kind === 'outbound') {
+      this.listen(leg);
+      return this.listener({ kind: 'dialResult', legId: leg.id, outcome: 'answered' });
+    }
     const caller = leg.peer ? this.legs.get(leg.peer) : undefined;
     if (!caller) return this.o.q931.disconnect(call, CAUSE.normalClearing);
     caller.play?.abort();
+    // Talking to the agent: no keys to read; the decoder goes to the next call.
+    this.unlisten(caller);
     this.o.board.bridge(caller.call.channel, call.channel);
     this.listener({ kind: 'connectResult', legId: caller.id, outcome: 'answered' });
   }
@@ -187,13 +216,17 @@ export class E1Span implements TrunkPort {
     leg.ringTimer?.clear();
     leg.play?.abort();
     this.o.board.unbridge(call.channel);
-    this.o.board.routeToDecoder(call.channel, null);
+    this.unlisten(leg);
     this.log.debug({ leg: leg.id, channel: call.channel, cause }, 'call cleared');
     if (leg.kind === 'agent') {
       const caller = leg.peer ? this.legs.get(leg.peer) : undefined;
       if (!caller) return;
       caller.peer = null;
-      if (leg.answered) return this.listener({ kind: 'bridgeEnded', legId: caller.id, by: 'agent' });
+      if (leg.answered) {
+        // Back to the caller alone (the survey follows): listen for keys again.
+        this.listen(caller);
+        return this.listener({ kind: 'bridgeEnded', legId: caller.id, by: 'agent' });
+      }
       const outcome: ConnectOutcome = cause === CAUSE.userBusy ? 'busy' : cause === CAUSE.noAnswer || cause === CAUSE.noUserResponding ? 'noAnswer' : 'failed';
       return this.listener({ kind: 'connectResult', legId: caller.id, outcome });
     }
