@@ -5,7 +5,7 @@
  * second channel and cross-connected, clearing from either side, a callback
  * dial that rings out.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openE1Span, type OpenedE1Span } from '../../drivers/e1/openE1Span.ts';
 import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { e1Trunk } from '../../firmware/config/e1Schema.ts';
@@ -13,33 +13,20 @@ import { SystemClock } from '../../gateway/core/Clock.ts';
 import { silentLogger } from '../../gateway/core/Logger.ts';
 import type { TrunkSignal } from '../../gateway/trunk/TrunkPort.ts';
 import { SimDecoderBank } from '../../drivers/dtmf/SimDecoderBank.ts';
+import { cleanups, until } from './support.ts';
 import { LibpriPeer, libpriMissing } from './libpri/libpriPeer.ts';
 
 const missing = libpriMissing();
-let cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
-
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 8_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const onCleanup = cleanups();
 
 describe.skipIf(missing !== null)('an E1 span trunk against libpri', () => {
   it('offers, answers, plays, hears a digit, connects an agent, clears both ways, and dials out', async () => {
     const pty = await PtyPair.open({ name: 'span' });
-    cleanup.push(() => pty.close());
+    onCleanup(() => pty.close());
     const peer = await LibpriPeer.start(pty.devicePath);
-    cleanup.push(() => peer.stop());
+    onCleanup(() => peer.stop());
     const clock = new SystemClock();
-    cleanup.push(() => clock.dispose());
+    onCleanup(() => clock.dispose());
     // One MT8870 for the whole span: a call holds it only while it may press keys.
     const dtmf = { q: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'], decoders: [{ std: 'GPIO26', toe: 'GPIO20' }] };
     const cfg = e1Trunk.parse({ id: 'e1a', type: 'e1', dchannel: { port: pty.hostPath }, callingNumber: '2188776655', dtmf });
@@ -47,7 +34,7 @@ describe.skipIf(missing !== null)('an E1 span trunk against libpri', () => {
     const span: OpenedE1Span = await openE1Span(cfg, { clock, logger: silentLogger, dtmfBus: bank });
     bank.onEdge = (line, rising, t) => span.dtmf!.edge(line, rising, t);
     span.board.onDecoderKey = (d, key) => bank.press(d, key as '1');
-    cleanup.push(() => span.close());
+    onCleanup(() => span.close());
     const signals: TrunkSignal[] = [];
     span.trunk.setListener((s) => signals.push(s));
     const signal = <K extends TrunkSignal['kind']>(kind: K, match: (s: Extract<TrunkSignal, { kind: K }>) => boolean = () => true) =>

@@ -5,7 +5,7 @@
  * network with its cause, an outgoing call answered by libpri and cleared by
  * us, and a RESTART of one channel from the network.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import { ChannelTable } from '../../drivers/e1/call/ChannelTable.ts';
 import { Lapd } from '../../drivers/e1/lapd/Lapd.ts';
@@ -14,38 +14,25 @@ import { SerialHdlcTransport } from '../../drivers/e1/transport/SerialHdlcTransp
 import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { SerialTransport } from '../../drivers/serial/SerialTransport.ts';
 import { decodeWithTshark, tsharkMissing } from '../support/tshark.ts';
+import { cleanups, until } from './support.ts';
 import { LibpriPeer, libpriMissing, type PeerEvent } from './libpri/libpriPeer.ts';
 
 const missing = libpriMissing();
-let cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
-
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 8_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const onCleanup = cleanups();
 
 async function rig(overlap?: { enabled: boolean; digits: number | null; timeoutMs: number }) {
   const pty = await PtyPair.open({ name: 'pri' });
-  cleanup.push(() => pty.close());
+  onCleanup(() => pty.close());
   const peer = await LibpriPeer.start(pty.devicePath);
-  cleanup.push(() => peer.stop());
+  onCleanup(() => peer.stop());
   const clock = new SystemClock();
-  cleanup.push(() => clock.dispose());
+  onCleanup(() => clock.dispose());
   const dchan = new SerialHdlcTransport(new SerialTransport({ path: pty.hostPath }));
   await dchan.open();
-  cleanup.push(() => dchan.close());
+  onCleanup(() => dchan.close());
   const lapd = new Lapd({ clock, send: (b) => void dchan.send(b).catch(() => {}) });
   dchan.on('frame', (f) => lapd.receive(f));
-  cleanup.push(() => lapd.halt());
+  onCleanup(() => lapd.halt());
   const channels = new ChannelTable();
   const q931 = new Q931Session({ send: (b) => lapd.sendInfo(b), channels, clock, ...(overlap ? { overlap } : {}) });
   lapd.on('info', (b) => q931.receive(b));
