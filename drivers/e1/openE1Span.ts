@@ -15,6 +15,10 @@ import { ChannelTable } from './call/ChannelTable.ts';
 import { Lapd } from './lapd/Lapd.ts';
 import { Q931Session } from './session/Q931Session.ts';
 import { E1Span } from './span/E1Span.ts';
+import { E1AlarmMonitor } from './framer/E1AlarmMonitor.ts';
+import type { RegisterAccess } from './framer/RegisterAccess.ts';
+import { openSpiRegisters } from './framer/SpiRegisterAccess.ts';
+import { openBridgeRegisters } from './framer/BridgeRegisterAccess.ts';
 import { SerialHdlcTransport } from './transport/SerialHdlcTransport.ts';
 
 export interface OpenedE1Span {
@@ -22,12 +26,35 @@ export interface OpenedE1Span {
   lapd: Lapd;
   board: SimBoard;
   dtmf: DecoderPool | null;
+  alarms: E1AlarmMonitor | null;
   close(): Promise<void>;
 }
 
-export async function openE1Span(cfg: E1TrunkConfig, deps: { clock: Clock; logger: Logger; dtmfBus?: GpioBus }): Promise<OpenedE1Span> {
+export interface E1SpanDeps {
+  clock: Clock;
+  logger: Logger;
+  dtmfBus?: GpioBus;
+  /** The framer's registers (tests, the demo's simulated framer); default: opened from `cfg.framer`. */
+  framerAccess?: RegisterAccess;
+}
+
+/** The framer's registers as configured: SPI directly, or I2C through an SC18IS602; null without a framer. */
+async function openFramer(cfg: E1TrunkConfig, logger: Logger): Promise<RegisterAccess | null> {
+  const f = cfg.framer;
+  if (!f) return null;
+  try {
+    return f.kind === 'spi' ? await openSpiRegisters(f) : await openBridgeRegisters(f);
+  } catch (e) {
+    // The span works without its alarms (the D-channel still tells up from down): say so and go on.
+    logger.error({ err: String(e) }, 'framer registers cannot be opened: line alarms will not be reported');
+    return null;
+  }
+}
+
+export async function openE1Span(cfg: E1TrunkConfig, deps: E1SpanDeps): Promise<OpenedE1Span> {
   const logger = deps.logger.child({ trunk: cfg.id });
-  if (cfg.framer) logger.warn({}, 'this release does not read the framer alarm registers yet: configured, not used');
+  const regs = deps.framerAccess ?? (await openFramer(cfg, logger));
+  const alarms = regs ? new E1AlarmMonitor({ regs, clock: deps.clock, logger, ...cfg.alarms }) : null;
   // The decoders on GPIO: the simulated bank in tests and the demo; the GPIO backends come with the next release.
   if (cfg.dtmf && !deps.dtmfBus) logger.warn({}, 'this release has no GPIO backend for the MT8870 decoders yet: configured, not used');
   const pool = cfg.dtmf && deps.dtmfBus ? new DecoderPool(cfg.dtmf, deps.dtmfBus) : null;
@@ -36,7 +63,13 @@ export async function openE1Span(cfg: E1TrunkConfig, deps: { clock: Clock; logge
   const channels = new ChannelTable(cfg.timeslots);
   const lapd = new Lapd({ clock: deps.clock, logger, send: (b) => void dchan.send(b).catch((e: unknown) => logger.debug({ err: String(e) }, 'D-channel frame not sent')) });
   const q931 = new Q931Session({ send: (b) => lapd.sendInfo(b), channels, clock: deps.clock, timers: cfg.timers, overlap: cfg.overlap, logger });
-  const trunk = new E1Span({ id: cfg.id, q931, channels, board, dtmf: pool, clock: deps.clock, linkUp: () => lapd.isUp, callingNumber: cfg.callingNumber, logger });
+  const trunk = new E1Span({ id: cfg.id, q931, channels, board, dtmf: pool, framer: alarms, clock: deps.clock, linkUp: () => lapd.isUp, callingNumber: cfg.callingNumber, logger });
+  alarms?.on('raised', () => trunk.alarmsChanged());
+  alarms?.on('cleared', () => {
+    if (alarms.raised.length === 0) trunk.alarmsChanged();
+  });
+  alarms?.on('access', () => trunk.healthChanged());
+  alarms?.start();
   dchan.on('frame', (f) => lapd.receive(f));
   lapd.on('info', (b) => q931.receive(b));
   lapd.on('linkUp', () => (q931.linkUp(), trunk.healthChanged()));
@@ -72,8 +105,11 @@ export async function openE1Span(cfg: E1TrunkConfig, deps: { clock: Clock; logge
     lapd,
     board,
     dtmf: pool,
+    alarms,
     close: async () => {
       closed = true;
+      alarms?.stop();
+      await regs?.close().catch(() => {});
       retry?.clear();
       lapd.stop();
       lapd.halt();

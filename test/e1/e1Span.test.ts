@@ -13,6 +13,7 @@ import { SystemClock } from '../../gateway/core/Clock.ts';
 import { silentLogger } from '../../gateway/core/Logger.ts';
 import type { TrunkSignal } from '../../gateway/trunk/TrunkPort.ts';
 import { SimDecoderBank } from '../../drivers/dtmf/SimDecoderBank.ts';
+import { SimDs26521 } from '../../drivers/e1/framer/SimDs26521.ts';
 import { cleanups, until } from './support.ts';
 import { LibpriPeer, libpriMissing } from './libpri/libpriPeer.ts';
 
@@ -90,4 +91,45 @@ describe.skipIf(missing !== null)('an E1 span trunk against libpri', () => {
     await signal('dialResult', (s) => s.legId === legId && s.outcome === 'noAnswer');
     await until('every channel free', () => span.trunk.health().busyChannels === 0);
   }, 60_000);
+
+  it('a framer alarm mid-call (DS26521 registers, simulated) ends the call as a line failure, then a RESTART brings the span back', async () => {
+    const pty = await PtyPair.open({ name: 'span-alarm' });
+    onCleanup(() => pty.close());
+    const peer = await LibpriPeer.start(pty.devicePath);
+    onCleanup(() => peer.stop());
+    const clock = new SystemClock();
+    onCleanup(() => clock.dispose());
+    const chip = new SimDs26521();
+    // Short integration times so the test runs in real time; the defaults are 2.5 s and 10 s.
+    const cfg = e1Trunk.parse({ id: 'e1b', type: 'e1', dchannel: { port: pty.hostPath }, alarms: { pollMs: 50, raiseMs: 300, clearMs: 600 } });
+    const span = await openE1Span(cfg, { clock, logger: silentLogger, framerAccess: chip.access() });
+    onCleanup(() => span.close());
+    const signals: TrunkSignal[] = [];
+    span.trunk.setListener((s) => signals.push(s));
+    await until('the span up', () => span.trunk.health().up && span.trunk.health().inServiceChannels === 30);
+
+    peer.send('call 3 1111105 2222203 allowed 1');
+    const offered = await until('offered', () => signals.find((s): s is Extract<TrunkSignal, { kind: 'offered' }> => s.kind === 'offered'));
+    span.trunk.answer(offered.legId);
+    await peer.waitFor((e) => e.ev === 'answer' && e.channel === 3);
+    // A 100 ms LOS is a glitch: nothing happens.
+    chip.set('los', true);
+    await new Promise((r) => setTimeout(r, 100));
+    chip.set('los', false);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(signals.some((s) => s.kind === 'ended')).toBe(false);
+
+    chip.set('los', true);
+    await until('the call ended as a line failure', () => signals.find((s) => s.kind === 'ended' && s.legId === offered.legId && s.cause === 'lineFailed'));
+    expect(span.trunk.health()).toMatchObject({ up: false, detail: 'LOS alarm', inServiceChannels: 0, busyChannels: 0 });
+    expect(signals.some((s) => s.kind === 'health' && !s.health.up && s.health.detail === 'LOS alarm')).toBe(true);
+    chip.set('los', false);
+    // Cleared: our RESTART of every channel, which also ends libpri's copy of the call.
+    await peer.waitFor((e) => e.ev === 'restart');
+    await until('every channel back in service', () => span.trunk.health().up && span.trunk.health().inServiceChannels === 30);
+    expect(span.alarms!.raised).toEqual([]);
+    // And calls flow again.
+    peer.send('call 4 1111105 2222204 allowed 1');
+    await until('a new call offered', () => signals.find((s) => s.kind === 'offered' && s.channel === 4));
+  }, 30_000);
 });

@@ -77,9 +77,13 @@ export class ChannelTable {
     return [...this.byTs].filter(([, e]) => e.state === 'idle').map(([ts]) => ts);
   }
 
-  /** An idle channel for an outgoing call, hunting from the top; null when none. */
-  pickOutgoing(): number | null {
-    const free = this.idle();
+  /**
+   * An idle channel for an outgoing call, hunting from the top (the network
+   * hunts from the bottom, so the two sides rarely collide); `avoid`: channels
+   * the network just refused for this call. Null when none.
+   */
+  pickOutgoing(avoid?: ReadonlySet<number>): number | null {
+    const free = avoid ? this.idle().filter((ts) => !avoid.has(ts)) : this.idle();
     return free.length > 0 ? free[free.length - 1]! : null;
   }
 

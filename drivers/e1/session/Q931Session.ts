@@ -10,60 +10,17 @@
  * a call is released, restarted, or put in maintenance after clearing failed.
  */
 import { EventEmitter } from 'node:events';
-import type { Clock, Timer } from '../../../gateway/core/Clock.ts';
 import { silentLogger, type Logger } from '../../../gateway/core/Logger.ts';
-import type { ChannelTable } from '../call/ChannelTable.ts';
 import { CAUSE, LOCATION } from '../q931/causes.ts';
 import type { PartyNumber } from '../q931/ies.ts';
 import { decodeQ931, encodeQ931, type Q931Message } from '../q931/q931Codec.ts';
 import type { MessageType } from '../q931/messageTypes.ts';
 import { Q931_DEFAULTS, type Q931Timers } from './q931Timers.ts';
 
-/** User-side call states (Q.931 §2.1.1); the number is what the call state IE says. */
-export const CALL_STATE = { null: 0, callInitiated: 1, outgoingProceeding: 3, callDelivered: 4, callPresent: 6, callReceived: 7, connectRequest: 8, incomingProceeding: 9, active: 10, disconnectRequest: 11, disconnectIndication: 12, releaseRequest: 19, overlapReceiving: 25 } as const;
-export type CallState = keyof typeof CALL_STATE;
+import { CALL_STATE, type PriCall, type Q931SessionEvents, type Q931SessionOptions } from './priCall.ts';
+import { RestartProcedure } from './RestartProcedure.ts';
 
-export interface PriCall {
-  id: string;
-  callRef: number;
-  /** True when we allocated the call reference (our outgoing call). */
-  ours: boolean;
-  channel: number;
-  state: CallState;
-  calling: PartyNumber | null;
-  called: string;
-  timer: Timer | null;
-  /** Retries of the running timer (T303, T308). */
-  retries: number;
-  cause: number | null;
-}
-
-export interface Q931SessionEvents {
-  /** A SETUP from the network on a free channel; answer with {@link Q931Session.proceed}/{@link Q931Session.answer} or reject. */
-  incoming: [call: PriCall];
-  alerting: [call: PriCall];
-  progress: [call: PriCall, inband: boolean];
-  /** Our outgoing call was answered (CONNECT), or the network acknowledged our answer (CONNECT ACKNOWLEDGE). */
-  active: [call: PriCall];
-  /** The call is gone; its channel is back in the table (or in maintenance). */
-  cleared: [call: PriCall, cause: number];
-  /** Channels a RESTART freed (from the network, or acknowledged ours). */
-  restarted: [channels: number[] | 'all'];
-}
-
-export interface Q931SessionOptions {
-  send: (info: Uint8Array) => void;
-  channels: ChannelTable;
-  clock: Clock;
-  timers?: Partial<Q931Timers>;
-  /**
-   * Overlap receiving (Q.931 §5.2.4): a SETUP without sending complete gets
-   * SETUP ACKNOWLEDGE and the number is collected from INFORMATION messages
-   * until sending complete, `digits` of them, or `timeoutMs` without one.
-   */
-  overlap?: { enabled: boolean; digits: number | null; timeoutMs: number };
-  logger?: Logger;
-}
+export { CALL_STATE, type CallState, type PriCall, type Q931SessionEvents, type Q931SessionOptions } from './priCall.ts';
 
 export class Q931Session extends EventEmitter<Q931SessionEvents> {
   private readonly calls = new Map<string, PriCall>();
@@ -71,12 +28,22 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
   private readonly log: Logger;
   private nextRef = 1;
   private seq = 0;
-  private restartTimer: Timer | null = null;
+  private readonly restarts: RestartProcedure;
 
   constructor(private readonly o: Q931SessionOptions) {
     super();
     this.t = { ...Q931_DEFAULTS, ...o.timers };
     this.log = (o.logger ?? silentLogger).child({ component: 'q931' });
+    this.restarts = new RestartProcedure({
+      channels: o.channels,
+      clock: o.clock,
+      t316: this.t.t316,
+      send: (m) => this.sendRaw(m),
+      clear: (channels) => {
+        for (const c of [...this.calls.values()]) if (channels === 'all' || channels.includes(c.channel)) this.finish(c, CAUSE.temporaryFailure);
+      },
+      restarted: (channels) => void this.emit('restarted', channels),
+    });
   }
 
   get active(): PriCall[] {
@@ -92,7 +59,7 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
       return;
     }
     this.o.channels.takeOut('restarting');
-    this.sendRestart();
+    this.restarts.send();
   }
 
   /**
@@ -101,7 +68,7 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
    * is asked again: the RESTART, or the state of each active call.
    */
   linkReset(): void {
-    if (this.restartTimer?.pending || [...this.calls.values()].some((c) => c.state === 'active')) this.linkUp();
+    if (this.restarts.pending || [...this.calls.values()].some((c) => c.state === 'active')) this.linkUp();
   }
 
   /** The link is down: calls not yet active are cleared at once, active ones wait T309 (Q.931 §5.8.8). */
@@ -110,6 +77,15 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
       if (c.state !== 'active') this.finish(c, CAUSE.temporaryFailure);
       else this.arm(c, 't309', this.t.t309, () => this.finish(c, CAUSE.temporaryFailure));
     }
+  }
+
+  /**
+   * The line itself failed (a framer alarm): every call is cleared here and
+   * now, with nothing sent, since nothing can reach the network; when the
+   * line is back, {@link linkUp} restarts the channels to agree with it again.
+   */
+  clearLocally(cause: number = CAUSE.temporaryFailure): void {
+    for (const c of [...this.calls.values()]) this.finish(c, cause);
   }
 
   /** Our outgoing call on `channel` (picked by the span). */
@@ -178,7 +154,7 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
       return;
     }
     const m = r.message;
-    if (m.callRef === 0) return this.global(m);
+    if (m.callRef === 0) return this.restarts.receive(m);
     // The network's flag is 0 on calls it allocated; 1 on ours.
     const call = this.find(m.callRef, m.fromDestination);
     if (!call) return this.unknownCallRef(m);
@@ -241,24 +217,6 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
     }
   }
 
-  private global(m: Q931Message): void {
-    if (m.type === 'RESTART') {
-      const channels = m.restartClass === 0 && m.channel?.channel ? [m.channel.channel] : 'all';
-      for (const c of [...this.calls.values()]) if (channels === 'all' || channels.includes(c.channel)) this.finish(c, CAUSE.temporaryFailure);
-      this.o.channels.putBack('restarting', channels === 'all' ? undefined : channels);
-      this.o.channels.putBack('maintenance', channels === 'all' ? undefined : channels);
-      this.sendRaw({ callRef: 0, fromDestination: true, type: 'RESTART_ACKNOWLEDGE', ...(m.channel ? { channel: m.channel } : {}), restartClass: m.restartClass ?? 7 });
-      return void this.emit('restarted', channels);
-    }
-    if (m.type === 'RESTART_ACKNOWLEDGE') {
-      this.restartTimer?.clear();
-      const channels = m.restartClass === 0 && m.channel?.channel ? [m.channel.channel] : undefined;
-      this.o.channels.putBack('restarting', channels);
-      return void this.emit('restarted', channels ?? 'all');
-    }
-    if (m.type === 'STATUS_ENQUIRY') this.sendRaw({ callRef: 0, fromDestination: true, type: 'STATUS', cause: { location: LOCATION.user, value: CAUSE.responseToStatusEnquiry }, callState: 0 });
-  }
-
   /** Q.931 §5.8.3.2: a message for a call reference we do not know. */
   private unknownCallRef(m: Q931Message): void {
     const back = { callRef: m.callRef, fromDestination: !m.fromDestination };
@@ -273,7 +231,16 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
     const refuse = (cause: number): void => this.sendRaw({ callRef: m.callRef, fromDestination: true, type: 'RELEASE_COMPLETE', cause: { location: LOCATION.user, value: cause } });
     if (!m.bearer) return refuse(CAUSE.mandatoryIeMissing);
     if (m.bearer.capability !== 0 && m.bearer.capability !== 0x10) return refuse(CAUSE.bearerNotImplemented);
-    const pick = this.o.channels.pickIncoming(m.channel?.channel ?? null, m.channel?.exclusive ?? false);
+    const wanted = m.channel?.channel ?? null;
+    // Glare (Q.931 §5.7.2): the network offers the channel our SETUP just asked for. The
+    // network's call has priority: ours gives the channel up (cause 44, so the span dials it
+    // again on another) and the RELEASE COMPLETE the network will send for it finds no call.
+    const mine = wanted === null ? undefined : [...this.calls.values()].find((c) => c.ours && c.channel === wanted && c.state === 'callInitiated');
+    if (mine) {
+      this.log.info({ call: mine.id, channel: wanted }, 'glare: the network took the channel of our SETUP');
+      this.finish(mine, CAUSE.requestedChannelNotAvailable);
+    }
+    const pick = this.o.channels.pickIncoming(wanted, m.channel?.exclusive ?? false);
     if ('refuse' in pick) return refuse(pick.refuse);
     const call = this.newCall(m.callRef, false, pick.ts, m.called?.digits ?? '', m.calling ?? null);
     this.o.channels.reserve(pick.ts, call.id);
@@ -317,7 +284,7 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
       // Twice without an answer: the channel is suspect until a RESTART frees it (Q.931 §5.3.4.3).
       this.o.channels.takeOut('maintenance', [c.channel]);
       this.finish(c, cause);
-      this.sendRestart([c.channel]);
+      this.restarts.send([c.channel]);
     };
     this.arm(c, 't308', this.t.t308, again, true);
   }
@@ -330,15 +297,6 @@ export class Q931Session extends EventEmitter<Q931SessionEvents> {
       }
       this.finish(c, CAUSE.recoveryOnTimerExpiry);
     }, true);
-  }
-
-  private sendRestart(channels?: number[]): void {
-    const m: Q931Message = channels
-      ? { callRef: 0, fromDestination: false, type: 'RESTART', channel: { channel: channels[0]!, exclusive: true }, restartClass: 0 }
-      : { callRef: 0, fromDestination: false, type: 'RESTART', restartClass: 7 };
-    this.sendRaw(m);
-    this.restartTimer?.clear();
-    this.restartTimer = this.o.clock.setTimer('q931-t316', this.t.t316, () => this.sendRestart(channels));
   }
 
   private finish(c: PriCall, cause: number): void {

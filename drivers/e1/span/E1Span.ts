@@ -19,6 +19,7 @@ import { CAUSE } from '../q931/causes.ts';
 import type { PartyNumber } from '../q931/ies.ts';
 import type { PriCall, Q931Session } from '../session/Q931Session.ts';
 import type { DecoderPool } from '../../dtmf/DecoderPool.ts';
+import type { E1Condition, E1Counters } from '../framer/ds26521.ts';
 
 interface Leg {
   id: string;
@@ -29,7 +30,19 @@ interface Leg {
   play: AbortController | null;
   ringTimer: Timer | null;
   answered: boolean;
-  endedBy: 'local' | null;
+  endedBy: 'local' | 'line' | null;
+  /** An outgoing leg's number and the channels the network refused it (glare): dialled again on another. */
+  dialled: { number: string; callingNumber: string | null; refused: Set<number> } | null;
+}
+
+/** Times an outgoing call is tried on another channel after the network refused its channel (cause 44). */
+const CHANNEL_RETRIES = 2;
+
+/** What the span shows of its framer: the line conditions raised, its counters, whether it answers. */
+export interface FramerView {
+  readonly raised: readonly E1Condition[];
+  readonly counters: Readonly<E1Counters>;
+  readonly accessError: string | null;
 }
 
 export interface E1SpanOptions {
@@ -43,6 +56,8 @@ export interface E1SpanOptions {
   callingNumber: string | null;
   /** The MT8870 pool: a call holds a decoder while it may press keys (not while talking to an agent). */
   dtmf?: DecoderPool | null;
+  /** The framer's alarm monitor; absent: alarms unknown (the span relies on the D-channel alone). */
+  framer?: FramerView | null;
   logger?: Logger;
 }
 
@@ -125,40 +140,46 @@ export class E1Span implements TrunkPort {
 
   dial(req: DialRequest): string {
     const id = this.newLegId();
-    const channel = this.o.linkUp() ? this.o.channels.pickOutgoing() : null;
+    const channel = this.usable() ? this.o.channels.pickOutgoing() : null;
     if (channel === null) {
       this.o.clock.setTimer('e1-no-channel', 0, () => this.listener({ kind: 'dialResult', legId: id, outcome: 'noChannel' }));
       return id;
     }
-    const call = this.o.q931.setup({ channel, number: req.number, callingNumber: req.callerId ?? this.o.callingNumber });
-    const leg = this.addLeg(id, call, 'outbound', null);
-    leg.ringTimer = this.o.clock.setTimer('e1-ring', req.ringTimeoutMs, () => this.o.q931.disconnect(call, CAUSE.noAnswer));
+    const callingNumber = req.callerId ?? this.o.callingNumber;
+    const call = this.o.q931.setup({ channel, number: req.number, callingNumber });
+    const leg = this.addLeg(id, call, 'outbound', null, { number: req.number, callingNumber, refused: new Set() });
+    leg.ringTimer = this.o.clock.setTimer('e1-ring', req.ringTimeoutMs, () => this.o.q931.disconnect(leg.call, CAUSE.noAnswer));
     return id;
   }
 
   connect(legId: string, endpoint: string, opts: { ringTimeoutMs: number; callerId?: string }): void {
     const caller = this.legs.get(legId);
-    const channel = this.o.linkUp() ? this.o.channels.pickOutgoing() : null;
+    const channel = this.usable() ? this.o.channels.pickOutgoing() : null;
     if (!caller || channel === null) {
       this.o.clock.setTimer('e1-no-channel', 0, () => this.listener({ kind: 'connectResult', legId, outcome: 'failed' }));
       return;
     }
-    const call = this.o.q931.setup({ channel, number: endpoint, callingNumber: opts.callerId ?? this.o.callingNumber });
-    const agent = this.addLeg(this.newLegId(), call, 'agent', legId);
+    const callingNumber = opts.callerId ?? this.o.callingNumber;
+    const call = this.o.q931.setup({ channel, number: endpoint, callingNumber });
+    const agent = this.addLeg(this.newLegId(), call, 'agent', legId, { number: endpoint, callingNumber, refused: new Set() });
     caller.peer = agent.id;
-    agent.ringTimer = this.o.clock.setTimer('e1-agent-ring', opts.ringTimeoutMs, () => this.o.q931.disconnect(call, CAUSE.noAnswer));
+    agent.ringTimer = this.o.clock.setTimer('e1-agent-ring', opts.ringTimeoutMs, () => this.o.q931.disconnect(agent.call, CAUSE.noAnswer));
   }
 
   cancelConnect(legId: string): void {
     const caller = this.legs.get(legId);
     const agent = caller?.peer ? this.legs.get(caller.peer) : undefined;
-    if (agent && !agent.answered) this.o.q931.disconnect(agent.call, CAUSE.normalClearing);
+    if (agent && !agent.answered) {
+      agent.dialled = null;
+      this.o.q931.disconnect(agent.call, CAUSE.normalClearing);
+    }
   }
 
   hangup(legId: string): void {
     const leg = this.legs.get(legId);
     if (!leg) return;
     leg.endedBy = 'local';
+    leg.dialled = null;
     this.o.q931.disconnect(leg.call, CAUSE.normalClearing);
   }
 
@@ -170,14 +191,47 @@ export class E1Span implements TrunkPort {
   }
 
   health(): TrunkHealth {
-    const up = this.o.linkUp();
+    const alarms = this.o.framer?.raised ?? [];
+    const up = this.o.linkUp() && alarms.length === 0;
     const inService = up ? this.o.channels.inService() : 0;
+    const framer = this.o.framer;
     return {
       up,
-      detail: up ? (inService < this.channels ? `D-channel up, ${this.channels - inService} channels out of service` : 'D-channel up') : 'D-channel down',
+      detail:
+        alarms.length > 0
+          ? `${alarms.map((a) => a.toUpperCase()).join(', ')} alarm`
+          : !this.o.linkUp()
+            ? 'D-channel down'
+            : inService < this.channels
+              ? `D-channel up, ${this.channels - inService} channels out of service`
+              : 'D-channel up',
       busyChannels: this.o.channels.busy(),
       inServiceChannels: inService,
+      ...(framer ? { stats: { alarms: [...alarms], framer: framer.accessError === null ? 'ok' : `unreadable: ${framer.accessError}`, ...framer.counters } } : {}),
     };
+  }
+
+  /**
+   * The framer's alarms changed. A raised line alarm (LOS, LOF, AIS, RAI)
+   * takes every channel out of service and ends the calls at once: the line
+   * carries nothing, and waiting for layer 2 to notice would keep callers
+   * "on hold" to nobody. When the last alarm clears, the channels come back
+   * through a RESTART, so both ends agree they are idle.
+   */
+  alarmsChanged(): void {
+    const alarmed = (this.o.framer?.raised.length ?? 0) > 0;
+    if (alarmed) {
+      this.o.channels.takeOut('alarm');
+      for (const leg of this.legs.values()) {
+        leg.endedBy ??= 'line';
+        leg.dialled = null;
+      }
+      this.o.q931.clearLocally(CAUSE.temporaryFailure);
+    } else {
+      this.o.channels.putBack('alarm');
+      if (this.o.linkUp()) this.o.q931.linkUp();
+    }
+    this.healthChanged();
   }
 
   private onIncoming(call: PriCall): void {
@@ -212,6 +266,7 @@ export class E1Span implements TrunkPort {
     const leg = this.byCall.get(call.id);
     if (!leg) return;
     this.byCall.delete(call.id);
+    if (this.redial(leg, call, cause)) return;
     this.legs.delete(leg.id);
     leg.ringTimer?.clear();
     leg.play?.abort();
@@ -223,6 +278,7 @@ export class E1Span implements TrunkPort {
       if (!caller) return;
       caller.peer = null;
       if (leg.answered) {
+        if (leg.endedBy === 'line') return;
         // Back to the caller alone (the survey follows): listen for keys again.
         this.listen(caller);
         return this.listener({ kind: 'bridgeEnded', legId: caller.id, by: 'agent' });
@@ -235,14 +291,36 @@ export class E1Span implements TrunkPort {
     }
     const agent = leg.peer ? this.legs.get(leg.peer) : undefined;
     if (agent) {
-      if (agent.answered) this.listener({ kind: 'bridgeEnded', legId: leg.id, by: 'caller' });
+      if (agent.answered) this.listener({ kind: 'bridgeEnded', legId: leg.id, by: leg.endedBy === 'line' ? 'line' : 'caller' });
       this.o.q931.disconnect(agent.call, CAUSE.normalClearing);
     }
-    this.listener({ kind: 'ended', legId: leg.id, cause: leg.endedBy === 'local' ? 'local' : 'remote' });
+    this.listener({ kind: 'ended', legId: leg.id, cause: leg.endedBy === 'local' ? 'local' : leg.endedBy === 'line' ? 'lineFailed' : 'remote' });
   }
 
-  private addLeg(id: string, call: PriCall, kind: Leg['kind'], peer: string | null): Leg {
-    const leg: Leg = { id, call, kind, peer, play: null, ringTimer: null, answered: false, endedBy: null };
+  /**
+   * The network refused the channel of our unanswered outgoing call (cause
+   * 44: glare, or a channel busy on its side): the same leg is set up again
+   * on another idle channel, so the core never sees the collision.
+   */
+  private redial(leg: Leg, lost: PriCall, cause: number): boolean {
+    const d = leg.dialled;
+    if (!d || leg.answered || leg.endedBy !== null || cause !== CAUSE.requestedChannelNotAvailable || d.refused.size >= CHANNEL_RETRIES) return false;
+    d.refused.add(lost.channel);
+    const channel = this.usable() ? this.o.channels.pickOutgoing(d.refused) : null;
+    if (channel === null) return false;
+    this.log.info({ leg: leg.id, refused: lost.channel, channel }, 'channel refused by the network: dialling again on another');
+    leg.call = this.o.q931.setup({ channel, number: d.number, callingNumber: d.callingNumber });
+    this.byCall.set(leg.call.id, leg);
+    return true;
+  }
+
+  /** The D-channel up and no line alarm raised. */
+  private usable(): boolean {
+    return this.o.linkUp() && (this.o.framer?.raised.length ?? 0) === 0;
+  }
+
+  private addLeg(id: string, call: PriCall, kind: Leg['kind'], peer: string | null, dialled: Leg['dialled'] = null): Leg {
+    const leg: Leg = { id, call, kind, peer, play: null, ringTimer: null, answered: false, endedBy: null, dialled };
     this.legs.set(id, leg);
     this.byCall.set(call.id, leg);
     return leg;
