@@ -11,6 +11,8 @@ import type { Logger } from '../../gateway/core/Logger.ts';
 import { SerialTransport } from '../serial/SerialTransport.ts';
 import { SimBoard } from './board/SimBoard.ts';
 import { DecoderPool, type GpioBus } from '../dtmf/DecoderPool.ts';
+import type { GpioLines } from '../gpio/GpioLines.ts';
+import { openGpio } from '../gpio/openGpio.ts';
 import { ChannelTable } from './call/ChannelTable.ts';
 import { Lapd } from './lapd/Lapd.ts';
 import { Q931Session } from './session/Q931Session.ts';
@@ -51,13 +53,30 @@ async function openFramer(cfg: E1TrunkConfig, logger: Logger): Promise<RegisterA
   }
 }
 
+/** The GPIO lines of the decoder pool, by the configured backend; null (keys not heard, said in the log) when they cannot be had. */
+async function openDecoderLines(cfg: E1TrunkConfig, deps: E1SpanDeps, logger: Logger): Promise<GpioLines | null> {
+  try {
+    const lines = await openGpio(cfg.dtmf!.backend, { clock: deps.clock, logger });
+    logger.info({ backend: lines.name }, 'MT8870 decoders on GPIO');
+    return lines;
+  } catch (e) {
+    logger.error({ backend: cfg.dtmf!.backend, err: e instanceof Error ? e.message : String(e) }, 'GPIO for the MT8870 decoders cannot be opened: in-band keys will not be heard on this span');
+    return null;
+  }
+}
+
 export async function openE1Span(cfg: E1TrunkConfig, deps: E1SpanDeps): Promise<OpenedE1Span> {
   const logger = deps.logger.child({ trunk: cfg.id });
   const regs = deps.framerAccess ?? (await openFramer(cfg, logger));
   const alarms = regs ? new E1AlarmMonitor({ regs, clock: deps.clock, logger, ...cfg.alarms }) : null;
-  // The decoders on GPIO: the simulated bank in tests and the demo; the GPIO backends come with the next release.
-  if (cfg.dtmf && !deps.dtmfBus) logger.warn({}, 'this release has no GPIO backend for the MT8870 decoders yet: configured, not used');
-  const pool = cfg.dtmf && deps.dtmfBus ? new DecoderPool(cfg.dtmf, deps.dtmfBus) : null;
+  const gpio = cfg.dtmf && !deps.dtmfBus ? await openDecoderLines(cfg, deps, logger) : null;
+  const bus = deps.dtmfBus ?? gpio;
+  const pool = cfg.dtmf && bus ? new DecoderPool(cfg.dtmf, bus) : null;
+  if (pool && gpio) {
+    gpio.on('edge', (e) => pool.edge(e.line, e.rising, e.timeNs));
+    gpio.on('restarted', (reason) => logger.warn({ reason }, 'MT8870 edge monitor restarted: a key pressed meanwhile is lost'));
+    await gpio.monitor(cfg.dtmf!.decoders.map((d) => d.std)).catch((e: unknown) => logger.error({ err: String(e) }, 'MT8870 StD lines cannot be monitored: keys will not be heard'));
+  }
   const board = new SimBoard(deps.clock);
   const dchan = new SerialHdlcTransport(new SerialTransport({ path: cfg.dchannel.port, baudRate: cfg.dchannel.baudRate }));
   const channels = new ChannelTable(cfg.timeslots);
@@ -109,6 +128,7 @@ export async function openE1Span(cfg: E1TrunkConfig, deps: E1SpanDeps): Promise<
     close: async () => {
       closed = true;
       alarms?.stop();
+      await gpio?.close().catch(() => {});
       await regs?.close().catch(() => {});
       retry?.clear();
       lapd.stop();
