@@ -56,7 +56,7 @@ async function openFramer(cfg: E1TrunkConfig, logger: Logger): Promise<RegisterA
 /** The GPIO lines of the decoder pool, by the configured backend; null (keys not heard, said in the log) when they cannot be had. */
 async function openDecoderLines(cfg: E1TrunkConfig, deps: E1SpanDeps, logger: Logger): Promise<GpioLines | null> {
   try {
-    const lines = await openGpio(cfg.dtmf!.backend, { clock: deps.clock, logger });
+    const lines = await openGpio(cfg.dtmf!.backend, { clock: deps.clock, logger, settleMs: cfg.dtmf!.settleMs });
     logger.info({ backend: lines.name }, 'MT8870 decoders on GPIO');
     return lines;
   } catch (e) {

@@ -34,7 +34,7 @@ describe('the e1 trunk config', () => {
 
   it('a DTMF decoder pool needs its four data lines and at least one decoder', () => {
     const dtmf = { q: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'], decoders: [{ std: 'GPIO26', toe: 'GPIO20' }] };
-    expect(e1Trunk.parse({ ...base, dtmf }).dtmf).toEqual({ backend: 'libgpiod', minToneMs: 20, ...dtmf });
+    expect(e1Trunk.parse({ ...base, dtmf }).dtmf).toEqual({ backend: 'libgpiod', minToneMs: 20, settleMs: 5, ...dtmf });
     expect(errors({ ...base, dtmf: { ...dtmf, q: ['GPIO5'] } })[0]).toMatch(/^dtmf\.q: expected the four data lines/);
     expect(errors({ ...base, dtmf: { ...dtmf, decoders: [] } })[0]).toMatch(/^dtmf\.decoders: expected at least one decoder/);
     expect(errors({ ...base, dtmf: { ...dtmf, backend: 'wiringpi' } })[0]).toMatch(/^dtmf\.backend: expected one of 'libgpiod', 'onoff', 'rpio'/);

@@ -68,6 +68,7 @@ export const e1Trunk = obj({
     q: z.tuple([line, line, line, line], { error: expected('the four data lines [Q1, Q2, Q3, Q4], Q1 the lowest bit') }),
     decoders: z.array(obj({ std: line, toe: line }), { error: expected('a list of {std, toe} lines, one per MT8870') }).min(1, { error: expected('at least one decoder') }),
     minToneMs: whole(5, 200).default(20),
+    settleMs: whole(0, 1_000).default(5),
   })
     .nullable()
     .default(null),

@@ -360,6 +360,8 @@ export interface E1TrunkConfig {
     /** One per decoder: its StD line and its output enable (TOE). */
     decoders: Array<{ std: string; toe: string }>;
     minToneMs: number;
+    /** libgpiod: how long after starting a `gpioset` holder its line is taken as driven (the tools confirm nothing). */
+    settleMs: number;
   };
   /** B-channel switching and prompts; only the simulated board exists in this release. */
   board: { kind: 'sim' };

@@ -128,8 +128,8 @@ export class DaemonProcess {
   private exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(configPath: string, cwd: string) {
-    this.child = spawn(process.execPath, [CCGATE, 'run', '--config', configPath], { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(configPath: string, cwd: string, extraEnv: Record<string, string> = {}) {
+    this.child = spawn(process.execPath, [CCGATE, 'run', '--config', configPath], { cwd, env: childEnv(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(this.child);
     this.child.stdout!.setEncoding('utf8').on('data', (c: string) => (this.out += c));
     this.child.stderr!.setEncoding('utf8').on('data', (c: string) => (this.err += c));
