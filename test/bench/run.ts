@@ -21,6 +21,8 @@
  *                            the queue_log consumer still needs pruned (startupDb.ts, soak.ts)
  *   simulate, modemAt, wallboard   throughput of `ccgate simulate`, the modem driver on a PTY,
  *                            and a core event to an Alpha sign on a PTY
+ *   e1                       the E1 D-channel stack: frames/s through the HDLC decoder and LAPD, calls/s
+ *                            through Q.931 and a whole span, each beside what 64 kbit/s carries (e1Bench.ts)
  *   syncDrain                a 24-hour offline backlog (250 000 events) drained by EventPublisher +
  *                            MqttLink into a mosquitto started by the job, beside a bare MQTT.js
  *                            QoS 1 loop of one message per event, same window (syncDrain.ts)
@@ -48,13 +50,14 @@ import { RECORD_DAY_DEFAULTS } from './recordDay.ts';
 import { fsType, RECORD_DAY_VARIANTS, recordDayJob, type RecordDayJob } from './recordDayJob.ts';
 import { MB, round } from './rss.ts';
 import { simulateBench } from './simulateBench.ts';
+import { e1Bench } from './e1Bench.ts';
 import { soakJob } from './soak.ts';
 import { syncDrainJob } from './syncDrain.ts';
 import { AIMS, verdict } from './verdict.ts';
 import { WALLBOARD_DEFAULTS, wallboardBench } from './wallboardBench.ts';
 
 const RECORD_DAY_JOBS = Object.keys(RECORD_DAY_VARIANTS) as RecordDayJob[];
-const JOBS = [...RECORD_DAY_JOBS, 'startup', 'idle', 'soak', 'simulate', 'modemAt', 'wallboard', 'syncDrain'] as const;
+const JOBS = [...RECORD_DAY_JOBS, 'startup', 'idle', 'soak', 'simulate', 'modemAt', 'wallboard', 'syncDrain', 'e1'] as const;
 /** What `npm run bench` runs without --jobs: everything but the 1 s group-commit diagnostic. */
 const DEFAULT_JOBS: readonly JobName[] = JOBS.filter((j) => j !== 'recordDay-gc1000');
 type JobName = (typeof JOBS)[number];
@@ -68,6 +71,10 @@ async function runJob(name: JobName): Promise<Record<string, unknown>> {
   if (name === 'startup' || name === 'idle') return { job: name, ...(await daemonJob(name, err)) };
   if (name === 'soak') return { job: name, ...(await soakJob(err)) };
   if (name === 'syncDrain') return syncDrainJob(err);
+  if (name === 'e1') {
+    err('e1: HDLC decoder, LAPD, Q.931 and a whole span in process, beside 64 kbit/s …');
+    return { job: name, ...e1Bench() };
+  }
   if (name === 'simulate') {
     err(`simulate: runSimulation 1000 calls/h, 55 agents, 10 h …`);
     const r = simulateBench();

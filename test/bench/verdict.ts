@@ -116,6 +116,16 @@ export function verdict(runs: readonly Run[]): { aims: AimVerdict[]; met: string
   aims.push(ratioAim('sync: drain of a 24 h backlog ≥ 0.8× a bare MQTT.js QoS 1 loop (events/s; inverse ratio shown)', 1 / 0.8, num(get(okDrain, 'reference', 'eventsPerSec')), num(okDrain?.eventsPerSec), 'syncDrain', { diagnosticSameBatches: okDrain?.diagnosticSameBatches }));
   aims.push(valueAim('sync: peak RSS while draining ≤ 75 MB', AIMS.peakRssMB, okDrain ? Math.max(num(okDrain.peakRssMB) ?? 0, num(okDrain.maxRssMB) ?? 0) : null, 'syncDrain', { rssBeforeMB: okDrain?.rssBeforeMB, drainAddsMB: okDrain ? round((num(okDrain.peakRssMB) ?? 0) - (num(okDrain.rssBeforeMB) ?? 0), 1) : null, peakHeapUsedMB: okDrain?.peakHeapUsedMB, note: 'the unit draining in its own process with the deployment node flags; rssBeforeMB is that process with its modules and the store open, before the link' }));
 
+  // The E1 issue: each stage of the D-channel stack beside the line's own limit (64 kbit/s of the frames sent).
+  const e1 = job('e1');
+  const okE1 = ok(e1) ? e1 : undefined;
+  for (const stage of ['decoder', 'lapd', 'span'] as const) {
+    const perSec = num(get(okE1, stage, stage === 'span' ? 'callsPerSec' : 'framesPerSec'));
+    const line = num(get(okE1, stage, stage === 'span' ? 'lineCallsPerSec' : 'lineFramesPerSec'));
+    // Inverse ratio, as for the drain: line ÷ stack ≤ 1 means the stack outruns the line.
+    aims.push(ratioAim(`e1: ${stage === 'span' ? 'call setups through the whole span' : `${stage} frames`} a second ≥ what 64 kbit/s carries (inverse ratio shown)`, 1, line, perSec, 'e1', { ...(get(okE1, stage) as Record<string, unknown> | undefined) }));
+  }
+
   return {
     aims,
     met: aims.filter((a) => a.met === true).map((a) => a.aim),
