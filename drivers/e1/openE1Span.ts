@@ -38,6 +38,12 @@ export interface E1SpanDeps {
   dtmfBus?: GpioBus;
   /** The framer's registers (tests, the demo's simulated framer); default: opened from `cfg.framer`. */
   framerAccess?: RegisterAccess;
+  /**
+   * The data link's timers (T200, T203) run on this clock; default `clock`.
+   * The demo runs the core in fast virtual time, but a peer on the wire
+   * answers in real time, so its link keeps real-time timers.
+   */
+  linkClock?: Clock;
 }
 
 /** The framer's registers as configured: SPI directly, or I2C through an SC18IS602; null without a framer. */
@@ -80,7 +86,7 @@ export async function openE1Span(cfg: E1TrunkConfig, deps: E1SpanDeps): Promise<
   const board = new SimBoard(deps.clock);
   const dchan = new SerialHdlcTransport(new SerialTransport({ path: cfg.dchannel.port, baudRate: cfg.dchannel.baudRate }));
   const channels = new ChannelTable(cfg.timeslots);
-  const lapd = new Lapd({ clock: deps.clock, logger, send: (b) => void dchan.send(b).catch((e: unknown) => logger.debug({ err: String(e) }, 'D-channel frame not sent')) });
+  const lapd = new Lapd({ clock: deps.linkClock ?? deps.clock, logger, send: (b) => void dchan.send(b).catch((e: unknown) => logger.debug({ err: String(e) }, 'D-channel frame not sent')) });
   const q931 = new Q931Session({ send: (b) => lapd.sendInfo(b), channels, clock: deps.clock, timers: cfg.timers, overlap: cfg.overlap, logger });
   const trunk = new E1Span({ id: cfg.id, q931, channels, board, dtmf: pool, framer: alarms, clock: deps.clock, linkUp: () => lapd.isUp, callingNumber: cfg.callingNumber, logger });
   alarms?.on('raised', () => trunk.alarmsChanged());

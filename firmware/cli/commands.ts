@@ -28,6 +28,8 @@ export interface DemoOptions {
   minutes: number | null;
   /** The trunks are fake GSM modems on pseudo-terminals, driven through the real modem driver. */
   modemPty: boolean;
+  /** The trunk is one simulated E1 span through the real E1 driver on a pseudo-terminal (firmware/demo/demoSpan.ts). */
+  e1?: boolean;
   /** Absolute path of a folder keeping the demo's database, queue_log and socket, to resume from; absent = a fresh temporary folder. */
   dataDir?: string;
 }

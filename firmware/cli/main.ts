@@ -113,8 +113,10 @@ async function dispatch(argv: string[], d: MainDeps): Promise<number> {
       return d.handlers.run({ configPath: path(config) });
     }
     case 'demo': {
-      const { values } = parse(command, rest, { config: { type: 'string' }, speed: { type: 'string' }, minutes: { type: 'string' }, 'modem-pty': { type: 'boolean' }, data: { type: 'string' } }, 0);
+      const { values } = parse(command, rest, { config: { type: 'string' }, speed: { type: 'string' }, minutes: { type: 'string' }, 'modem-pty': { type: 'boolean' }, e1: { type: 'boolean' }, data: { type: 'string' } }, 0);
       const modemPty = values['modem-pty'] === true;
+      const e1 = values.e1 === true;
+      if (modemPty && e1) throw new UsageError('--modem-pty and --e1 are two different trunk sets: choose one', command);
       const config = str(values.config);
       const speed = str(values.speed);
       const minutes = str(values.minutes);
@@ -123,9 +125,10 @@ async function dispatch(argv: string[], d: MainDeps): Promise<number> {
         configPath: config === undefined ? null : path(config),
         // Fake modems answer through real serial ports: the driver's timeouts run on the demo clock,
         // so a gentler default keeps them far above the PTY round trip.
-        speed: speed === undefined ? (modemPty ? 10 : 60) : numberFlag(command, 'speed', speed),
+        speed: speed === undefined ? (modemPty || e1 ? 10 : 60) : numberFlag(command, 'speed', speed),
         minutes: minutes === undefined ? null : numberFlag(command, 'minutes', minutes),
         modemPty,
+        ...(e1 ? { e1 } : {}),
         ...(data === undefined ? {} : { dataDir: path(data) }),
       });
     }

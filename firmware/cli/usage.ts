@@ -75,10 +75,10 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
 
   --config FILE   YAML configuration of this site (required)
 `,
-  demo: `Usage: ccgate demo [--config FILE] [--speed N] [--minutes N] [--data DIR] [--modem-pty]
+  demo: `Usage: ccgate demo [--config FILE] [--speed N] [--minutes N] [--data DIR] [--modem-pty | --e1]
 
   --config FILE   YAML configuration (default: the built-in demo site)
-  --speed N       virtual time runs N times faster than real time, N > 0 (default 60; 10 with --modem-pty)
+  --speed N       virtual time runs N times faster than real time, N > 0 (default 60; 10 with --modem-pty or --e1)
   --minutes N     stop after N virtual minutes (default: run until Ctrl-C)
   --data DIR      keep the database, queue_log, logs and API socket in DIR (created if missing)
                   instead of a fresh temporary folder; a demo stopped or killed there resumes
@@ -86,6 +86,9 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
                   the last moment it was known alive (status: ccgate status --socket DIR/ccgate.sock)
   --modem-pty     the trunks are four fake GSM modems (SIM800, SIM7600, Quectel EC25, Huawei)
                   on pseudo-terminals, driven through the real modem driver (needs socat)
+  --e1            the trunk is one E1 PRI span (30 channels) through the real E1 driver on a
+                  pseudo-terminal, its network end libpri's test harness when the tests have built
+                  it, else ccgate's own; keys read by simulated MT8870 decoders (needs socat)
 `,
   status: `Usage: ccgate status [--json] [--socket PATH]
 

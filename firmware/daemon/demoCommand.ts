@@ -56,8 +56,11 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const network = new SimNetwork({ clock, random, logger });
   const fakeModems = opts.modemPty ? await startDemoModems(network, clock, logger) : null;
   if (fakeModems) config.trunks = fakeModems.trunks;
-  const built = await buildTrunks(config, clock, random, logger, network);
-  const { trunks } = built;
+  // The E1 span is opened here, not from the config: its board, decoders and framer are the demo's simulators.
+  const demoSpan = opts.e1 ? await (await import('../demo/demoSpan.ts')).startDemoSpan(network, clock, logger) : null;
+  const built = await buildTrunks(demoSpan ? { ...config, trunks: [] } : config, clock, random, logger, network);
+  if (demoSpan) config.trunks = [demoSpan.config];
+  const trunks = demoSpan ? [demoSpan.trunk] : built.trunks;
   const daemon = await Daemon.start({ config, trunks, clock, random, logger, simulatedBoards: true, boardClock: new RealTimersClock(clock), ...(opts.configPath ? { configFile: opts.configPath, configOverrides: inDemoFolder } : {}) });
   const site = new DemoSite(daemon.gateway, config, network, clock, random, { emails: true, smsSurveyReplyShare: 0.2 });
   const recent: string[] = [];
@@ -80,7 +83,9 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   };
   const trunkWords = fakeModems
     ? `${fakeModems.trunks.length} fake GSM modems on pseudo-terminals (${fakeModems.trunks.map((t) => `${t.id} ${t.port}`).join(', ')})`
-    : `${config.trunks.length} simulated trunks`;
+    : demoSpan
+      ? `one E1 span of ${demoSpan.config.channels} channels on ${demoSpan.config.dchannel.port} (network end: ${demoSpan.network.name}; ${demoSpan.config.dtmf!.decoders.length} MT8870 decoders)`
+      : `${config.trunks.length} simulated trunks`;
   out.write(`ccgate demo: ${config.site.name}, ${config.agents.length} agents, ${trunkWords}, ${opts.speed}× real time\n`);
   if (resumedAt !== null) out.write(`  resumed at ${clockTime(resumedAt, config.site.timeZone)} site time, where the last run left off\n`);
   out.write(`  database ${paths.storePath}\n  queue_log ${paths.queueLogPath}\n  logs ${logFile}\n`);
@@ -114,6 +119,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   await daemon.stop();
   await built.close();
   await fakeModems?.close();
+  await demoSpan?.close();
   dbLock?.release();
   clock.dispose();
   out.write(`\ndemo stopped after ${Math.round((clock.now() - startVirtual) / 60_000)} virtual minutes; database and queue_log kept in ${work}\n`);

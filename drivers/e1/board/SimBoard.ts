@@ -4,6 +4,7 @@ import type { BoardPort } from './BoardPort.ts';
 
 /** A prompt lasts this long on the simulated board unless told otherwise (ms). */
 export const SIM_PROMPT_MS = 3_000;
+const PLAYED_KEPT = 200;
 
 /**
  * The board simulated: prompts take time on the clock, cross-connects and
@@ -13,7 +14,7 @@ export const SIM_PROMPT_MS = 3_000;
 export class SimBoard implements BoardPort {
   readonly bridges = new Map<number, number>();
   readonly decoders = new Map<number, number>();
-  /** Every prompt started, in order. */
+  /** The prompts started, in order: the last PLAYED_KEPT (the daemon runs on this board for months). */
   readonly played: Array<{ ts: number; prompt: string; at: number }> = [];
 
   constructor(
@@ -21,8 +22,13 @@ export class SimBoard implements BoardPort {
     private readonly promptMs: (prompt: PromptRef) => number = () => SIM_PROMPT_MS,
   ) {}
 
+  /** Told of every prompt started (the demo lets its simulated callers hear them). */
+  onPlay: (ts: number, prompt: PromptRef) => void = () => {};
+
   play(ts: number, prompt: PromptRef, signal: AbortSignal): Promise<{ interrupted: boolean }> {
     this.played.push({ ts, prompt: prompt.id, at: this.clock.now() });
+    if (this.played.length > PLAYED_KEPT) this.played.splice(0, this.played.length - PLAYED_KEPT);
+    this.onPlay(ts, prompt);
     if (signal.aborted) return Promise.resolve({ interrupted: true });
     return new Promise((resolve) => {
       const timer = this.clock.setTimer('e1-sim-prompt', this.promptMs(prompt), () => {
