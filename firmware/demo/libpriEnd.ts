@@ -84,7 +84,9 @@ export async function openLibpriEnd(devicePath: string, logger: Logger): Promise
   const ready = await new Promise<boolean>((resolve) => {
     const t = setTimeout(() => resolve(false), 3_000);
     createInterface({ input: child.stdout! }).on('line', (l) => {
-      if (l.includes('"ready"')) (clearTimeout(t), resolve(true));
+      if (!l.includes('"ready"')) return;
+      clearTimeout(t);
+      resolve(true);
     });
     child.once('error', () => (clearTimeout(t), resolve(false)));
     child.once('exit', () => (clearTimeout(t), resolve(false)));
