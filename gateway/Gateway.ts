@@ -28,7 +28,7 @@ import type { Random } from './core/Random.ts';
 import { TransactionalClock } from './core/TransactionalClock.ts';
 import { Transactor } from './core/Transactor.ts';
 import type { CounterSource, EventConsumer, StoredEvent } from './events.ts';
-import type { BoardMessageOptions, CallHistory, CampaignSpec, CloudStatus, GatewayApi, GatewaySnapshot, StorageSummary, VipInput, VipRecord } from './GatewayApi.ts';
+import type { BoardMessageOptions, CallHistory, CampaignSpec, CloudStatus, GatewayApi, GatewaySnapshot, LineStatus, StorageSummary, VipInput, VipRecord } from './GatewayApi.ts';
 import { IvrService } from './ivr/IvrService.ts';
 import { KpiAggregator, rebuildFromMs } from './kpi/KpiAggregator.ts';
 import { warmUpKpis } from './kpi/warmUp.ts';
@@ -399,6 +399,18 @@ export class Gateway implements GatewayApi {
     const now = this.ctx.clock.now();
     const cut = this.retention.gaps().filter((g) => g.consumer === CLOUD_CURSOR && now - g.at <= GAP_ALARM_MS).at(-1);
     return { ...sync, lost: cut ? { fromSeq: cut.fromSeq, toSeq: cut.toSeq, at: cut.at } : null };
+  }
+
+  /** Channels in service across every trunk, for the boards: read on their tick, cheap (each trunk's last known health). */
+  lineStatus(): LineStatus {
+    const out: LineStatus = { inService: 0, total: 0, trunksDown: 0 };
+    for (const t of this.ctx.trunks.all()) {
+      const h = t.health();
+      out.total += t.channels;
+      if (h.up) out.inService += Math.min(t.channels, h.inServiceChannels ?? t.channels);
+      else out.trunksDown += 1;
+    }
+    return out;
   }
 
   /** The cloud link's state, outbox and last command for the snapshot (the daemon sets it when `sync:` is configured). */

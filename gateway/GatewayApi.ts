@@ -184,3 +184,10 @@ export interface StorageSummary {
   /** The queue_log file and its rotated copies; null when there is none. */
   queueLogBytes?: number | null;
 }
+
+/** The site's lines for the boards: channels usable now, of how many, and trunks down (a modem lost, a span under an alarm). */
+export interface LineStatus {
+  inService: number;
+  total: number;
+  trunksDown: number;
+}

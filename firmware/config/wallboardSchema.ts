@@ -15,7 +15,7 @@ import { expected, show } from './messages.ts';
 
 const COUNTER = /^[a-z][a-z0-9_-]{0,31}$/;
 const ITEMS_HELP =
-  'an item: callsWaiting, longestWait, agentsReady, agentsOnCall, agentsPaused, serviceLevelToday, serviceLevelHour, answered, abandoned, callbacksPending, surveyMean, agentsNeeded, cloudLink, outboxDepth, outboxAge, lastCommand, or counter:<name>';
+  'an item: callsWaiting, longestWait, agentsReady, agentsOnCall, agentsPaused, serviceLevelToday, serviceLevelHour, answered, abandoned, callbacksPending, surveyMean, agentsNeeded, cloudLink, outboxDepth, outboxAge, lastCommand, linesInService, or counter:<name>';
 const item = z
   .string({ error: expected(ITEMS_HELP) })
   .refine((s) => isFigureId(s) || (s.startsWith('counter:') && COUNTER.test(s.slice(8))), { error: (iss) => `expected ${ITEMS_HELP}, got ${show(iss.input)}` })

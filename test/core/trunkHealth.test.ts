@@ -39,3 +39,12 @@ describe('trunk health events', () => {
     ]);
   });
 });
+
+describe('the lines the boards count', () => {
+  it('sums the channels in service over the trunks; a trunk down counts none and is counted down', () => {
+    const w = makeWorld(siteYaml({ trunks: ['  - { id: span, type: sim, channels: 30 }', '  - { id: gsm1, type: sim, channels: 1, bridge: sameLine }'].join('\n') }));
+    expect(w.gw.lineStatus()).toEqual({ inService: 31, total: 31, trunksDown: 0 });
+    w.net.trunks[0]!.setHealth(false, 'LOS alarm');
+    expect(w.gw.lineStatus()).toEqual({ inService: 1, total: 31, trunksDown: 1 });
+  });
+});

@@ -36,6 +36,10 @@ export const FIGURES: Readonly<Record<FigureId, Figure>> = {
     level: (f) => (f.agentsNeeded !== null && f.agentsNeeded > f.agents.loggedIn - f.agents.paused ? 'warn' : 'ok'),
   },
   ...CLOUD_FIGURES,
+  linesInService: {
+    value: (f) => (f.lines ? String(f.lines.inService) : null),
+    level: (f) => (!f.lines ? 'ok' : f.lines.trunksDown > 0 ? 'crit' : f.lines.inService < f.lines.total ? 'warn' : 'ok'),
+  },
 };
 
 /** Items that read the cloud link: the runtime reads it only for boards that show one. */

@@ -29,6 +29,7 @@ export const FIGURE_LABELS: Readonly<Record<FigureId, Label>> = {
   outboxDepth: { en: 'Unsent events', fa: 'رویداد ارسال‌نشده', zh: '待发送事件', short: 'OUTB' },
   outboxAge: { en: 'Oldest unsent', fa: 'قدیمی‌ترین ارسال‌نشده', zh: '最早未发送', short: 'LAG' },
   lastCommand: { en: 'Last command', fa: 'آخرین فرمان', zh: '最近指令', short: 'CMD' },
+  linesInService: { en: 'Lines', fa: 'خطوط', zh: '线路', short: 'LINE' },
 };
 
 /** A word shown as a value, per language; `latin` is what segment displays and 7-bit signs spell. */

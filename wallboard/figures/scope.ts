@@ -4,7 +4,7 @@
  * the sums (never averaged), the longest wait is the longest of any, and
  * agents are counted once however many of the queues they serve.
  */
-import type { CloudStatus, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { CloudStatus, GatewaySnapshot, LineStatus } from '../../gateway/GatewayApi.ts';
 import { period, staffingHint } from '../../gateway/kpi/derive.ts';
 import { emptyCounters, sumCounters } from '../../gateway/kpi/KpiCounters.ts';
 import type { KpiPeriod, KpiSet, KpiSnapshot } from '../../gateway/kpi/types.ts';
@@ -20,6 +20,8 @@ export interface ScopeFigures {
   agentsNeeded: number | null;
   /** The cloud link, site-wide whatever the scope; null without `sync:` (or not read: no board shows it). */
   cloud: CloudStatus | null;
+  /** The site's lines, whatever the scope; null when not read (no board shows them). */
+  lines: LineStatus | null;
 }
 
 type SnapshotAgents = GatewaySnapshot['agents'];
@@ -48,6 +50,7 @@ function fromSet(set: KpiSet, agents: ScopeFigures['agents']): ScopeFigures {
     hour: set.currentHour,
     agentsNeeded: set.staffing.agentsNeededForTarget,
     cloud: null,
+    lines: null,
   };
 }
 
@@ -73,5 +76,6 @@ export function scopeFigures(kpis: KpiSnapshot, snapshot: Pick<GatewaySnapshot, 
     hour: sum((s) => s.currentHour),
     agentsNeeded: staffingHint(basedOn, hourCounters, def).agentsNeededForTarget,
     cloud: null,
+    lines: null,
   };
 }

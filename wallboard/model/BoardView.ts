@@ -33,7 +33,9 @@ export type FigureId =
   | 'cloudLink'
   | 'outboxDepth'
   | 'outboxAge'
-  | 'lastCommand';
+  | 'lastCommand'
+  // Channels in service across the trunks: red when a trunk is down (a span under an alarm, a modem lost).
+  | 'linesInService';
 export type ItemId = FigureId | `counter:${string}`;
 
 /** One figure, formatted for the board's language. */

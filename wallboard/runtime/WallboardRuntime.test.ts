@@ -224,6 +224,25 @@ const itemsOf = (displays: Map<string, RecordingDisplay>, id: string) => Object.
 
 const CLOUD_ITEMS = ['cloudLink', 'outboxDepth', 'outboxAge', 'lastCommand'] as const;
 
+describe('the lines on the boards', () => {
+  it('shows the channels in service, amber with some out of service, red with a trunk down (a span under an alarm)', async () => {
+    const r = await rig([boardConfig({ id: 'en', items: ['linesInService'], minIntervalMs: 0 }), boardConfig({ id: 'fa', lang: 'fa', items: ['linesInService'], minIntervalMs: 0 })]);
+    r.source.lines = { inService: 34, total: 34, trunksDown: 0 };
+    r.runtime.start();
+    await r.settle(0);
+    expect(itemsOf(r.displays, 'en').linesInService).toMatchObject({ value: '34', level: 'ok' });
+    expect(itemsOf(r.displays, 'fa').linesInService).toMatchObject({ value: '۳۴', latin: '34' });
+    // A RESTART holds some channels of the span: no event needed, the tick reads it.
+    r.source.lines = { inService: 19, total: 34, trunksDown: 0 };
+    await r.settle(1_000);
+    expect(itemsOf(r.displays, 'en').linesInService).toMatchObject({ value: '19', level: 'warn' });
+    // LOS on the span: its 30 channels gone, the modems still up.
+    r.source.lines = { inService: 4, total: 34, trunksDown: 1 };
+    await r.settle(1_000);
+    expect(itemsOf(r.displays, 'en').linesInService).toMatchObject({ value: '4', level: 'crit' });
+  });
+});
+
 describe('the cloud link on the boards', () => {
   it('follows the link and the outbox on the tick, with no committed event, in each language', async () => {
     const r = await rig([

@@ -25,7 +25,7 @@ import type { GatewayConfig } from '../../gateway/config/types.ts';
 import type { Clock, Timer } from '../../gateway/core/Clock.ts';
 import { localHourStart } from '../../gateway/core/localTime.ts';
 import type { Logger } from '../../gateway/core/Logger.ts';
-import type { CloudStatus, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { CloudStatus, GatewaySnapshot, LineStatus } from '../../gateway/GatewayApi.ts';
 import type { BoardConfig, WallboardConfig } from '../config/BoardConfig.ts';
 import type { Display, DisplayHealth } from '../display/Display.ts';
 import { isCloudItem, type CounterValue } from '../figures/figures.ts';
@@ -70,6 +70,8 @@ export class WallboardRuntime {
   /** The cloud link as read at `at` (once per instant, for every board); unused when no board shows it. */
   private cloud: { at: number; status: CloudStatus | null } | null = null;
   private readonly showsCloud: boolean;
+  private readonly showsLines: boolean;
+  private lines: { at: number; status: LineStatus | null } | null = null;
   private readonly log: Logger;
   private readonly queueNames: Readonly<Record<string, string>>;
 
@@ -77,6 +79,7 @@ export class WallboardRuntime {
     this.log = o.logger.child({ component: 'wallboard' });
     this.queueNames = Object.fromEntries(Object.entries(o.site.queues).map(([id, q]) => [id, q.name]));
     this.showsCloud = o.wallboard.boards.some((b) => b.items.some(isCloudItem));
+    this.showsLines = o.wallboard.boards.some((b) => b.items.includes('linesInService'));
     for (const board of o.wallboard.boards) {
       const display = o.displays.get(board.id);
       if (!display) throw new Error(`no display for board ${board.id}`);
@@ -184,7 +187,22 @@ export class WallboardRuntime {
     }
     // The same callers still wait (any change would be an event): each has waited `now - at` longer.
     const waited = f.callsWaiting > 0 && now !== reading.at ? { ...f, longestWaitMs: f.longestWaitMs + (now - reading.at) } : f;
-    return this.showsCloud ? { ...waited, cloud: this.cloudAt(now) } : waited;
+    const withCloud = this.showsCloud ? { ...waited, cloud: this.cloudAt(now) } : waited;
+    return this.showsLines ? { ...withCloud, lines: this.linesAt(now) } : withCloud;
+  }
+
+  /** Trunk health changes without a committed event only rarely, but a board must not miss it: read on the tick. */
+  private linesAt(now: number): LineStatus | null {
+    if (this.lines?.at !== now) {
+      let status: LineStatus | null = null;
+      try {
+        status = this.o.source.lineStatus?.() ?? null;
+      } catch (e) {
+        this.log.warn({ err: String(e) }, 'line status could not be read');
+      }
+      this.lines = { at: now, status };
+    }
+    return this.lines.status;
   }
 
   private cloudAt(now: number): CloudStatus | null {

@@ -1,5 +1,5 @@
 import type { GatewayEvent } from '../../gateway/events.ts';
-import type { CloudStatus, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { CloudStatus, GatewaySnapshot, LineStatus } from '../../gateway/GatewayApi.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 import type { BoardMessage } from '../model/BoardView.ts';
 
@@ -18,6 +18,8 @@ export interface WallboardSource {
    * their tick. Optional: sources without a cloud leave it out.
    */
   cloudStatus?(): CloudStatus | null;
+  /** Channels in service across the trunks (read on the tick by boards that show them); optional like the cloud. */
+  lineStatus?(): LineStatus;
   /** Committed events; returns an unsubscribe function. */
   subscribe(fn: (ev: GatewayEvent & { seq: number }) => void): () => void;
 }

@@ -4,7 +4,7 @@
  * displays are tested against their simulators and hardware harnesses.
  */
 import type { GatewayEvent } from '../../gateway/events.ts';
-import type { CloudStatus, GatewaySnapshot } from '../../gateway/GatewayApi.ts';
+import type { CloudStatus, GatewaySnapshot, LineStatus } from '../../gateway/GatewayApi.ts';
 import type { KpiSnapshot } from '../../gateway/kpi/types.ts';
 import type { BoardConfig } from '../config/BoardConfig.ts';
 import type { Display, DisplayHealth } from '../display/Display.ts';
@@ -69,6 +69,13 @@ export class ManualSource implements WallboardSource {
   boardMessage(): BoardMessage | null {
     return this.message;
   }
+  /** The lines a test sets; undefined: this source has no line status. */
+  lines: LineStatus | undefined = undefined;
+
+  lineStatus(): LineStatus {
+    return this.lines ?? { inService: 0, total: 0, trunksDown: 0 };
+  }
+
   cloudStatus(): CloudStatus | null {
     this.cloudReads += 1;
     return this.cloud;

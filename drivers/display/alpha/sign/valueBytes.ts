@@ -36,6 +36,7 @@ const WIDEST: Partial<Record<ItemId, number>> = {
   outboxDepth: 5,
   outboxAge: 5,
   lastCommand: 18, // campaign_submit OK
+  linesInService: 3,
 };
 const COUNTER_WIDEST = 5;
 
