@@ -4,39 +4,21 @@
  * service, a call is answered by the core and runs its IVR, a call to the
  * hotels' DID starts in their menu, and `ccgate status` shows the span.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../firmware/api/ApiClient.ts';
-import { PtyPair } from '../../drivers/serial/PtyPair.ts';
-import { DaemonProcess, killAll, removeDir, tempDir, until } from '../e2e/helpers.ts';
-import { LibpriPeer, libpriMissing } from './libpri/libpriPeer.ts';
+import { killAll, until } from '../e2e/helpers.ts';
+import { startE1Daemon } from './e1Daemon.ts';
+import { cleanups } from './support.ts';
+import { libpriMissing } from './libpri/libpriPeer.ts';
 
 const missing = libpriMissing();
-let cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-  killAll();
-});
+const onCleanup = cleanups();
+afterEach(() => killAll());
 
 describe.skipIf(missing !== null)('the daemon on an E1 span', () => {
   it('answers libpri’s calls through the IVR, by DID, and shows the span in status', async () => {
-    const pty = await PtyPair.open({ name: 'e1d' });
-    cleanup.push(() => pty.close());
-    const peer = await LibpriPeer.start(pty.devicePath);
-    cleanup.push(() => peer.stop());
-    const dir = tempDir('ccgate-e1-');
-    cleanup.push(() => removeDir(dir));
-    const configPath = join(dir, 'ccgate.yaml');
-    const socketPath = join(dir, 'ccgate.sock');
-    writeFileSync(
-      configPath,
-      [
-        'site: {name: E1 site, timeZone: Asia/Tehran, drainMs: 1s}',
-        `store: {path: '${join(dir, 'ccgate.db')}'}`,
-        'queueLog: {path: null}',
-        `api: {socketPath: '${socketPath}'}`,
+    const { peer, api } = await startE1Daemon({
+      name: 'e1d',
+      site: [
         'ivr:',
         '  entry: main',
         "  entryByNumber: {'4455': hotels-line}",
@@ -45,21 +27,15 @@ describe.skipIf(missing !== null)('the daemon on an E1 span', () => {
         '    hotels-line: {prompt: hotels-menu, options: {1: {queue: hotels}}}',
         'queues: {flights: {name: Flights}, hotels: {name: Hotels}}',
         "agents: [{id: a1, name: Ali, endpoint: '09120000001', queues: [flights, hotels]}]",
-        'trunks:',
-        `  - {id: e1a, type: e1, dchannel: {port: '${pty.hostPath}'}, callingNumber: '2188776655'}`,
-        '',
-      ].join('\n'),
-    );
-    const daemon = new DaemonProcess(configPath, dir);
-    cleanup.push(async () => void (await daemon.stop()));
-    await daemon.waitReady(socketPath);
-    const api = new ApiClient(socketPath, { timeoutMs: 2_000 });
+      ],
+      onCleanup,
+    });
     const span = await until('the span up', () => api.snapshot(), (s) => s.trunks[0]?.up === true && s.trunks[0].inServiceChannels === 30, 15_000);
     expect(span.trunks[0]).toMatchObject({ id: 'e1a', channels: 30, busyChannels: 0 });
 
     const menus: string[] = [];
     const stream = new AbortController();
-    cleanup.push(() => stream.abort());
+    onCleanup(() => stream.abort());
     void api.events((ev) => {
       if (ev.type === 'ivrMenuEntered') menus.push(ev.menu);
     }, stream.signal).catch(() => {});

@@ -6,36 +6,26 @@
  * the agent and the survey by keys; another books a callback, which goes out
  * on free B-channels (the agent first, then the customer) once the agent is back.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../gateway/events.ts';
-import { ApiClient } from '../../firmware/api/ApiClient.ts';
-import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { codeOfKey, type DtmfKey } from '../../drivers/dtmf/mt8870Code.ts';
-import { DaemonProcess, killAll, removeDir, tempDir, until } from '../e2e/helpers.ts';
+import { killAll, until } from '../e2e/helpers.ts';
 import { fakeGpiod } from '../gpio/fakeGpiod.ts';
-import { LibpriPeer, libpriMissing } from './libpri/libpriPeer.ts';
+import { startE1Daemon } from './e1Daemon.ts';
+import { cleanups } from './support.ts';
+import { libpriMissing } from './libpri/libpriPeer.ts';
 
 const missing = libpriMissing();
-let cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-  killAll();
-});
+const onCleanup = cleanups();
+afterEach(() => killAll());
 
 const Q = ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(missing !== null)('an E1 caller end to end', () => {
   it('IVR, queue, agent and survey by MT8870 keys; a callback out on free B-channels', async () => {
-    const pty = await PtyPair.open({ name: 'e1e2e' });
-    cleanup.push(() => pty.close());
-    const peer = await LibpriPeer.start(pty.devicePath);
-    cleanup.push(() => peer.stop());
     const gpio = fakeGpiod({ version: 2, lines: Object.fromEntries([...Q, 'GPIO26', 'GPIO20'].map((l) => [l, ['gpiochip0', Number(l.slice(4))]])), runs: [{ edges: [], exit: null, live: true }] });
-    cleanup.push(() => gpio.remove());
+    onCleanup(() => gpio.remove());
     /** The caller on the decoder's channel presses `key`: Q1–Q4 carry its code while TOE is high, StD pulses 80 ms. */
     const press = async (key: DtmfKey): Promise<void> => {
       const code = codeOfKey(key);
@@ -44,17 +34,9 @@ describe.skipIf(missing !== null)('an E1 caller end to end', () => {
       await sleep(80);
       gpio.edge('GPIO26', false);
     };
-    const dir = tempDir('ccgate-e1e2e-');
-    cleanup.push(() => removeDir(dir));
-    const configPath = join(dir, 'ccgate.yaml');
-    const socketPath = join(dir, 'ccgate.sock');
-    writeFileSync(
-      configPath,
-      [
-        'site: {name: E1 site, timeZone: Asia/Tehran, drainMs: 1s}',
-        `store: {path: '${join(dir, 'ccgate.db')}'}`,
-        'queueLog: {path: null}',
-        `api: {socketPath: '${socketPath}'}`,
+    const { peer, api } = await startE1Daemon({
+      name: 'e1e2e',
+      site: [
         'ivr:',
         '  entry: main',
         '  menus:',
@@ -62,23 +44,17 @@ describe.skipIf(missing !== null)('an E1 caller end to end', () => {
         'queues:',
         '  flights: {name: Flights, announce: {everyMs: 0}, callback: {offerAtPosition: 1}, survey: {enabled: true}}',
         "agents: [{id: a1, name: Ali, endpoint: '09120000001', queues: [flights]}]",
-        'trunks:',
-        `  - id: e1a`,
-        '    type: e1',
-        `    dchannel: {port: '${pty.hostPath}'}`,
-        "    callingNumber: '2188776655'",
-        `    dtmf: {backend: libgpiod, q: [${Q.join(', ')}], decoders: [{std: GPIO26, toe: GPIO20}], settleMs: 400}`, // the fake tools are node processes, slow to start
-        '',
-      ].join('\n'),
-    );
-    const daemon = new DaemonProcess(configPath, dir, { PATH: gpio.env.PATH!, FAKE_GPIOD_VERSION: '2', FAKE_GPIOD_DIR: gpio.dir });
-    cleanup.push(async () => void (await daemon.stop()));
-    await daemon.waitReady(socketPath);
-    const api = new ApiClient(socketPath, { timeoutMs: 3_000 });
+      ],
+      // The fake tools are node processes, far slower to start than the C ones: a longer settle.
+      span: [`dtmf: {backend: libgpiod, q: [${Q.join(', ')}], decoders: [{std: GPIO26, toe: GPIO20}], settleMs: 400}`],
+      env: { PATH: gpio.env.PATH!, FAKE_GPIOD_VERSION: '2', FAKE_GPIOD_DIR: gpio.dir },
+      apiTimeoutMs: 3_000,
+      onCleanup,
+    });
     await until('the span up', () => api.snapshot(), (s) => s.trunks[0]?.up === true && s.trunks[0].inServiceChannels === 30, 15_000);
     const events: StoredEvent[] = [];
     const stream = new AbortController();
-    cleanup.push(() => stream.abort());
+    onCleanup(() => stream.abort());
     void api.events((ev) => void events.push(ev), stream.signal).catch(() => {});
     const seen = (what: string, match: (e: StoredEvent) => boolean, ms = 10_000) => until(what, async () => events, (l) => l.some(match), ms);
     await api.agentLogin('a1');

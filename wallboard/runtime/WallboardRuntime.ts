@@ -68,10 +68,11 @@ export class WallboardRuntime {
   private agents: AgentStates | null = null;
   private seq = 0;
   /** The cloud link as read at `at` (once per instant, for every board); unused when no board shows it. */
-  private cloud: { at: number; status: CloudStatus | null } | null = null;
+  /** The cloud link and the lines change without committed events: read on the tick, once for every board. */
+  private readonly cloudAt = perTick<CloudStatus>(() => this.o.source.cloudStatus?.() ?? null, (e) => this.log.warn({ err: String(e) }, 'cloud link status could not be read'));
   private readonly showsCloud: boolean;
   private readonly showsLines: boolean;
-  private lines: { at: number; status: LineStatus | null } | null = null;
+  private readonly linesAt = perTick<LineStatus>(() => this.o.source.lineStatus?.() ?? null, (e) => this.log.warn({ err: String(e) }, 'line status could not be read'));
   private readonly log: Logger;
   private readonly queueNames: Readonly<Record<string, string>>;
 
@@ -191,33 +192,6 @@ export class WallboardRuntime {
     return this.showsLines ? { ...withCloud, lines: this.linesAt(now) } : withCloud;
   }
 
-  /** Trunk health changes without a committed event only rarely, but a board must not miss it: read on the tick. */
-  private linesAt(now: number): LineStatus | null {
-    if (this.lines?.at !== now) {
-      let status: LineStatus | null = null;
-      try {
-        status = this.o.source.lineStatus?.() ?? null;
-      } catch (e) {
-        this.log.warn({ err: String(e) }, 'line status could not be read');
-      }
-      this.lines = { at: now, status };
-    }
-    return this.lines.status;
-  }
-
-  private cloudAt(now: number): CloudStatus | null {
-    if (this.cloud?.at !== now) {
-      let status: CloudStatus | null = null;
-      try {
-        status = this.o.source.cloudStatus?.() ?? null;
-      } catch (e) {
-        // A failing read shows the placeholder on the cloud items, never stops the boards.
-        this.log.warn({ err: String(e) }, 'cloud link status could not be read');
-      }
-      this.cloud = { at: now, status };
-    }
-    return this.cloud.status;
-  }
 
   private inputs(queues: readonly string[]): ViewInputs {
     const { site, wallboard } = this.o;
@@ -265,4 +239,21 @@ interface AgentStates {
 function agentStates(from: SnapshotAgents): AgentStates {
   const list = from.map((a) => ({ ...a }));
   return { list, byId: new Map(list.map((a) => [a.id, a])) };
+}
+
+/** `read` at most once per instant, shared by every board on that tick; a failing read logs and gives null (the placeholder). */
+function perTick<T>(read: () => T | null, failed: (e: unknown) => void): (now: number) => T | null {
+  let last: { at: number; value: T | null } | null = null;
+  return (now) => {
+    if (last?.at !== now) {
+      let value: T | null = null;
+      try {
+        value = read();
+      } catch (e) {
+        failed(e);
+      }
+      last = { at: now, value };
+    }
+    return last.value;
+  };
 }
