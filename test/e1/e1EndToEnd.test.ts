@@ -11,6 +11,7 @@ import type { StoredEvent } from '../../gateway/events.ts';
 import { codeOfKey, type DtmfKey } from '../../drivers/dtmf/mt8870Code.ts';
 import { killAll, until } from '../e2e/helpers.ts';
 import { fakeGpiod } from '../gpio/fakeGpiod.ts';
+import { decodeWithTshark, tsharkMissing } from '../support/tshark.ts';
 import { startE1Daemon } from './e1Daemon.ts';
 import { cleanups } from './support.ts';
 import { libpriMissing } from './libpri/libpriPeer.ts';
@@ -98,5 +99,14 @@ describe.skipIf(missing !== null)('an E1 caller end to end', () => {
     expect(customerRing.calling).toBe('2188776655');
     peer.send(`answer ${customerRing.channel}`);
     await seen('the callback connected', (e) => e.type === 'callbackConnected');
+
+    // Every frame the daemon sent libpri, read by Wireshark: nothing malformed, the whole call flow there.
+    if (tsharkMissing() === null) {
+      const rows = decodeWithTshark(peer.frames('rx'), ['q931.message_type']);
+      expect(rows.filter((t) => t['_ws.malformed'] !== undefined)).toEqual([]);
+      const types = new Set(rows.map((t) => t['q931.message_type']).filter(Boolean));
+      // RESTART, CALL PROCEEDING, CONNECT, DISCONNECT, SETUP, CONNECT ACKNOWLEDGE
+      for (const t of ['0x46', '0x02', '0x07', '0x45', '0x05', '0x0f']) expect(types).toContain(t);
+    }
   }, 120_000);
 });
