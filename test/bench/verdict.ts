@@ -119,11 +119,13 @@ export function verdict(runs: readonly Run[]): { aims: AimVerdict[]; met: string
   // The E1 issue: each stage of the D-channel stack beside the line's own limit (64 kbit/s of the frames sent).
   const e1 = job('e1');
   const okE1 = ok(e1) ? e1 : undefined;
-  for (const stage of ['decoder', 'lapd', 'span'] as const) {
-    const perSec = num(get(okE1, stage, stage === 'span' ? 'callsPerSec' : 'framesPerSec'));
-    const line = num(get(okE1, stage, stage === 'span' ? 'lineCallsPerSec' : 'lineFramesPerSec'));
+  const E1_STAGES = { decoder: 'HDLC decoder frames', lapd: 'LAPD frames', q931: 'Q.931 calls', span: 'call setups through the whole span' } as const;
+  for (const [stage, what] of Object.entries(E1_STAGES)) {
+    const calls = stage === 'q931' || stage === 'span';
+    const perSec = num(get(okE1, stage, calls ? 'callsPerSec' : 'framesPerSec'));
+    const line = num(get(okE1, stage, calls ? 'lineCallsPerSec' : 'lineFramesPerSec'));
     // Inverse ratio, as for the drain: line ÷ stack ≤ 1 means the stack outruns the line.
-    aims.push(ratioAim(`e1: ${stage === 'span' ? 'call setups through the whole span' : `${stage} frames`} a second ≥ what 64 kbit/s carries (inverse ratio shown)`, 1, line, perSec, 'e1', { ...(get(okE1, stage) as Record<string, unknown> | undefined) }));
+    aims.push(ratioAim(`e1: ${what} a second ≥ what 64 kbit/s carries (inverse ratio shown)`, 1, line, perSec, 'e1', { ...(get(okE1, stage) as Record<string, unknown> | undefined) }));
   }
 
   return {
