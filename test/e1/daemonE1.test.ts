@@ -4,15 +4,16 @@
  * service, a call is answered by the core and runs its IVR, a call to the
  * hotels' DID starts in their menu, and `ccgate status` shows the span.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { killAll, until } from '../e2e/helpers.ts';
 import { startE1Daemon } from './e1Daemon.ts';
 import { cleanups } from './support.ts';
 import { libpriMissing } from './libpri/libpriPeer.ts';
 
 const missing = libpriMissing();
+// Cleanups run in reverse: the daemon is stopped (its GPIO tools with it) before anything left is killed.
 const onCleanup = cleanups();
-afterEach(() => killAll());
+beforeEach(() => onCleanup(() => killAll()));
 
 describe.skipIf(missing !== null)('the daemon on an E1 span', () => {
   it('answers libpri’s calls through the IVR, by DID, and shows the span in status', async () => {

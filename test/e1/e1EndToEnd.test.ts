@@ -6,7 +6,7 @@
  * the agent and the survey by keys; another books a callback, which goes out
  * on free B-channels (the agent first, then the customer) once the agent is back.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../gateway/events.ts';
 import { codeOfKey, type DtmfKey } from '../../drivers/dtmf/mt8870Code.ts';
 import { killAll, until } from '../e2e/helpers.ts';
@@ -17,8 +17,9 @@ import { cleanups } from './support.ts';
 import { libpriMissing } from './libpri/libpriPeer.ts';
 
 const missing = libpriMissing();
+// Cleanups run in reverse: the daemon is stopped (its GPIO tools with it) before anything left is killed.
 const onCleanup = cleanups();
-afterEach(() => killAll());
+beforeEach(() => onCleanup(() => killAll()));
 
 const Q = ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
