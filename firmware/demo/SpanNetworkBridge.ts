@@ -15,6 +15,7 @@ import type { DialRequest, TrunkPort, TrunkSignal } from '../../gateway/trunk/Tr
 import type { OpenedE1Span } from '../../drivers/e1/openE1Span.ts';
 import type { PriNetworkEnd } from '../../drivers/e1/sim/PriNetworkEnd.ts';
 import { CAUSE } from '../../drivers/e1/q931/causes.ts';
+import { E1_B_CHANNELS } from '../../drivers/e1/call/ChannelTable.ts';
 
 const RING_MS = 60_000;
 const CAUSE_OF = { busy: CAUSE.userBusy, noAnswer: CAUSE.noAnswer, failed: CAUSE.temporaryFailure, noChannel: CAUSE.noCircuitAvailable, unsupported: CAUSE.temporaryFailure } as const;
@@ -176,7 +177,7 @@ export class SpanNetworkBridge {
 
   /** The network offers from the bottom of the span (the user side hunts from the top). */
   private freeChannel(): number | null {
-    for (const ts of [...Array.from({ length: 15 }, (_, i) => i + 1), ...Array.from({ length: 15 }, (_, i) => i + 17)]) {
+    for (const ts of E1_B_CHANNELS) {
       if (!this.legOf.has(ts) && !this.agentFor.has(ts)) return ts;
     }
     this.log.debug({}, 'every channel of the demo span is busy: the caller gets busy');

@@ -140,30 +140,32 @@ export class E1Span implements TrunkPort {
 
   dial(req: DialRequest): string {
     const id = this.newLegId();
-    const channel = this.usable() ? this.o.channels.pickOutgoing() : null;
-    if (channel === null) {
+    if (!this.placeOutgoing(id, 'outbound', null, req.number, req.callerId, req.ringTimeoutMs)) {
       this.o.clock.setTimer('e1-no-channel', 0, () => this.listener({ kind: 'dialResult', legId: id, outcome: 'noChannel' }));
-      return id;
     }
-    const callingNumber = req.callerId ?? this.o.callingNumber;
-    const call = this.o.q931.setup({ channel, number: req.number, callingNumber });
-    const leg = this.addLeg(id, call, 'outbound', null, { number: req.number, callingNumber, refused: new Set() });
-    leg.ringTimer = this.o.clock.setTimer('e1-ring', req.ringTimeoutMs, () => this.o.q931.disconnect(leg.call, CAUSE.noAnswer));
     return id;
   }
 
   connect(legId: string, endpoint: string, opts: { ringTimeoutMs: number; callerId?: string }): void {
     const caller = this.legs.get(legId);
-    const channel = this.usable() ? this.o.channels.pickOutgoing() : null;
-    if (!caller || channel === null) {
+    const agentId = this.newLegId();
+    if (!caller || !this.placeOutgoing(agentId, 'agent', legId, endpoint, opts.callerId, opts.ringTimeoutMs)) {
       this.o.clock.setTimer('e1-no-channel', 0, () => this.listener({ kind: 'connectResult', legId, outcome: 'failed' }));
       return;
     }
-    const callingNumber = opts.callerId ?? this.o.callingNumber;
-    const call = this.o.q931.setup({ channel, number: endpoint, callingNumber });
-    const agent = this.addLeg(this.newLegId(), call, 'agent', legId, { number: endpoint, callingNumber, refused: new Set() });
-    caller.peer = agent.id;
-    agent.ringTimer = this.o.clock.setTimer('e1-agent-ring', opts.ringTimeoutMs, () => this.o.q931.disconnect(agent.call, CAUSE.noAnswer));
+    caller.peer = agentId;
+  }
+
+  /** SETUP on an idle channel for a new outgoing leg (a callback, a campaign call, an agent), rung at most `ringTimeoutMs`; false with none free. */
+  private placeOutgoing(id: string, kind: 'outbound' | 'agent', peer: string | null, number: string, callerId: string | undefined, ringTimeoutMs: number): boolean {
+    const channel = this.usable() ? this.o.channels.pickOutgoing() : null;
+    if (channel === null) return false;
+    const callingNumber = callerId ?? this.o.callingNumber;
+    const call = this.o.q931.setup({ channel, number, callingNumber });
+    const leg = this.addLeg(id, call, kind, peer, { number, callingNumber, refused: new Set() });
+    // `leg.call`, not `call`: a glare may have set the leg up again on another channel.
+    leg.ringTimer = this.o.clock.setTimer(kind === 'agent' ? 'e1-agent-ring' : 'e1-ring', ringTimeoutMs, () => this.o.q931.disconnect(leg.call, CAUSE.noAnswer));
+    return true;
   }
 
   cancelConnect(legId: string): void {
@@ -192,7 +194,7 @@ export class E1Span implements TrunkPort {
 
   health(): TrunkHealth {
     const alarms = this.o.framer?.raised ?? [];
-    const up = this.o.linkUp() && alarms.length === 0;
+    const up = this.usable();
     const inService = up ? this.o.channels.inService() : 0;
     const framer = this.o.framer;
     return {
