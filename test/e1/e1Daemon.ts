@@ -6,9 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient } from '../../firmware/api/ApiClient.ts';
-import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { DaemonProcess, removeDir, tempDir } from '../e2e/helpers.ts';
-import { LibpriPeer } from './libpri/libpriPeer.ts';
+import type { LibpriPeer } from './libpri/libpriPeer.ts';
+import { libpriOnPty } from './support.ts';
 
 export interface E1Daemon {
   peer: LibpriPeer;
@@ -26,10 +26,7 @@ export async function startE1Daemon(o: {
   apiTimeoutMs?: number;
   onCleanup: (f: () => Promise<void> | void) => void;
 }): Promise<E1Daemon> {
-  const pty = await PtyPair.open({ name: o.name });
-  o.onCleanup(() => pty.close());
-  const peer = await LibpriPeer.start(pty.devicePath);
-  o.onCleanup(() => peer.stop());
+  const { hostPath, peer } = await libpriOnPty(o.name, o.onCleanup);
   const dir = tempDir(`ccgate-${o.name}-`);
   o.onCleanup(() => removeDir(dir));
   const configPath = join(dir, 'ccgate.yaml');
@@ -45,7 +42,7 @@ export async function startE1Daemon(o: {
       'trunks:',
       '  - id: e1a',
       '    type: e1',
-      `    dchannel: {port: '${pty.hostPath}'}`,
+      `    dchannel: {port: '${hostPath}'}`,
       "    callingNumber: '2188776655'",
       ...(o.span ?? []).map((l) => `    ${l}`),
       '',

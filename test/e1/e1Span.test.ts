@@ -7,30 +7,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openE1Span, type OpenedE1Span } from '../../drivers/e1/openE1Span.ts';
-import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { e1Trunk } from '../../firmware/config/e1Schema.ts';
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import { silentLogger } from '../../gateway/core/Logger.ts';
 import type { TrunkSignal } from '../../gateway/trunk/TrunkPort.ts';
 import { SimDecoderBank } from '../../drivers/dtmf/SimDecoderBank.ts';
 import { SimDs26521 } from '../../drivers/e1/framer/SimDs26521.ts';
-import { cleanups, until } from './support.ts';
-import { LibpriPeer, libpriMissing } from './libpri/libpriPeer.ts';
+import { cleanups, libpriOnPty, until } from './support.ts';
+import { libpriMissing } from './libpri/libpriPeer.ts';
 
 const missing = libpriMissing();
 const onCleanup = cleanups();
 
 describe.skipIf(missing !== null)('an E1 span trunk against libpri', () => {
   it('offers, answers, plays, hears a digit, connects an agent, clears both ways, and dials out', async () => {
-    const pty = await PtyPair.open({ name: 'span' });
-    onCleanup(() => pty.close());
-    const peer = await LibpriPeer.start(pty.devicePath);
-    onCleanup(() => peer.stop());
+    const { hostPath, peer } = await libpriOnPty('span', onCleanup);
     const clock = new SystemClock();
     onCleanup(() => clock.dispose());
     // One MT8870 for the whole span: a call holds it only while it may press keys.
     const dtmf = { q: ['GPIO5', 'GPIO6', 'GPIO13', 'GPIO19'], decoders: [{ std: 'GPIO26', toe: 'GPIO20' }] };
-    const cfg = e1Trunk.parse({ id: 'e1a', type: 'e1', dchannel: { port: pty.hostPath }, callingNumber: '2188776655', dtmf });
+    const cfg = e1Trunk.parse({ id: 'e1a', type: 'e1', dchannel: { port: hostPath }, callingNumber: '2188776655', dtmf });
     const bank = new SimDecoderBank(cfg.dtmf!, clock);
     const span: OpenedE1Span = await openE1Span(cfg, { clock, logger: silentLogger, dtmfBus: bank });
     bank.onEdge = (line, rising, t) => span.dtmf!.edge(line, rising, t);
@@ -93,15 +89,12 @@ describe.skipIf(missing !== null)('an E1 span trunk against libpri', () => {
   }, 60_000);
 
   it('a framer alarm mid-call (DS26521 registers, simulated) ends the call as a line failure, then a RESTART brings the span back', async () => {
-    const pty = await PtyPair.open({ name: 'span-alarm' });
-    onCleanup(() => pty.close());
-    const peer = await LibpriPeer.start(pty.devicePath);
-    onCleanup(() => peer.stop());
+    const { hostPath, peer } = await libpriOnPty('span-alarm', onCleanup);
     const clock = new SystemClock();
     onCleanup(() => clock.dispose());
     const chip = new SimDs26521();
     // Short integration times so the test runs in real time; the defaults are 2.5 s and 10 s.
-    const cfg = e1Trunk.parse({ id: 'e1b', type: 'e1', dchannel: { port: pty.hostPath }, alarms: { pollMs: 50, raiseMs: 300, clearMs: 600 } });
+    const cfg = e1Trunk.parse({ id: 'e1b', type: 'e1', dchannel: { port: hostPath }, alarms: { pollMs: 50, raiseMs: 300, clearMs: 600 } });
     const span = await openE1Span(cfg, { clock, logger: silentLogger, framerAccess: chip.access() });
     onCleanup(() => span.close());
     const signals: TrunkSignal[] = [];

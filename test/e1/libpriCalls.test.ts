@@ -11,23 +11,19 @@ import { ChannelTable } from '../../drivers/e1/call/ChannelTable.ts';
 import { Lapd } from '../../drivers/e1/lapd/Lapd.ts';
 import { Q931Session, type PriCall } from '../../drivers/e1/session/Q931Session.ts';
 import { SerialHdlcTransport } from '../../drivers/e1/transport/SerialHdlcTransport.ts';
-import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { SerialTransport } from '../../drivers/serial/SerialTransport.ts';
 import { decodeWithTshark, tsharkMissing } from '../support/tshark.ts';
-import { cleanups, until } from './support.ts';
-import { LibpriPeer, libpriMissing, type PeerEvent } from './libpri/libpriPeer.ts';
+import { cleanups, libpriOnPty, until } from './support.ts';
+import { libpriMissing, type PeerEvent } from './libpri/libpriPeer.ts';
 
 const missing = libpriMissing();
 const onCleanup = cleanups();
 
 async function rig(overlap?: { enabled: boolean; digits: number | null; timeoutMs: number }) {
-  const pty = await PtyPair.open({ name: 'pri' });
-  onCleanup(() => pty.close());
-  const peer = await LibpriPeer.start(pty.devicePath);
-  onCleanup(() => peer.stop());
+  const { hostPath, peer } = await libpriOnPty('pri', onCleanup);
   const clock = new SystemClock();
   onCleanup(() => clock.dispose());
-  const dchan = new SerialHdlcTransport(new SerialTransport({ path: pty.hostPath }));
+  const dchan = new SerialHdlcTransport(new SerialTransport({ path: hostPath }));
   await dchan.open();
   onCleanup(() => dchan.close());
   const lapd = new Lapd({ clock, send: (b) => void dchan.send(b).catch(() => {}) });

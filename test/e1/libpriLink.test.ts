@@ -5,35 +5,28 @@
  * garbage on the line is survived, and a link that goes silent is detected
  * and re-established.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../gateway/core/Clock.ts';
 import { Lapd } from '../../drivers/e1/lapd/Lapd.ts';
 import { SerialHdlcTransport } from '../../drivers/e1/transport/SerialHdlcTransport.ts';
-import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { SerialTransport } from '../../drivers/serial/SerialTransport.ts';
 import { decodeWithTshark, tsharkMissing } from '../support/tshark.ts';
-import { LibpriPeer, libpriMissing } from './libpri/libpriPeer.ts';
+import { libpriMissing } from './libpri/libpriPeer.ts';
+import { cleanups, libpriOnPty } from './support.ts';
 
 const missing = libpriMissing();
 if (missing) console.warn(`skipping the libpri link tests: ${missing}`);
 
-let cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const onCleanup = cleanups();
 
 async function rig(lapdParams: ConstructorParameters<typeof Lapd>[0]['params'] = {}) {
-  const pty = await PtyPair.open({ name: 'dchan' });
-  cleanup.push(() => pty.close());
-  const peer = await LibpriPeer.start(pty.devicePath);
-  cleanup.push(() => peer.stop());
+  const { hostPath, peer } = await libpriOnPty('dchan', onCleanup);
   const clock = new SystemClock();
-  cleanup.push(() => clock.dispose());
-  const serial = new SerialTransport({ path: pty.hostPath });
+  onCleanup(() => clock.dispose());
+  const serial = new SerialTransport({ path: hostPath });
   const dchan = new SerialHdlcTransport(serial);
   await dchan.open();
-  cleanup.push(() => dchan.close());
+  onCleanup(() => dchan.close());
   const lapd = new Lapd({ clock, send: (b) => void dchan.send(b).catch(() => {}), params: lapdParams });
   dchan.on('frame', (f) => lapd.receive(f));
   const infos: Uint8Array[] = [];
@@ -42,7 +35,7 @@ async function rig(lapdParams: ConstructorParameters<typeof Lapd>[0]['params'] =
   lapd.on('linkUp', () => events.push('up'));
   lapd.on('linkDown', (r) => events.push(`down:${r}`));
   lapd.on('linkReset', (by) => events.push(`reset:${by}`));
-  cleanup.push(() => lapd.halt());
+  onCleanup(() => lapd.halt());
   const until = async (what: string, ok: () => boolean, ms = 10_000): Promise<void> => {
     const end = Date.now() + ms;
     while (!ok()) {
@@ -50,7 +43,7 @@ async function rig(lapdParams: ConstructorParameters<typeof Lapd>[0]['params'] =
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  return { pty, peer, lapd, dchan, infos, events, until };
+  return { peer, lapd, dchan, infos, events, until };
 }
 
 describe.skipIf(missing !== null)('the D-channel against libpri (network side, EuroISDN E1)', () => {
