@@ -104,8 +104,7 @@ export class SmsOutbox {
     const { store, clock, config } = this.d;
     const { start } = localDayBounds(clock.now(), config.site.timeZone);
     const open = store.sms
-      .open()
-      .slice(0, 20)
+      .open(20)
       .map((r) => ({ id: r.id, to: r.to, purpose: r.purpose, status: r.status, attempts: r.attempts, notBefore: r.notBefore, createdAt: r.createdAt }));
     return { today: store.sms.countsSince(start), open, lines };
   }

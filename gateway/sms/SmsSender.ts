@@ -8,6 +8,8 @@ import type { SmsDeps, SmsOutbox } from './SmsOutbox.ts';
 
 /** While SMS wait and no line can take one, look again this often (a call ends, a modem registers). */
 const IDLE_RECHECK_MS = 15_000;
+/** SMS read per look at the outbox: a few more than can go at once (one per line). */
+const PUMP_PAGE = 16;
 /**
  * A send the line never answers is given up after this long (a modem's own
  * prompt and +CMGS timeouts are 5 s and 40 s per part): the line is freed and
@@ -62,36 +64,52 @@ export class SmsSender {
     const { store, clock } = this.d;
     const now = clock.now();
     let nextAt = Infinity;
-    let blocked = false;
-    let left = 0;
-    for (const rec of store.sms.open()) {
-      left++;
-      if (this.sending.has(rec.id) || rec.status === 'submitting') continue;
-      const why = dropReason(rec, this.d, now);
-      if (why) {
-        this.outbox.drop(rec, why);
-        left--;
-        continue;
-      }
-      if (rec.notBefore > now) {
-        nextAt = Math.min(nextAt, rec.notBefore);
-        continue;
-      }
-      const held = this.holdUntil(rec, now);
-      if (held > now) {
-        nextAt = Math.min(nextAt, held);
-        continue;
-      }
-      const line = this.chooseLine(now);
-      if (!line.port) {
-        blocked = true;
-        nextAt = Math.min(nextAt, line.freeAt);
-        break;
-      }
-      this.start(rec, line.port);
-      left--;
+    // No line can take an SMS (all carry calls, or wait out their gap): nothing to read. Drops and holds are
+    // decided when a line is free, just before a send, as they would be.
+    const free = this.chooseLine(now);
+    if (!free.port) {
+      this.waiting = true;
+      this.arm(Math.min(free.freeAt, now + IDLE_RECHECK_MS));
+      return;
     }
-    this.waiting = left > 0;
+    let blocked = false;
+    // Only what is due, a page at a time: SMS held to a later time (quiet hours, the day's cap) are looked at
+    // when their time comes (the timer below), and a pump that finds no free line stops at the first SMS
+    // that needs one. A busy evening can hold hundreds, and every call's end pumps while SMS wait.
+    const seen = new Set<string>();
+    pages: for (;;) {
+      const page = store.sms.due(now, PUMP_PAGE + this.sending.size);
+      let fresh = 0;
+      for (const rec of page) {
+        if (seen.has(rec.id)) continue;
+        seen.add(rec.id);
+        fresh++;
+        if (this.sending.has(rec.id) || rec.status === 'submitting') continue;
+        const why = dropReason(rec, this.d, now);
+        if (why) {
+          this.outbox.drop(rec, why);
+          continue;
+        }
+        const held = this.holdUntil(rec, now);
+        if (held > now) {
+          nextAt = Math.min(nextAt, held);
+          continue;
+        }
+        const line = this.chooseLine(now);
+        if (!line.port) {
+          blocked = true;
+          nextAt = Math.min(nextAt, line.freeAt);
+          break pages;
+        }
+        this.start(rec, line.port);
+      }
+      // Dropped, held and started SMS leave the due set, so the next page is new ones; none new: all seen.
+      if (page.length < PUMP_PAGE + this.sending.size || fresh === 0) break;
+    }
+    // Only a line can move what is left: worth a pump when a call ends and frees one.
+    this.waiting = blocked;
+    const later = store.sms.nextDueAfter(now);
+    if (later !== null) nextAt = Math.min(nextAt, later);
     if (blocked) nextAt = Math.min(nextAt, now + IDLE_RECHECK_MS);
     this.arm(nextAt);
   }

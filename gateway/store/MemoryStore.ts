@@ -83,8 +83,15 @@ export class MemoryStore implements Store {
     // Records with arrays inside are copied deeply, or a caller could change a stored array by reference.
     const sms = new MemRepo<SmsRecord, 'id'>(gate, 'sms', 'id', undefined, structuredClone);
     const byCreated = (a: SmsRecord, b: SmsRecord): number => a.createdAt - b.createdAt || cmp(a.id, b.id);
+    const isOpen = (m: SmsRecord): boolean => m.status === 'pending' || m.status === 'held' || m.status === 'submitting';
     this.sms = Object.assign(sms, {
-      open: () => sms.where((m) => m.status === 'pending' || m.status === 'held' || m.status === 'submitting', byCreated),
+      open: (limit?: number) => sms.where(isOpen, byCreated).slice(0, limit),
+      due: (nowMs: number, limit: number) => sms.where((m) => isOpen(m) && m.notBefore <= nowMs, byCreated).slice(0, limit),
+      nextDueAfter: (nowMs: number) => {
+        let next: number | null = null;
+        for (const m of sms.where((r) => isOpen(r) && r.notBefore > nowMs, () => 0)) if (next === null || m.notBefore < next) next = m.notBefore;
+        return next;
+      },
       toNumber: (number: string, sinceMs: number) =>
         sms.where((m) => m.to === number && m.createdAt >= sinceMs, (a, b) => byCreated(b, a)),
       forCall: (callId: string) => sms.where((m) => m.callId === callId, byCreated),

@@ -63,7 +63,9 @@ export class ResilientStore implements Store {
       open: (id: string) => i.targets.open(id),
     });
     this.sms = Object.assign(this.repo(i.sms, 'sms', true), {
-      open: () => i.sms.open(),
+      open: (limit?: number) => i.sms.open(limit),
+      due: (now: number, limit: number) => i.sms.due(now, limit),
+      nextDueAfter: (now: number) => i.sms.nextDueAfter(now),
       toNumber: (n: string, since: number) => i.sms.toNumber(n, since),
       forCall: (id: string) => i.sms.forCall(id),
       sentSince: (since: number) => i.sms.sentSince(since),

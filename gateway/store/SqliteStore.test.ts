@@ -184,11 +184,34 @@ describe('SqliteStore', () => {
       const again = new SqliteStore(p);
       expect(again.vips.get('+989121111111')).toEqual(sample.vip('+989121111111', { removed: true }));
       expect(again.cloudCommands.get('cmd1')).toEqual(sample.cloudCommand('cmd1'));
-      expect(again.diagnostics().schemaVersion).toBe(3);
+      expect(again.diagnostics().schemaVersion).toBe(SCHEMA_VERSION);
       again.close();
       raw(p, (db) => {
         const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
         expect(indexes).toContain('cloud_commands_received');
+      });
+    });
+
+    it('version 4 indexes the waiting SMS by due time: due() and nextDueAfter() read no held SMS that is not due', () => {
+      const p = freshPath();
+      raw(p, (db) => {
+        migrate(db, silentLogger, MIGRATIONS.slice(0, 3));
+        db.prepare(
+          "INSERT INTO sms (id, \"to\", text, purpose, language, status, attempts, notBefore, createdAt, updatedAt, refs) VALUES ('s1', '+989121234567', 'hi', 'survey', 'en', 'held', 0, 500, 1, 1, '[]')",
+        ).run();
+      });
+      const s = new SqliteStore(p);
+      expect(s.sms.due(100, 10)).toEqual([]);
+      expect(s.sms.nextDueAfter(100)).toBe(500);
+      expect(s.sms.due(500, 10).map((m) => m.id)).toEqual(['s1']);
+      s.close();
+      raw(p, (db) => {
+        const plan = (sql: string): string =>
+          (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+        const open = "status IN ('pending', 'held', 'submitting')";
+        // The store names the index (INDEXED BY): SQLite refuses such a query if the index cannot serve it.
+        expect(plan(`SELECT id FROM sms INDEXED BY sms_open_due WHERE ${open} AND notBefore <= 100 ORDER BY createdAt, id`)).toContain('USING INDEX sms_open_due (notBefore<?)');
+        expect(plan(`SELECT MIN(notBefore) FROM sms INDEXED BY sms_open_due WHERE ${open} AND notBefore > 100`)).toContain('sms_open_due (notBefore>?)');
       });
     });
 

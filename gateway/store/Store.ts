@@ -58,8 +58,12 @@ export interface Store {
   campaigns: Repo<CampaignRecord, 'id'> & { active(): CampaignRecord[] };
   /** The SMS outbox and its outcomes (at most once, never lost). */
   sms: Repo<SmsRecord, 'id'> & {
-    /** Not yet final: pending, held or submitting, oldest first. */
-    open(): SmsRecord[];
+    /** Not yet final: pending, held or submitting, oldest first; the first `limit` only when given. */
+    open(limit?: number): SmsRecord[];
+    /** The first `limit` open SMS whose `notBefore` has come (at or before `nowMs`), oldest first: what may go now. */
+    due(nowMs: number, limit: number): SmsRecord[];
+    /** The earliest `notBefore` after `nowMs` among open SMS (held to a later time), or null. */
+    nextDueAfter(nowMs: number): number | null;
     /** SMS to `number` created at or after `sinceMs`, newest first. */
     toNumber(number: string, sinceMs: number): SmsRecord[];
     /** SMS with `callId`, oldest first (a call's history). */

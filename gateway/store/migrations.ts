@@ -147,6 +147,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cloud_commands_received ON cloud_commands (receivedAt);
     `,
   },
+  {
+    version: 4,
+    up: `
+      -- The SMS that wait, by when they may go: the sender reads only those due, however many are held to a
+      -- later time (quiet hours, a day's cap). Partial: a sent SMS leaves it. The WHERE must match the
+      -- store's queries word for word, or SQLite will not use it.
+      CREATE INDEX sms_open_due ON sms (notBefore) WHERE status IN ('pending', 'held', 'submitting');
+    `,
+  },
 ];
 
 /** The schema version this code writes: the last migration's version. */

@@ -143,9 +143,9 @@ export class SqlTable<R extends object> {
     return this.gate.read(this.ops.all, () => this.sAll.all().map((row) => this.record(row)));
   }
 
-  /** A reusable query `SELECT … WHERE <where>`, prepared once; returns matching records. */
-  many(where: string): (...params: SqlValue[]) => R[] {
-    const stmt = this.db.prepare<SqlValue[], Record<string, unknown>>(`SELECT ${this.list()} FROM ${this.table} WHERE ${where}`);
+  /** A reusable query `SELECT … WHERE <where>`, prepared once (through `index` when named); returns matching records. */
+  many(where: string, index?: string): (...params: SqlValue[]) => R[] {
+    const stmt = this.db.prepare<SqlValue[], Record<string, unknown>>(`SELECT ${this.list()} FROM ${this.from(index)} WHERE ${where}`);
     return (...params) => this.gate.read(this.ops.query, () => stmt.all(...params).map((row) => this.record(row)));
   }
 
@@ -153,6 +153,12 @@ export class SqlTable<R extends object> {
   count(where: string): (...params: SqlValue[]) => number {
     const stmt = this.db.prepare<SqlValue[], number>(`SELECT COUNT(*) FROM ${this.table} WHERE ${where}`).pluck();
     return (...params) => this.gate.read(this.ops.query, () => stmt.get(...params) ?? 0);
+  }
+
+  /** A reusable `SELECT MIN(<column>) … WHERE <where>`: null when no row matches. */
+  min(column: string, where: string, index?: string): (...params: SqlValue[]) => number | null {
+    const stmt = this.db.prepare<SqlValue[], number | null>(`SELECT MIN(${quote(column)}) FROM ${this.from(index)} WHERE ${where}`).pluck();
+    return (...params) => this.gate.read(this.ops.query, () => stmt.get(...params) ?? null);
   }
 
   /** A reusable count of rows per value of `column` among those matching `where`. */
@@ -176,6 +182,10 @@ export class SqlTable<R extends object> {
       const row = stmt.get(...params);
       return row === undefined ? undefined : this.record(row);
     });
+  }
+
+  private from(index: string | undefined): string {
+    return index === undefined ? this.table : `${this.table} INDEXED BY ${index}`;
   }
 
   /** The quoted column list: some field names are SQL keywords (`to`). */

@@ -5,8 +5,16 @@ import type { SmsStatus, Store } from './Store.ts';
 /** The SMS outbox repo of {@link SqliteStore}; the queries mirror MemoryStore's. */
 export function sqliteSms(db: Database.Database, gate: SqlGate): Store['sms'] {
   const sms = new SqlRepo(db, gate, 'sms', 'id', SMS_COLUMNS);
+  const open = "status IN ('pending', 'held', 'submitting')";
+  const openAll = sms.many(`${open} ORDER BY createdAt, id`);
+  const openFirst = sms.many(`${open} ORDER BY createdAt, id LIMIT ?`);
+  // INDEXED BY: without ANALYZE's statistics SQLite takes sms_status, which walks every held SMS.
+  const nextDue = sms.min('notBefore', `${open} AND notBefore > ?`, 'sms_open_due');
   return Object.assign(sms, {
-    open: sms.many("status IN ('pending', 'held', 'submitting') ORDER BY createdAt, id"),
+    open: (limit?: number) => (limit === undefined ? openAll() : openFirst(limit)),
+    // Held SMS (quiet hours, a day's cap reached) can pile up in the hundreds: the sender reads only those due.
+    due: sms.many(`${open} AND notBefore <= ? ORDER BY createdAt, id LIMIT ?`, 'sms_open_due'),
+    nextDueAfter: (nowMs: number) => nextDue(nowMs),
     toNumber: sms.many('"to" = ? AND createdAt >= ? ORDER BY createdAt DESC, id DESC'),
     forCall: sms.many('callId = ? ORDER BY createdAt, id'),
     // updatedAt, not createdAt: an SMS held overnight counts against the day it went out.

@@ -372,6 +372,23 @@ export function describeStoreContract(name: string, makeStore: () => Store): voi
         expect(ids(s.sms.open(), 'id')).toEqual(['s3', 's4', 's1']);
       });
 
+      it('sms.due() lists only open SMS whose time has come; nextDueAfter() the earliest later one; open(limit)', () => {
+        s.sms.put(sample.sms('s1', { status: 'held', createdAt: 3, notBefore: 500 }));
+        s.sms.put(sample.sms('s2', { status: 'pending', createdAt: 2, notBefore: 100 }));
+        s.sms.put(sample.sms('s3', { status: 'held', createdAt: 1, notBefore: 300 }));
+        s.sms.put(sample.sms('s4', { status: 'submitting', createdAt: 4, notBefore: 0 }));
+        s.sms.put(sample.sms('x1', { status: 'sent', createdAt: 0, notBefore: 0 }));
+        s.sms.put(sample.sms('x2', { status: 'dropped', createdAt: 0, notBefore: 900 }));
+        expect(ids(s.sms.due(100, 10), 'id')).toEqual(['s2', 's4']);
+        expect(ids(s.sms.due(300, 10), 'id')).toEqual(['s3', 's2', 's4']);
+        expect(ids(s.sms.due(300, 2), 'id')).toEqual(['s3', 's2']);
+        expect(s.sms.nextDueAfter(100)).toBe(300);
+        expect(s.sms.nextDueAfter(300)).toBe(500);
+        expect(s.sms.nextDueAfter(500)).toBeNull();
+        expect(ids(s.sms.open(2), 'id')).toEqual(['s3', 's2']);
+        expect(ids(s.sms.open(), 'id')).toEqual(['s3', 's2', 's1', 's4']);
+      });
+
       it('sms.toNumber() newest first since a time; forCall() oldest first', () => {
         s.sms.put(sample.sms('s1', { createdAt: 100 }));
         s.sms.put(sample.sms('s2', { createdAt: 300, callId: 'c2' }));

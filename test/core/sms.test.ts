@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeSmsLine, flushSms } from '../../gateway/sms/testing.ts';
 import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
+import type { SmsRecord } from '../../gateway/store/Store.ts';
 import { caller, makeWorld, siteYaml, START, type World } from '../support/world.ts';
 
 const ONE_AGENT = `  - { id: a1, name: Ali, endpoint: '+989120000001', queues: [flights] }`;
@@ -187,6 +188,39 @@ describe('SMS from the core', () => {
     // Tehran midnight after 2026-01-05.
     expect(new Date(held[0]!.until).toISOString()).toBe('2026-01-05T20:30:00.000Z');
     expect(w.gw.snapshot().sms?.open).toMatchObject([{ status: 'held', purpose: 'campaignFallback' }]);
+  });
+
+  it('SMS held to tomorrow by the daily cap are not read again until then, and then go oldest first', async () => {
+    const line = new FakeSmsLine();
+    const w = world(line, {
+      extra: 'sms: { perModemGapMs: 1s, dailyCap: 3, maxAgeMs: 48h }\ncampaigns: { keepFreeLines: 0, attempts: 1, maxConcurrent: 5, callsPerMinute: 60 }\n',
+    });
+    const numbers = Array.from({ length: 40 }, (_, i) => `0935111${String(i).padStart(4, '0')}`);
+    for (const n of numbers) w.net.addSubscriber(`+98${n.slice(1)}`, { answer: 'busy' });
+    // Count what the sender reads from the outbox: a look must cost a page, not every SMS that waits.
+    const reads: number[] = [];
+    const { due, open } = { due: w.store.sms.due.bind(w.store.sms), open: w.store.sms.open.bind(w.store.sms) };
+    const counted = (got: SmsRecord[]): SmsRecord[] => (reads.push(got.length), got);
+    w.store.sms.due = (now, limit) => counted(due(now, limit));
+    w.store.sms.open = (limit) => counted(open(limit));
+    w.gw.submitCampaign({ name: 'IR712', prompt: 'notice', targets: numbers.map((number) => ({ number, message: 'IR712 14:30' })), smsFallback: 'Flight change: {message}' });
+    await run(w, 10 * 60_000);
+    expect(w.ofType('campaignTargetFinished')).toHaveLength(40);
+    expect(w.ofType('smsSent')).toHaveLength(3);
+    expect(w.ofType('smsHeld')).toHaveLength(37);
+    expect(Math.max(...reads)).toBeLessThanOrEqual(20);
+    // Once held, the rest of the day reads nothing: nothing is due until midnight.
+    reads.length = 0;
+    await run(w, 60 * 60_000, 60_000);
+    expect(reads.every((n) => n === 0)).toBe(true);
+    // Tehran midnight brings them due, into quiet hours (to 08:00); then the next three go in the order queued.
+    const firstHeld = w.ofType('smsHeld').slice(0, 3).map((e) => e.smsId);
+    await run(w, Date.parse('2026-01-05T20:31:00Z') - w.clock.now(), 60_000);
+    expect(w.ofType('smsHeld').slice(37).map((e) => e.reason)).toEqual(Array(37).fill('quietHours'));
+    await run(w, Date.parse('2026-01-06T04:35:00Z') - w.clock.now(), 10_000);
+    expect(w.ofType('smsSent').slice(3).map((e) => e.smsId)).toEqual(firstHeld);
+    expect(open()).toHaveLength(34);
+    expect(Math.max(...reads)).toBeLessThanOrEqual(20);
   });
 
   it('records a delivery report on the SMS it belongs to', async () => {
