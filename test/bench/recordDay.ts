@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { localParts } from '../../gateway/core/localTime.ts';
 import { recordDayConfig } from './benchConfig.ts';
 import { dbFigures } from './dbFigures.ts';
+import { timeSqlite } from './sqliteTime.ts';
 import { RecordDayWorld, type TrafficOptions } from './recordDayWorld.ts';
 import { forceGc, ioCancelledWriteBytes, ioWriteBytes, maxRssMB, MB, round, RssSampler, yieldToLoop } from './rss.ts';
 
@@ -96,6 +97,7 @@ export async function runRecordDay(o: RecordDayOptions): Promise<{ result: Recor
   world.scheduleCampaigns(start);
   const io0 = ioWriteBytes();
   const cancelled0 = ioCancelledWriteBytes();
+  const sql = timeSqlite();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   // Live heap (after a full GC) every 6 virtual hours: growth here is retained state, not GC slack.
@@ -141,6 +143,7 @@ export async function runRecordDay(o: RecordDayOptions): Promise<{ result: Recor
   const io1 = ioWriteBytes();
   const cancelled1 = ioCancelledWriteBytes();
   const cpu = process.cpuUsage(cpu0);
+  sql.restore();
   sampler.stop();
   const maxRssAfterReplay = maxRssMB();
   const events = store.lastEventSeq();
@@ -170,6 +173,10 @@ export async function runRecordDay(o: RecordDayOptions): Promise<{ result: Recor
     cpuUserSec: round(cpu.user / 1e6, 2),
     cpuSysSec: round(cpu.system / 1e6, 2),
     cpuSec: round((cpu.user + cpu.system) / 1e6, 2),
+    // Inside better-sqlite3 (engine, VFS, row conversion); on tmpfs the store's whole cost. The rest is the core's.
+    sqliteSec: round(sql.ms() / 1000, 2),
+    sqliteCalls: sql.calls(),
+    cpuOutsideSqliteSec: round((cpu.user + cpu.system) / 1e6 - sql.ms() / 1000, 2),
     virtualHours: round((clock.now() - start) / 3600_000, 2),
     drained,
     calls,

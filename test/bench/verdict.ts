@@ -90,6 +90,15 @@ export function verdict(runs: readonly Run[]): { aims: AimVerdict[]; met: string
       commits: num(ok2?.commits),
       bareLoopCpuSec: num(get(ok2, 'reference', 'sameCommits', 'cpuSec')),
       note: 'the bare loop only inserts the event rows; the core also routes the calls and writes the operational tables',
+      // Time inside better-sqlite3 during the day (on tmpfs: the store's whole cost) and the CPU left without it:
+      // the core's own work, which no store could remove. Its ratio to the bare loop is this aim's floor.
+      sqliteSec: num(ok2?.sqliteSec),
+      cpuOutsideSqliteSec: num(ok2?.cpuOutsideSqliteSec),
+      floorRatio: (() => {
+        const outside = num(ok2?.cpuOutsideSqliteSec);
+        const ref = num(get(ok2, 'reference', 'sameCommits', 'cpuSec'));
+        return outside !== null && ref !== null && ref > 0 ? round(outside / ref, 2) : null;
+      })(),
     }),
   );
   const peak = ok1 ? Math.max(num(ok1.peakRssMB) ?? 0, num(ok1.maxRssMB) ?? 0) : null;
