@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { PtyPair } from '../../drivers/serial/PtyPair.ts';
 import { recordDayRawConfig } from './benchConfig.ts';
+import { floorProcessRss } from './floorProcess.ts';
 import { ccgateBin, DaemonProcess, READY_MSG, timeNode } from './daemonProcess.ts';
 import { round } from './rss.ts';
 import { buildThirtyDays, seedDay, type ThirtyDays } from './startupDb.ts';
@@ -145,7 +146,9 @@ async function idle(dir: string, db: ThirtyDays, signPort: string, err: (line: s
     }
     const m = d.memory();
     err(`  idle: VmRSS ${m.vmRssMB} MB, VmHWM ${m.vmHwmMB} MB`);
-    return { idleSec: IDLE_SEC, ...m, perSecondRssMB, complaints: d.complaints().slice(0, 5) };
+    const floor = await floorProcessRss(Math.min(IDLE_SEC, 5));
+    err(`  idle: the design's floor process (node, better-sqlite3, Intl, HTTP; no ccgate) VmRSS ${floor.vmRssMB} MB`);
+    return { idleSec: IDLE_SEC, ...m, perSecondRssMB, floorProcess: floor, complaints: d.complaints().slice(0, 5) };
   } finally {
     await d.stop();
   }

@@ -9,7 +9,8 @@ type Fn = (...args: unknown[]) => unknown;
  * disk, that is the CPU the store's SQL costs; the rest of the process's CPU
  * is the core's own (routing calls, KPIs, boards), which no store could
  * remove. better-sqlite3 never calls back into JavaScript during these
- * calls here (no user functions), so nothing is counted twice.
+ * calls here (no user functions); a call made inside another (`pragma`
+ * runs a statement) is not counted again.
  */
 export function timeSqlite(): { ms(): number; calls(): number; restore(): void } {
   const probe = new Database(':memory:');
@@ -18,17 +19,22 @@ export function timeSqlite(): { ms(): number; calls(): number; restore(): void }
   probe.close();
   let ms = 0;
   let calls = 0;
+  let depth = 0;
   const saved: Array<[Record<string, Fn>, string, Fn]> = [];
   const wrap = (proto: Record<string, Fn>, name: string): void => {
     const original = proto[name]!;
     saved.push([proto, name, original]);
     proto[name] = function (this: unknown, ...args: unknown[]): unknown {
+      // `pragma` runs a statement of its own: only the outermost call is timed.
+      if (depth > 0) return original.apply(this, args);
+      depth++;
       const t0 = performance.now();
       try {
         return original.apply(this, args);
       } finally {
         ms += performance.now() - t0;
         calls++;
+        depth--;
       }
     };
   };
