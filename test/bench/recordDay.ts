@@ -20,6 +20,8 @@ export interface RecordDayOptions extends TrafficOptions {
   dir?: string;
   /** Progress lines to stderr. */
   progress?: (line: string) => void;
+  /** Called once at the end of virtual hour `hour`, the store open and its file as it is (walBreakdown.ts). */
+  atHour?: { hour: number; fn: (storePath: string) => void };
 }
 
 export const RECORD_DAY_DEFAULTS: Omit<RecordDayOptions, 'groupCommitMs'> = {
@@ -122,6 +124,7 @@ export async function runRecordDay(o: RecordDayOptions): Promise<{ result: Recor
     clock.advanceTo(target);
     await yieldToLoop();
     if (m % 360 === 0) liveHeap(`${m / 60}h`);
+    if (o.atHour && m === o.atHour.hour * 60) o.atHour.fn(storePath);
     if (m % 120 === 0) say(`  gc=${gc}: ${m / 60} h virtual, ${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${store.lastEventSeq()} events, rss ${Math.round(process.memoryUsage().rss / MB)} MB`);
   }
   world.stopTraffic();

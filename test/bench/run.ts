@@ -9,6 +9,8 @@
  *                            a bare better-sqlite3 loop with the same rows and commits in the
  *                            same directory: bytes written, commits, wall time, peak RSS
  *   recordDay-default-tmpfs  the same on /dev/shm, beside the bare loop there: CPU time
+ *   walBreakdown             on request: WAL pages a commit writes, by table and index, at the
+ *                            end of the record day's busiest hours (walBreakdown.ts)
  *   recordDay-gc0[-tmpfs]    diagnostics: every input committed at once (skipped when that
  *                            is the default); recordDay-gc1000 on request (--jobs)
  *   startup                  the daemon (bin/ccgate.mjs run) on a database holding 30 days
@@ -52,14 +54,15 @@ import { MB, round } from './rss.ts';
 import { simulateBench } from './simulateBench.ts';
 import { e1Bench } from './e1Bench.ts';
 import { soakJob } from './soak.ts';
+import { walBreakdownJob } from './walBreakdown.ts';
 import { syncDrainJob } from './syncDrain.ts';
 import { AIMS, verdict } from './verdict.ts';
 import { WALLBOARD_DEFAULTS, wallboardBench } from './wallboardBench.ts';
 
 const RECORD_DAY_JOBS = Object.keys(RECORD_DAY_VARIANTS) as RecordDayJob[];
-const JOBS = [...RECORD_DAY_JOBS, 'startup', 'idle', 'soak', 'simulate', 'modemAt', 'wallboard', 'syncDrain', 'e1'] as const;
-/** What `npm run bench` runs without --jobs: everything but the 1 s group-commit diagnostic. */
-const DEFAULT_JOBS: readonly JobName[] = JOBS.filter((j) => j !== 'recordDay-gc1000');
+const JOBS = [...RECORD_DAY_JOBS, 'startup', 'idle', 'soak', 'simulate', 'modemAt', 'wallboard', 'syncDrain', 'e1', 'walBreakdown'] as const;
+/** What `npm run bench` runs without --jobs: everything but the diagnostics asked for by name. */
+const DEFAULT_JOBS: readonly JobName[] = JOBS.filter((j) => j !== 'recordDay-gc1000' && j !== 'walBreakdown');
 type JobName = (typeof JOBS)[number];
 
 const err = (line: string): void => {
@@ -70,6 +73,7 @@ async function runJob(name: JobName): Promise<Record<string, unknown>> {
   if ((RECORD_DAY_JOBS as readonly string[]).includes(name)) return recordDayJob(name as RecordDayJob, err);
   if (name === 'startup' || name === 'idle') return { job: name, ...(await daemonJob(name, err)) };
   if (name === 'soak') return { job: name, ...(await soakJob(err)) };
+  if (name === 'walBreakdown') return walBreakdownJob(err);
   if (name === 'syncDrain') return syncDrainJob(err);
   if (name === 'e1') {
     err('e1: HDLC decoder, LAPD, Q.931 and a whole span in process, beside 64 kbit/s …');
