@@ -8,7 +8,7 @@ import { clearPriorityText, writeText } from '../commands/text.ts';
 import { ascii, concat } from '../framing/bytes.ts';
 import { ColourCode, Mode } from '../framing/codes.ts';
 import { encodePacket } from '../framing/packet.ts';
-import { AlphaSignSimulator } from './AlphaSignSimulator.ts';
+import { AlphaSignSimulator, KEPT_PACKETS } from './AlphaSignSimulator.ts';
 
 const to = (commands: Uint8Array[], address = 0, typeCode = 'Z') => encodePacket(commands, { typeCode, address, checksum: true });
 
@@ -78,5 +78,18 @@ describe('AlphaSignSimulator', () => {
     sim.feed(to([writeString('6', '9')], 3, '^'));
     expect(sim.text()).toBe('Q 9 [dots P]');
     expect(sim.takePackets().map((p) => p.ignored)).toEqual([false, false, false, false, true, false]);
+  });
+
+  it('keeps the latest packets nobody took, so a sign simulated for days holds a bounded memory; the sign still follows every one', () => {
+    const sim = new AlphaSignSimulator({ rows: 7, columns: 40 });
+    booted(sim);
+    for (let i = 0; i < KEPT_PACKETS + 2; i++) sim.feed(to([writeString('6', String(i % 10))]));
+    sim.feed(ascii('noise'));
+    expect(sim.text()).toBe(`Q ${(KEPT_PACKETS + 1) % 10} [dots P]`);
+    const taken = sim.takePackets();
+    expect(taken).toHaveLength(KEPT_PACKETS);
+    expect(sim.forgotten).toBe(5); // the three boot packets and the first two STRINGs
+    expect(taken.at(-1)!.commands).toMatchObject([{ kind: 'writeString', label: '6' }]);
+    expect(sim.takePackets()).toEqual([]);
   });
 });

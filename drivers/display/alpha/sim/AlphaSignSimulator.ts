@@ -35,13 +35,19 @@ export interface ReceivedPacket {
  * priority TEXT or the running TEXT with its STRINGs substituted, as text,
  * coloured segments or a rows×columns Bitmap.
  */
+/** Packets kept for `takePackets()`: tests take them as they go; the demo and the bench never do. */
+export const KEPT_PACKETS = 1_000;
+
 export class AlphaSignSimulator {
   readonly memory = new SignMemory();
   private readonly decoder = new PacketDecoder();
   private readonly font: GlyphFont;
-  /** Packets received since the last `takePackets()`. */
+  /** Packets received since the last `takePackets()`: the latest {@link KEPT_PACKETS}. */
   private packets: ReceivedPacket[] = [];
+  /** Runs of bytes the decoder threw away: the latest {@link KEPT_PACKETS}. */
   readonly discarded: DiscardedBytes[] = [];
+  /** Packets (and discarded runs) forgotten because nobody took them: a demo's sign runs for days. */
+  forgotten = 0;
   bytesReceived = 0;
   badChecksums = 0;
 
@@ -54,7 +60,7 @@ export class AlphaSignSimulator {
     this.bytesReceived += bytes.length;
     for (const item of this.decoder.push(bytes)) {
       if (item.kind === 'discarded') {
-        this.discarded.push(item);
+        this.keep(this.discarded, item);
         continue;
       }
       const ignored = !this.forMe(item);
@@ -68,7 +74,15 @@ export class AlphaSignSimulator {
         commands.push(cmd);
         if (!ignored) this.memory.apply(cmd);
       }
-      this.packets.push({ packet: item, commands, ignored });
+      this.keep(this.packets, { packet: item, commands, ignored });
+    }
+  }
+
+  private keep<T>(list: T[], item: T): void {
+    list.push(item);
+    if (list.length > KEPT_PACKETS) {
+      list.splice(0, list.length - KEPT_PACKETS);
+      this.forgotten++;
     }
   }
 
