@@ -102,9 +102,20 @@ export function verdict(runs: readonly Run[]): { aims: AimVerdict[]; met: string
     }),
   );
   const peak = ok1 ? Math.max(num(ok1.peakRssMB) ?? 0, num(ok1.maxRssMB) ?? 0) : null;
-  aims.push(valueAim('3a peak RSS on the record day ≤ 75 MB (larger of sampled peak and kernel maxRSS)', AIMS.peakRssMB, peak, dayFrom(ok1, 'disk'), { rssBeforeMB: ok1?.rssBeforeMB, liveHeapMB: ok1?.liveHeapMB, peakHeapUsedMB: ok1?.peakHeapUsedMB, runningFrom: ok1?.runningFrom }));
   const idle = job('idle');
   const okIdle = ok(idle) ? idle : undefined;
+  const okStartup = ok(job('startup')) ? job('startup') : undefined;
+  aims.push(
+    valueAim('3a peak RSS on the record day ≤ 75 MB (larger of sampled peak and kernel maxRSS)', AIMS.peakRssMB, peak, dayFrom(ok1, 'disk'), {
+      rssBeforeMB: ok1?.rssBeforeMB,
+      liveHeapMB: ok1?.liveHeapMB,
+      peakHeapUsedMB: ok1?.peakHeapUsedMB,
+      runningFrom: ok1?.runningFrom,
+      // A record day only adds to the daemon as it stands ready and idle: above the aim already, no traffic is needed to exceed it.
+      daemonAtReadyMB: num(get(okStartup, 'memoryAtReady', 'vmRssMB')),
+      idleDaemonMB: num(okIdle?.vmRssMB),
+    }),
+  );
   aims.push(valueAim('3b idle daemon RSS ≤ 60 MB (VmRSS after the idle period)', AIMS.idleRssMB, num(okIdle?.vmRssMB), 'idle', { vmHwmMB: okIdle?.vmHwmMB, breakdown: okIdle?.smapsRollup, runningFrom: okIdle?.runningFrom, floorProcess: okIdle?.floorProcess, ccgateAboveFloorMB: (() => {
     const f = num(get(okIdle, 'floorProcess', 'vmRssMB'));
     const v = num(okIdle?.vmRssMB);
