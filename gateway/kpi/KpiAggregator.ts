@@ -329,14 +329,12 @@ export class KpiAggregator implements EventConsumer {
         queues: new Map<string, KpiCounters>([...b.queues].map(([q, c]) => [q, { ...c }])),
       }));
     const byHour = new Map(rows.map((r) => [r.hourStart, r] as const));
-    this.fcr.peek(now, (ref, state) => {
+    this.fcr.peek(now, (ref, pending, resolved) => {
       const c = byHour.get(ref.hourStart)?.queues.get(ref.queue);
       if (!c) return;
-      if (state === 'pending') c.fcrPending += 1;
-      else {
-        c.fcrEligible += 1;
-        c.fcrResolved += 1;
-      }
+      c.fcrPending += pending;
+      c.fcrEligible += resolved;
+      c.fcrResolved += resolved;
     });
     for (const r of rows) for (const c of r.queues.values()) addCounters(r.site, c);
     return rows;
