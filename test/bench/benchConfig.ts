@@ -28,6 +28,8 @@ export interface BenchConfigOptions {
   /** Extra trunks after the simulated ones, as YAML mappings (the startup job's dead modem). */
   extraTrunks?: ReadonlyArray<Record<string, unknown>>;
   site?: RecordDaySite;
+  /** `history.keepDays`; undefined: the schema's default (90). */
+  historyKeepDays?: number;
 }
 
 /** The web board (one page, any free port on loopback) and one Alpha sign, as a site would write them. */
@@ -73,6 +75,7 @@ export function recordDayRawConfig(o: BenchConfigOptions): Record<string, unknow
     agents,
     trunks: [...sim, ...(o.extraTrunks ?? [])],
     wallboard: benchWallboard(o.alphaPort),
+    ...(o.historyKeepDays !== undefined ? { history: { ...(base as { history?: object }).history, keepDays: o.historyKeepDays } } : {}),
   };
 }
 
