@@ -1,4 +1,5 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { RECORD_DAY_DEFAULTS, runRecordDay } from './recordDay.ts';
@@ -35,7 +36,7 @@ export function walFrames(wal: Buffer): { pageSize: number; pages: number[]; com
 export async function walBreakdownJob(err: (line: string) => void): Promise<Record<string, unknown>> {
   const groupCommitMs = schemaDefaults().store.groupCommitMs;
   const dir = fsType(TMPFS) === 'tmpfs' ? TMPFS : undefined;
-  const copy = mkdtempSync(join(dir ?? process.env.BENCH_DIR ?? '/tmp', 'ccgate-bench-wal-'));
+  const copy = mkdtempSync(join(dir ?? process.env.BENCH_DIR ?? tmpdir(), 'ccgate-bench-wal-'));
   try {
     err(`walBreakdown: record day to ${AT_HOUR}:00, groupCommitMs=${groupCommitMs}, then the WAL by b-tree …`);
     const { artifacts } = await runRecordDay({
