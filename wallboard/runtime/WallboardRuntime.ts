@@ -67,7 +67,6 @@ export class WallboardRuntime {
   /** Every configured agent's state and queues, as the committed events leave them; null until first read. */
   private agents: AgentStates | null = null;
   private seq = 0;
-  /** The cloud link as read at `at` (once per instant, for every board); unused when no board shows it. */
   /** The cloud link and the lines change without committed events: read on the tick, once for every board. */
   private readonly cloudAt = perTick<CloudStatus>(() => this.o.source.cloudStatus?.() ?? null, (e) => this.log.warn({ err: String(e) }, 'cloud link status could not be read'));
   private readonly showsCloud: boolean;
