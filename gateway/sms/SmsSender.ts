@@ -78,7 +78,9 @@ export class SmsSender {
     // that needs one. A busy evening can hold hundreds, and every call's end pumps while SMS wait.
     const seen = new Set<string>();
     pages: for (;;) {
-      const page = store.sms.due(now, PUMP_PAGE + this.sending.size);
+      // Fixed per page: a send started below grows `sending`, and must not make a full page look short.
+      const limit = PUMP_PAGE + this.sending.size;
+      const page = store.sms.due(now, limit);
       let fresh = 0;
       for (const rec of page) {
         if (seen.has(rec.id)) continue;
@@ -104,7 +106,7 @@ export class SmsSender {
         this.start(rec, line.port);
       }
       // Dropped, held and started SMS leave the due set, so the next page is new ones; none new: all seen.
-      if (page.length < PUMP_PAGE + this.sending.size || fresh === 0) break;
+      if (page.length < limit || fresh === 0) break;
     }
     // Only a line can move what is left: worth a pump when a call ends and frees one.
     this.waiting = blocked;
