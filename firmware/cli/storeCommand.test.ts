@@ -67,7 +67,7 @@ describe('ccgate store info', () => {
     const lines = r.out.split('\n');
     expect(lines[0]).toBe(`database ${defaultDb}`);
     expect(lines[1]).toMatch(/^ {2}on disk: +\d+\.\d KiB \(database \d+\.\d KiB \+ WAL 0 B\)$/);
-    expect(lines[2]).toMatch(/^ {2}pages: +\d+ of 1024 B, \d+ free \(\d+\.\d KiB kept for new rows; `ccgate store compact` gives it back\)$/);
+    expect(lines[2]).toMatch(/^ {2}pages: +\d+ of 512 B, \d+ free \(\d+\.\d KiB kept for new rows; `ccgate store compact` gives it back\)$/);
     expect(lines[3]).toMatch(/^ {2}auto_vacuum: +none$/);
     expect(lines[5]).toBe(`  schema:       version ${SCHEMA_VERSION} (this release writes ${SCHEMA_VERSION})`);
     // Names are padded to the longest table name.
@@ -87,11 +87,11 @@ describe('ccgate store info', () => {
       const r = await store(['info', '--config', 'site.yaml', '--json'], cwd);
       expect(r.code).toBe(0);
       const info = JSON.parse(r.out) as DatabaseInfo;
-      expect(info).toMatchObject({ path: configDb, pageSize: 1024, autoVacuum: 'none', journalMode: 'wal', schemaVersion: SCHEMA_VERSION, releaseSchemaVersion: SCHEMA_VERSION });
+      expect(info).toMatchObject({ path: configDb, pageSize: 512, autoVacuum: 'none', journalMode: 'wal', schemaVersion: SCHEMA_VERSION, releaseSchemaVersion: SCHEMA_VERSION });
       expect(info.tables.events).toBe(seq + 1);
       expect(info.walBytes).toBeGreaterThan(0);
       expect(info.freePages).toBeGreaterThan(50);
-      expect(info.reusableBytes).toBe(info.freePages * 1024);
+      expect(info.reusableBytes).toBe(info.freePages * 512);
       expect(info.bytes).toBe(statSync(configDb).size + info.walBytes);
     } finally {
       daemon.close();
@@ -117,8 +117,8 @@ describe('ccgate store compact', () => {
     expect([r.code, r.err]).toEqual([0, '']);
     const lines = r.out.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^compacted ${configDb} in \\d+\\.\\d s$`));
-    expect(lines[1]).toMatch(/^ {2}before: +\d+\.\d KiB, \d+ pages of 1024 B, \d+ free \(database \d+\.\d KiB \+ WAL 0 B\)$/);
-    expect(lines[2]).toMatch(/^ {2}after: +\d+\.\d KiB, \d+ pages of 1024 B, 0 free$/);
+    expect(lines[1]).toMatch(/^ {2}before: +\d+\.\d KiB, \d+ pages of 512 B, \d+ free \(database \d+\.\d KiB \+ WAL 0 B\)$/);
+    expect(lines[2]).toMatch(/^ {2}after: +\d+\.\d KiB, \d+ pages of 512 B, 0 free$/);
     expect(lines[3]).toMatch(/^ {2}freed: +\d+\.\d KiB \(\d+ %\)$/);
     expect(lines[4]).toMatch(new RegExp(`^ {2}checked: schema version ${SCHEMA_VERSION}, \\d+ rows in 15 tables, integrity ok, every table the same row count$`));
     expect(statSync(configDb).size).toBeLessThan(sizeBefore * 0.6);
@@ -126,7 +126,7 @@ describe('ccgate store compact', () => {
     expect(digest(defaultDb)).toEqual(other);
 
     const info = (await store(['info', '--config', 'site.yaml'], cwd)).out;
-    expect(info).toMatch(/ {2}pages: +\d+ of 1024 B, 0 free\n/);
+    expect(info).toMatch(/ {2}pages: +\d+ of 512 B, 0 free\n/);
     expect(info).toContain('  journal:      delete (the daemon turns WAL on when it opens it)\n');
   });
 
@@ -136,7 +136,7 @@ describe('ccgate store compact', () => {
     const r = await store(['compact', '--page-size', '4096', '--json'], cwd);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out) as CompactReport;
-    expect(report).toMatchObject({ path: defaultDb, dryRun: false, pageSize: 4096, before: { pageSize: 1024 }, after: { pageSize: 4096, freePages: 0 }, tables: before.rows });
+    expect(report).toMatchObject({ path: defaultDb, dryRun: false, pageSize: 4096, before: { pageSize: 512 }, after: { pageSize: 4096, freePages: 0 }, tables: before.rows });
     expect(digest(defaultDb)).toEqual(before);
   });
 
@@ -147,7 +147,7 @@ describe('ccgate store compact', () => {
     const r = await store(['compact', '--dry-run'], cwd);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`dry run: ${defaultDb} would be compacted (nothing was changed)`);
-    expect(r.out).toMatch(/ {2}after: +about \d+\.\d KiB or less \(the pages in use now; partly filled ones get packed\), pages of 1024 B\n/);
+    expect(r.out).toMatch(/ {2}after: +about \d+\.\d KiB or less \(the pages in use now; partly filled ones get packed\), pages of 512 B\n/);
     expect(r.out).toContain('would remove the leftovers of an interrupted compaction: ccgate.db.compact-tmp');
     expect(statSync(defaultDb).mtimeMs).toBe(mtime);
     expect(existsSync(`${defaultDb}.compact-tmp`)).toBe(true);

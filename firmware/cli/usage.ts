@@ -176,8 +176,8 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
                   Safe to interrupt (power cut included): run it again
   --config FILE   the site's YAML, for store.path (default ./var/ccgate.db; relative paths are
                   taken from the current folder, as the daemon takes them from its own)
-  --page-size N   page size of the rebuilt file, bytes: 512, 1024, … 65536 (default 1024:
-                  a third of the bytes 4096 writes per commit, see docs/storage.md)
+  --page-size N   page size of the rebuilt file, bytes: 512, 1024, … 65536 (default 512:
+                  the fewest bytes a commit writes, see docs/storage.md)
   --dry-run       check and show what compact would do; change nothing
   --json          print the report as JSON (sizes in bytes, durations in ms)
 `,

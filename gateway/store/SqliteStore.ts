@@ -8,7 +8,7 @@ import {
   SURVEY_COLUMNS, TARGET_COLUMNS, VIP_COLUMNS, SqlRepo, SqlTable, isThenable, prepareCore, toStored, toStoreError, type EventRow, type SqlGate,
 } from './sqliteRepos.ts';
 import { sqliteRetention } from './sqliteRetention.ts';
-import { applySettings, STORE_SETTINGS, WalCheckpointer, type StoreStats } from './sqliteSettings.ts';
+import { applySettings, checkpointPagesFor, WalCheckpointer, type StoreStats } from './sqliteSettings.ts';
 import { sqliteHistory, sqliteOptOuts, sqliteSms } from './sqliteSmsHistory.ts';
 import type { Store } from './Store.ts';
 import type { StoreRetention } from './StoreRetention.ts';
@@ -22,7 +22,7 @@ export interface SqliteStoreOptions {
    * card; tests use it to provoke SQLITE_FULL without a tiny filesystem.
    */
   maxPageCount?: number;
-  /** Checkpoint the WAL once it holds this many pages (default {@link STORE_SETTINGS}); 0 leaves it to SQLite. */
+  /** Checkpoint the WAL once it holds this many pages (default: {@link checkpointPagesFor} the file's page size); 0 leaves it to SQLite. */
   checkpointPages?: number;
   /** Milliseconds from any fixed point, to time checkpoints for {@link SqliteStore.stats} (firmware: performance.now). */
   stopwatch?: () => number;
@@ -112,9 +112,10 @@ export class SqliteStore implements Store {
     let db: Database.Database | undefined;
     try {
       db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-      const checkpointPages = opts.checkpointPages ?? STORE_SETTINGS.checkpointPages;
       // WAL + synchronous=FULL: a returned COMMIT survives power loss (sqliteSettings.ts has the rest and why).
-      applySettings(db, checkpointPages);
+      applySettings(db, opts.checkpointPages !== 0);
+      // After applySettings: a new file's page size is set there; an older file keeps its own.
+      const checkpointPages = opts.checkpointPages ?? checkpointPagesFor(db.pragma('page_size', { simple: true }) as number);
       const mode = db.pragma('journal_mode', { simple: true }); // ':memory:' stays 'memory': WAL needs a file
       if (mode !== 'wal' && !db.memory) this.log.warn({ path, mode }, 'WAL not available; commits less robust');
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -9,14 +9,16 @@ export const STORE_SETTINGS = {
   /**
    * Page size of a database this release creates. A commit appends every
    * page it changed to the WAL, whole, and the gateway's commits change a
-   * few rows in several tables (the event, the call, its history row,
-   * an agent): with 4096-byte pages that is ~7 pages = 28 KB a commit for
-   * about 1 KB of data. 1024-byte pages cut that four times; rows larger
-   * than ~1 KB (rare: an event is ~250 bytes, a history row ~300) spill to
-   * overflow pages. Set only on an empty file: an existing database keeps its
-   * page size until `ccgate store compact --page-size` rebuilds it.
+   * row or two in some twenty tables and indexes: the bytes a commit writes
+   * follow the page size, not the data (about 120 bytes of JSON an event,
+   * ~300 a history row). Measured on the record day (docs/storage.md):
+   * 4096 → 1024 → 512 bytes cut a call's writes 264 → 42 → 34 KB at equal
+   * settings, for 8 % more file (rows above ~480 bytes, an SMS's text,
+   * spill to overflow pages). Set only on an empty file: an existing
+   * database keeps its page size until `ccgate store compact --page-size`
+   * rebuilds it.
    */
-  newDatabasePageSize: 1024,
+  newDatabasePageSize: 512,
   /**
    * Page cache, KiB. better-sqlite3 builds SQLite with a 16 MB default, which
    * a scan (start-up, `ccgate history`) fills and the process keeps. The
@@ -25,16 +27,32 @@ export const STORE_SETTINGS = {
    * (agents, queue entries, meta) many times over.
    */
   cacheKiB: 2048,
-  /** WAL pages after which the store checkpoints (see {@link WalCheckpointer}). */
-  checkpointPages: 16000,
   /**
-   * After a checkpoint the WAL file is cut back to this many bytes: the file
-   * is reused from its start, so keeping it avoids reallocating blocks on
-   * every cycle, but a burst (a long reader holding the checkpoint back) does
-   * not stay on the card.
+   * Bytes of pages in the WAL after which the store checkpoints (see
+   * {@link WalCheckpointer}; {@link checkpointPagesFor} turns it into pages).
+   * A checkpoint copies each page once however many commits changed it, so
+   * the longer the WAL, the fewer copies of the hot pages (the right-most
+   * leaves of the logs, the random leaves of the indexes): with 512-byte
+   * pages, 8 → 64 MB of WAL cut a record day's checkpoint writes from 374 to
+   * 252 MB (docs/storage.md). The cost:
+   * up to 64 MB of WAL on the card, and after a power cut the next start reads
+   * it whole to rebuild SQLite's index of it.
    */
-  journalSizeLimitBytes: 32 * 1024 * 1024,
+  checkpointWalBytes: 64 * 1024 * 1024,
+  /**
+   * After a checkpoint the WAL file is cut back to this many bytes: above its
+   * usual high mark (the pages above plus a 24-byte header a frame), so the
+   * file is reused from its start rather than trimmed and regrown every
+   * cycle, but a burst (a long reader holding the checkpoint back) does not
+   * stay on the card.
+   */
+  journalSizeLimitBytes: 72 * 1024 * 1024,
 } as const;
+
+/** WAL pages worth {@link STORE_SETTINGS.checkpointWalBytes} at a database's page size. */
+export function checkpointPagesFor(pageSize: number): number {
+  return Math.max(1, Math.floor(STORE_SETTINGS.checkpointWalBytes / pageSize));
+}
 
 /**
  * Apply the connection settings. `synchronous=FULL` with WAL: a COMMIT that
@@ -44,7 +62,7 @@ export const STORE_SETTINGS = {
  * few rows). The automatic checkpoint is off because {@link WalCheckpointer}
  * runs it, timed and counted.
  */
-export function applySettings(db: Database.Database, checkpointPages: number): void {
+export function applySettings(db: Database.Database, ownCheckpoints: boolean): void {
   const fresh = (db.pragma('page_count', { simple: true }) as number) === 0;
   // page_size takes effect only before the first page is written, and only outside WAL: a new file.
   if (fresh && !db.memory) db.pragma(`page_size = ${STORE_SETTINGS.newDatabasePageSize}`);
@@ -52,7 +70,7 @@ export function applySettings(db: Database.Database, checkpointPages: number): v
   db.pragma('synchronous = FULL');
   db.pragma('temp_store = MEMORY');
   db.pragma(`cache_size = -${STORE_SETTINGS.cacheKiB}`);
-  db.pragma(`wal_autocheckpoint = ${checkpointPages > 0 ? 0 : 1000}`);
+  db.pragma(`wal_autocheckpoint = ${ownCheckpoints ? 0 : 1000}`);
   db.pragma(`journal_size_limit = ${STORE_SETTINGS.journalSizeLimitBytes}`);
 }
 
@@ -93,7 +111,8 @@ export class WalCheckpointer {
 
   constructor(
     db: Database.Database,
-    private readonly pages: number,
+    /** WAL pages that start a checkpoint. */
+    readonly pages: number,
     /** Milliseconds from any fixed point (firmware passes performance.now), to time the checkpoints. */
     private readonly stopwatch: (() => number) | null = null,
   ) {

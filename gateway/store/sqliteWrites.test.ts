@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from './SqliteStore.ts';
-import { STORE_SETTINGS } from './sqliteSettings.ts';
+import { STORE_SETTINGS, type WalCheckpointer } from './sqliteSettings.ts';
 import { sample } from './storeContract.ts';
 
 /** What a commit writes: the settings behind the bytes per call, and the checkpoints the store runs itself. */
@@ -50,6 +50,22 @@ describe('SqliteStore writes', () => {
     const s = new SqliteStore(p);
     expect(s.diagnostics().pageSize).toBe(4096);
     s.close();
+  });
+
+  it('checkpoints after the same WAL bytes whatever the page size (64 MB: 131 072 pages of 512 B, 16 384 of 4 KB)', () => {
+    const at = (s: SqliteStore): number => (s as unknown as { checkpointer: WalCheckpointer }).checkpointer.pages;
+    const fresh = new SqliteStore(freshPath());
+    expect(at(fresh)).toBe(STORE_SETTINGS.checkpointWalBytes / STORE_SETTINGS.newDatabasePageSize);
+    expect(at(fresh)).toBe(131072);
+    fresh.close();
+    const p = freshPath();
+    const db = new Database(p);
+    db.pragma('page_size = 4096');
+    db.exec('CREATE TABLE x (a)');
+    db.close();
+    const old = new SqliteStore(p);
+    expect(at(old)).toBe(16384);
+    old.close();
   });
 
   it('writes nothing for a put that changes nothing, and one page for a put that changes an unindexed column', () => {

@@ -7,7 +7,7 @@ import { schemaDefaults } from './benchConfig.ts';
 import { fsType, TMPFS } from './recordDayJob.ts';
 import { round } from './rss.ts';
 
-/** The record day's busiest hours end here; the WAL then holds the last ~16 MB of commits (one checkpoint's worth). */
+/** The record day's busiest hours end here; the WAL then holds the commits since the last checkpoint (up to STORE_SETTINGS.checkpointWalBytes). */
 const AT_HOUR = 12;
 
 /** Frames of the current WAL generation: page number of each, and how many frames end a commit. */
