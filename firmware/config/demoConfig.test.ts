@@ -43,7 +43,7 @@ describe('demoConfig', () => {
   const c = demoConfig({ storePath: '/tmp/demo-x/ccgate.db', queueLogPath: null, socketPath: '/tmp/demo-x/ccgate.sock' });
 
   it('uses the caller’s paths', () => {
-    expect(c.store).toEqual({ path: '/tmp/demo-x/ccgate.db', groupCommitMs: 2000 });
+    expect(c.store).toEqual({ path: '/tmp/demo-x/ccgate.db', groupCommitMs: 5000 });
     expect(c.queueLog.path).toBeNull();
     expect(c.api).toEqual({ socketPath: '/tmp/demo-x/ccgate.sock' });
   });

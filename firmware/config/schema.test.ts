@@ -26,7 +26,7 @@ describe('defaults', () => {
     expect(c.history).toEqual({ keepDays: 90 });
     expect(c.campaigns.smsFallback).toBeNull();
     expect(c.schedules).toEqual({});
-    expect(c.store).toEqual({ path: './var/ccgate.db', groupCommitMs: 2000 });
+    expect(c.store).toEqual({ path: './var/ccgate.db', groupCommitMs: 5000 });
     expect(c.queueLog).toEqual({ path: './var/queue_log', rotate: { maxMB: 20, daily: true, keep: 30 } });
     expect(c.retention).toEqual({ eventsKeepDays: 7, eventsMaxDays: 30, maxDatabaseMB: 1024 });
     expect(c.api).toEqual({ socketPath: './var/ccgate.sock' });

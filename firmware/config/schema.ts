@@ -235,7 +235,7 @@ const base = obj({
     numbering,
   }).prefault({}),
   schedules: z.record(text('a schedule name'), schedule, { error: expected('a mapping of schedule names') }).default(() => ({})),
-  store: obj({ path: text('a path').default('./var/ccgate.db'), groupCommitMs: duration().default(2000) }).prefault({}),
+  store: obj({ path: text('a path').default('./var/ccgate.db'), groupCommitMs: duration().default(5000) }).prefault({}),
   queueLog: obj({
     path: nullablePath('./var/queue_log'),
     rotate: obj({
