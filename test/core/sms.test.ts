@@ -6,8 +6,9 @@ import { caller, makeWorld, siteYaml, START, type World } from '../support/world
 
 const ONE_AGENT = `  - { id: a1, name: Ali, endpoint: '+989120000001', queues: [flights] }`;
 
-function yaml(opts: { queue?: string; extra?: string } = {}): string {
+function yaml(opts: { queue?: string; extra?: string; trunks?: string } = {}): string {
   return siteYaml({
+    ...(opts.trunks ? { trunks: opts.trunks } : {}),
     agents: ONE_AGENT,
     queues: `  flights:
     name: Flights
@@ -26,7 +27,7 @@ ${opts.queue ?? ''}
 }
 
 /** siteYaml puts its own `site:` first; a second `site:` key would be a YAML error, so merge by replacing it. */
-function world(line: FakeSmsLine, opts: { queue?: string; extra?: string; store?: MemoryStore; start?: number } = {}): World {
+function world(line: FakeSmsLine, opts: { queue?: string; extra?: string; trunks?: string; store?: MemoryStore; start?: number } = {}): World {
   const text = yaml(opts).replace(/\nsite:\n {2}name: Test site\n {2}timeZone: Asia\/Tehran\n(?=ivr:)/, '\n');
   return makeWorld(text, { wrapTrunk: (t) => line.wrap(t), ...(opts.store ? { store: opts.store } : {}), ...(opts.start ? { start: opts.start } : {}) });
 }
@@ -221,6 +222,30 @@ describe('SMS from the core', () => {
     expect(w.ofType('smsSent').slice(3).map((e) => e.smsId)).toEqual(firstHeld);
     expect(open()).toHaveLength(34);
     expect(Math.max(...reads)).toBeLessThanOrEqual(20);
+  });
+
+  it('a look that drops a whole page still reads the next one: every free line gets an SMS', async () => {
+    const line = new FakeSmsLine();
+    line.readiness = { ready: false, detail: 'not registered' };
+    const w = world(line, {
+      trunks: '  - { id: t1, type: sim, channels: 30 }\n  - { id: t2, type: sim, channels: 30 }',
+      extra: 'campaigns: { keepFreeLines: 0, attempts: 1, maxConcurrent: 5, callsPerMinute: 60 }\n',
+    });
+    // 17 SMS wait while no line can send: more than a page (16). All but the first and the last are to
+    // numbers that opt out meanwhile, so the first page starts one send and drops fifteen.
+    const numbers = Array.from({ length: 17 }, (_, i) => `0935222${String(i).padStart(4, '0')}`);
+    for (const n of numbers) w.net.addSubscriber(`+98${n.slice(1)}`, { answer: 'busy' });
+    w.gw.submitCampaign({ name: 'IR713', prompt: 'notice', targets: numbers.map((number) => ({ number, message: 'IR713 16:00' })), smsFallback: 'Flight change: {message}' });
+    await run(w, 5 * 60_000);
+    const queued = w.ofType('smsQueued').map((e) => w.store.sms.get(e.smsId)!.to);
+    expect(queued).toEqual(numbers.map((n) => `+98${n.slice(1)}`));
+    for (const to of queued.slice(1, 16)) w.store.optOuts.put({ number: to, at: w.clock.now(), word: 'STOP' });
+    line.autoAccept = false; // each send holds its line
+    line.readiness = { ready: true, detail: 'ready' };
+    await run(w, 20_000);
+    expect(w.ofType('smsDropped')).toHaveLength(15);
+    // Both lines busy with the two that may go, in one look: none left waiting for a line that is free.
+    expect(line.sends.map((s) => s.to)).toEqual([queued[0], queued[16]]);
   });
 
   it('records a delivery report on the SMS it belongs to', async () => {
