@@ -8,7 +8,8 @@ import { Gateway } from '../Gateway.ts';
 import { MemoryStore } from '../store/MemoryStore.ts';
 import { SqliteStore } from '../store/SqliteStore.ts';
 import type { Store } from '../store/Store.ts';
-import { EVENT_BATCH } from './RetentionService.ts';
+import { sample } from '../store/storeContract.ts';
+import { EVENT_BATCH, ROW_BATCH } from './RetentionService.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -142,6 +143,32 @@ describe.each([
     // The consumer had read them all: no gap.
     expect(u.seen.filter((e) => e.type === 'gap')).toEqual([]);
     expect(u.logs.some((r) => r.level === 'warn' && r.msg.includes('size cap'))).toBe(true);
+  });
+
+  it('over the size cap the oldest data goes first: call history older than every event, then the events', () => {
+    const u = unit(makeStore, '{ eventsKeepDays: 30, eventsMaxDays: 60, maxDatabaseMB: 16 }');
+    // 80 days of a number's history from before the log's first event (the history period is 90 days), and one
+    // summary newer than any event.
+    const old = 1_200;
+    for (let i = 0; i < old; i++) u.store.history.put(sample.summary(`h${i}`, { startedAt: START - 80 * DAY + i * HOUR, endedAt: START - 80 * DAY + i * HOUR + 60_000 }));
+    u.store.history.put(sample.summary('young', { startedAt: START + 10 * HOUR, endedAt: START + 10 * HOUR + 60_000 }));
+    u.traffic(2);
+    const head = first(u.store).seq;
+    const usage = vi.spyOn(u.store.retention, 'usage').mockReturnValue({ usedBytes: 17 * 1024 * 1024, fileBytes: 0 });
+    const historyRows = (): number => u.store.history.all().length;
+    // Batches of ROW_BATCH summaries, the events untouched while older rows remain.
+    expect(u.gw.retention.runBatch()).toBe(true);
+    expect(historyRows()).toBe(old + 1 - ROW_BATCH);
+    expect(first(u.store).seq).toBe(head);
+    while (historyRows() > 1) u.gw.retention.runBatch();
+    expect(first(u.store).seq).toBe(head);
+    expect(u.logs.filter((r) => r.level === 'warn' && r.msg.includes('size cap: cutting the oldest call history'))).toHaveLength(1);
+    // Then the events, from the oldest; the summary newer than every event stays.
+    u.gw.retention.runBatch();
+    expect(first(u.store).seq).toBeGreaterThan(head);
+    u.gw.retention.runBatch();
+    expect(u.store.history.all().map((h) => h.callId)).toEqual(['young']);
+    usage.mockRestore();
   });
 
   it('works through a backlog in batches, not in one long transaction', () => {

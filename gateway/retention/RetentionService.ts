@@ -43,13 +43,17 @@ export interface RetentionDeps {
  * Keeps the database bounded: cuts the event log from its head and deletes
  * aged finished rows, in small batches on a timer (never inside a call's
  * input), each batch one input of its own so it shares commits with the
- * traffic. SQLite reuses the freed pages, so the file levels off.
+ * traffic. SQLite reuses the freed pages, so the file levels off. Over
+ * `maxDatabaseMB` the oldest data goes first: finished rows older than the
+ * oldest event, then events.
  */
 export class RetentionService {
   private timer: Timer | undefined;
   private rowsDueAt = 0;
   /** Rows and events removed since start, for status and the bench. */
   readonly totals = { events: 0, rows: 0, batches: 0 };
+  /** The data is over `maxDatabaseMB` and finished rows older than the log are being cut (logged once). */
+  private cappingRows = false;
 
   constructor(private readonly d: RetentionDeps) {}
 
@@ -67,8 +71,10 @@ export class RetentionService {
     const { tx } = this.d;
     let more = false;
     tx.run('retention', () => {
-      more = this.cutEvents();
       const now = this.d.clock.now();
+      // Over the size cap the oldest data goes first, whatever it is: finished rows (a number's history keeps
+      // 90 days, the events a week) older than the oldest event, then the events themselves.
+      more = this.cutRowsOverCap(now) || this.cutEvents();
       if (now >= this.rowsDueAt) {
         const full = this.pruneRows(now);
         if (!full) this.rowsDueAt = now + ROWS_EVERY_MS;
@@ -132,6 +138,25 @@ export class RetentionService {
       if (plan.reason === 'size') log.warn({ usedMB: Math.round(store.retention.usage().usedBytes / 1048576), capMB: config.retention.maxDatabaseMB }, 'database over its size cap: cutting the oldest events');
     }
     return cut.to - cut.from + 1 >= EVENT_BATCH;
+  }
+
+  /** Over the size cap: one batch of finished rows older than the log's oldest event. False when none is left. */
+  private cutRowsOverCap(now: number): boolean {
+    const { store, config, log } = this.d;
+    const used = store.retention.usage().usedBytes;
+    if (used <= config.retention.maxDatabaseMB * 1024 * 1024) {
+      this.cappingRows = false;
+      return false;
+    }
+    const before = store.retention.firstEvent()?.at ?? now;
+    let n = 0;
+    for (const t of AGED_TABLES) n += store.retention.pruneRows(t, before, ROW_BATCH);
+    this.totals.rows += n;
+    if (n > 0 && !this.cappingRows) {
+      this.cappingRows = true;
+      log.warn({ usedMB: Math.round(used / 1048576), capMB: config.retention.maxDatabaseMB, before }, 'database over its size cap: cutting the oldest call history and finished rows, older than any event');
+    }
+    return n > 0;
   }
 
   private pruneRows(now: number): boolean {
