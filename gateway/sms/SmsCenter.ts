@@ -28,7 +28,8 @@ export class SmsCenter {
     private readonly d: SmsDeps & { tx: Transactor },
     private readonly ports: readonly MessagingPort[],
   ) {
-    this.outbox = new SmsOutbox(d);
+    this.outbox = new SmsOutbox(d, ports.length > 0);
+    if (d.config.sms.enabled && ports.length === 0) d.log.info({}, 'no trunk can carry SMS (E1 spans only): no SMS will be queued');
     this.sender = new SmsSender(d, this.outbox, ports);
     this.planner = new SmsPlanner(d, this.outbox);
     this.inbox = new SmsInbox(d, this.outbox);

@@ -39,12 +39,19 @@ const COUNTER_KEY = 'smsCounter';
  * status shows what was not sent and why.
  */
 export class SmsOutbox {
-  constructor(private readonly d: SmsDeps) {}
+  constructor(
+    private readonly d: SmsDeps,
+    /**
+     * Some trunk can carry SMS (a modem, the simulator), ready or not. A site on E1 spans alone has none:
+     * an SMS queued there could only wait until it went stale.
+     */
+    private readonly hasLines = true,
+  ) {}
 
-  /** Queue an SMS; returns its id, or null when SMS are off or there is no number to send to. */
+  /** Queue an SMS; returns its id, or null when SMS are off, no trunk can carry one, or there is no number to send to. */
   enqueue(req: SmsRequest): string | null {
     const { config, store, clock } = this.d;
-    if (!config.sms.enabled || req.to === '' || !/\d/.test(req.to)) return null;
+    if (!config.sms.enabled || !this.hasLines || req.to === '' || !/\d/.test(req.to)) return null;
     const n = Number(store.getMeta(COUNTER_KEY) ?? '0') + 1;
     store.setMeta(COUNTER_KEY, String(n));
     const id = `sms-${n}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeSmsLine, flushSms } from '../../gateway/sms/testing.ts';
+import { delegateTrunk } from '../../gateway/trunk/delegateTrunk.ts';
 import { MemoryStore } from '../../gateway/store/MemoryStore.ts';
 import type { SmsRecord } from '../../gateway/store/Store.ts';
 import { caller, makeWorld, siteYaml, START, type World } from '../support/world.ts';
@@ -246,6 +247,17 @@ describe('SMS from the core', () => {
     expect(w.ofType('smsDropped')).toHaveLength(15);
     // Both lines busy with the two that may go, in one look: none left waiting for a line that is free.
     expect(line.sends.map((s) => s.to)).toEqual([queued[0], queued[16]]);
+  });
+
+  it('a site whose trunks cannot carry SMS (E1 spans alone) queues none: nothing waits to go stale', async () => {
+    const text = yaml().replace(/\nsite:\n {2}name: Test site\n {2}timeZone: Asia\/Tehran\n(?=ivr:)/, '\n');
+    // delegateTrunk passes the call contract only: no sendSms, as an E1 span.
+    const w = makeWorld(text, { wrapTrunk: (t) => delegateTrunk(t) });
+    await bookCallback(w, '09121234567');
+    expect(w.ofType('callbackRequested')).toHaveLength(1);
+    expect(w.ofType('smsQueued')).toEqual([]);
+    expect(w.store.sms.open()).toEqual([]);
+    expect(w.gw.snapshot().sms?.open ?? []).toEqual([]);
   });
 
   it('records a delivery report on the SMS it belongs to', async () => {
