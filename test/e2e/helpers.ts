@@ -53,7 +53,7 @@ export function useScratchDir(): () => string {
 }
 
 /** The environment for children: no inherited CCGATE_SOCKET (unless `extra` sets it), no colours. */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.CCGATE_SOCKET;
   return { ...env, ...extra };
