@@ -24,6 +24,16 @@ function walFrames(p: string): number {
   }
 }
 
+/** A database made by an earlier release, with its own page size. */
+function olderDatabase(pageSize: number): string {
+  const p = freshPath();
+  const db = new Database(p);
+  db.pragma(`page_size = ${pageSize}`);
+  db.exec('CREATE TABLE x (a)');
+  db.close();
+  return p;
+}
+
 function pragmas(s: SqliteStore): Record<string, unknown> {
   const db = (s as unknown as { db: Database.Database }).db;
   const p = (name: string): unknown => db.pragma(name, { simple: true });
@@ -42,11 +52,7 @@ describe('SqliteStore writes', () => {
   });
 
   it('keeps the page size of an existing database (only compact rebuilds it)', () => {
-    const p = freshPath();
-    const db = new Database(p);
-    db.pragma('page_size = 4096');
-    db.exec('CREATE TABLE x (a)');
-    db.close();
+    const p = olderDatabase(4096);
     const s = new SqliteStore(p);
     expect(s.diagnostics().pageSize).toBe(4096);
     s.close();
@@ -58,11 +64,7 @@ describe('SqliteStore writes', () => {
     expect(at(fresh)).toBe(STORE_SETTINGS.checkpointWalBytes / STORE_SETTINGS.newDatabasePageSize);
     expect(at(fresh)).toBe(131072);
     fresh.close();
-    const p = freshPath();
-    const db = new Database(p);
-    db.pragma('page_size = 4096');
-    db.exec('CREATE TABLE x (a)');
-    db.close();
+    const p = olderDatabase(4096);
     const old = new SqliteStore(p);
     expect(at(old)).toBe(16384);
     old.close();
