@@ -74,9 +74,14 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const tty = process.stdout.isTTY === true;
   const out = process.stdout;
   const startVirtual = clock.now();
+  // The site as the last tick saw it, for the closing frame after a Ctrl-C: the terminal signals the whole
+  // process group, and the helpers under the demo (socat's PTY pairs, the libpri harness) may be gone, a
+  // span or modem down, before the demo hears the signal.
+  let seen = { snap: daemon.gateway.snapshot(), kpis: daemon.gateway.kpis() };
   const draw = () => {
     const snap = daemon.gateway.snapshot();
     const kpis = daemon.gateway.kpis();
+    seen = { snap, kpis };
     if (tty) {
       out.write('\x1b[H\x1b[2J' + renderStatus(snap, kpis, { width: out.columns ?? 100, color: true, recent, timeZone: config.site.timeZone }) + '\n  Ctrl-C to stop · `ccgate status` in another terminal\n');
     }
@@ -94,28 +99,29 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   if (web) out.write(`  web wallboard ${web}/ (${config.wallboard.boards.filter((b) => b.kind === 'web').length} pages)\n`);
   if (daemon.wallboard) out.write(`  LED boards on simulators: ccgate wallboard preview${paths.kept ? ` --socket ${paths.socketPath}` : ''}\n`);
   let lastPlain = startVirtual;
+  let signalled = false;
   const done = new Promise<void>((resolveDone) => {
     const tick = setInterval(() => {
       const elapsedMin = (clock.now() - startVirtual) / 60_000;
-      if (tty) draw();
-      else if (clock.now() - lastPlain >= PLAIN_EVERY_MIN * 60_000) {
+      draw();
+      if (!tty && clock.now() - lastPlain >= PLAIN_EVERY_MIN * 60_000) {
         lastPlain = clock.now();
-        const snap = daemon.gateway.snapshot();
-        out.write('\n' + renderStatusText(snap, daemon.gateway.kpis(), { width: 100, timeZone: config.site.timeZone }) + renderSms(snap, false, config.site.timeZone) + '\n');
+        out.write('\n' + renderStatusText(seen.snap, seen.kpis, { width: 100, timeZone: config.site.timeZone }) + renderSms(seen.snap, false, config.site.timeZone) + '\n');
       }
-      if (opts.minutes !== null && elapsedMin >= opts.minutes) finish();
+      if (opts.minutes !== null && elapsedMin >= opts.minutes) finish(false);
     }, REDRAW_MS);
-    const finish = () => {
+    const finish = (bySignal: boolean) => {
       clearInterval(tick);
+      signalled = bySignal;
       resolveDone();
     };
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
+    process.once('SIGINT', () => finish(true));
+    process.once('SIGTERM', () => finish(true));
   });
   await done;
   site.stop();
-  const last = daemon.gateway.snapshot();
-  out.write('\n' + renderStatusText(last, daemon.gateway.kpis(), { width: out.columns ?? 100, timeZone: config.site.timeZone }) + renderSms(last, false, config.site.timeZone) + '\n');
+  const last = signalled ? seen : { snap: daemon.gateway.snapshot(), kpis: daemon.gateway.kpis() };
+  out.write('\n' + renderStatusText(last.snap, last.kpis, { width: out.columns ?? 100, timeZone: config.site.timeZone }) + renderSms(last.snap, false, config.site.timeZone) + '\n');
   await daemon.stop();
   await built.close();
   await fakeModems?.close();

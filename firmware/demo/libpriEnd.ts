@@ -79,9 +79,7 @@ class LibpriEnd extends EventEmitter<PriNetworkEndEvents> implements PriNetworkE
 export async function openLibpriEnd(devicePath: string, logger: Logger): Promise<PriNetworkEnd | null> {
   const bin = findLibpriHarness();
   if (!bin) return null;
-  // A process group of its own: a Ctrl-C in the demo's terminal reaches the demo, which closes the span in
-  // order, and not the harness under it. It cannot outlive the demo: it exits when its stdin closes.
-  const child = spawn(bin, [devicePath, '--node', 'network'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const child = spawn(bin, [devicePath, '--node', 'network'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const end = new LibpriEnd(child);
   const ready = await new Promise<boolean>((resolve) => {
     const t = setTimeout(() => resolve(false), 3_000);
