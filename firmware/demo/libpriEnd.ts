@@ -33,6 +33,8 @@ class LibpriEnd extends EventEmitter<PriNetworkEndEvents> implements PriNetworkE
 
   constructor(private readonly child: ChildProcess) {
     super();
+    // A write racing the harness's exit fails with EPIPE: the span shows the end gone; nothing to add.
+    child.stdin?.on('error', () => undefined);
     createInterface({ input: child.stdout! }).on('line', (text) => {
       let e: { ev?: string; channel?: number; called?: string; calling?: string; cause?: number };
       try {
@@ -49,8 +51,13 @@ class LibpriEnd extends EventEmitter<PriNetworkEndEvents> implements PriNetworkE
     });
   }
 
+  /** The harness has exited (its PTY gone, a Ctrl-C to the demo's process group). */
+  private get gone(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
   private command(c: string): void {
-    this.child.stdin?.write(`${c}\n`);
+    if (!this.gone) this.child.stdin?.write(`${c}\n`);
   }
 
   offer(channel: number, called: string, calling: string | null): void {
@@ -68,7 +75,7 @@ class LibpriEnd extends EventEmitter<PriNetworkEndEvents> implements PriNetworkE
   async close(): Promise<void> {
     this.command('quit');
     await new Promise<void>((resolve) => {
-      if (this.child.exitCode !== null) return resolve();
+      if (this.gone) return resolve();
       const t = setTimeout(() => (this.child.kill('SIGKILL'), resolve()), 1_000);
       this.child.once('exit', () => (clearTimeout(t), resolve()));
     });
