@@ -74,7 +74,8 @@ export class RetentionService {
       const now = this.d.clock.now();
       // Over the size cap the oldest data goes first, whatever it is: finished rows (a number's history keeps
       // 90 days, the events a week) older than the oldest event, then the events themselves.
-      more = this.cutRowsOverCap(now) || this.cutEvents();
+      const used = this.d.store.retention.usage().usedBytes;
+      more = this.cutRowsOverCap(now, used) || this.cutEvents(used);
       if (now >= this.rowsDueAt) {
         const full = this.pruneRows(now);
         if (!full) this.rowsDueAt = now + ROWS_EVERY_MS;
@@ -107,7 +108,7 @@ export class RetentionService {
     });
   }
 
-  private cutEvents(): boolean {
+  private cutEvents(used: number): boolean {
     const { store, config, tx, log, cursors } = this.d;
     const now = this.d.clock.now();
     const consumers = cursors.all();
@@ -117,7 +118,7 @@ export class RetentionService {
       first: store.retention.firstEvent(),
       lastSeq: store.lastEventSeq(),
       cursors: positions,
-      usedBytes: store.retention.usage().usedBytes,
+      usedBytes: used,
     });
     if (!plan) return false;
     const cut = store.retention.pruneEvents(plan.maxSeq, plan.beforeMs, EVENT_BATCH);
@@ -141,9 +142,8 @@ export class RetentionService {
   }
 
   /** Over the size cap: one batch of finished rows older than the log's oldest event. False when none is left. */
-  private cutRowsOverCap(now: number): boolean {
+  private cutRowsOverCap(now: number, used: number): boolean {
     const { store, config, log } = this.d;
-    const used = store.retention.usage().usedBytes;
     if (used <= config.retention.maxDatabaseMB * 1024 * 1024) {
       this.cappingRows = false;
       return false;
